@@ -1,0 +1,190 @@
+// The Model: every decision made, as plain data. Generators, apply and the site read only this.
+import type { ReleaseLine, Role } from './topology.ts';
+
+export type Authentication = 'tls' | 'static-key';
+export type Cipher = 'aes-256-gcm' | 'aes-128-gcm' | 'chacha20-poly1305' | 'aes-256-cbc' | 'aes-128-cbc';
+export type RouterOs = { os: 'vyos'; release: ReleaseLine } | { os: 'linux'; release: string };
+
+export interface Model {
+  name: string;
+  description: string;
+  /** The topology file the Model was resolved from, relative to the repository root when known. */
+  source: string;
+  sites: ModelSite[];
+  servers: ModelServer[];
+  vpn: ModelVpn;
+  tunnels: ModelTunnel[];
+  mtu: MtuBudget;
+  kubernetes: ModelKubernetes | null;
+  applications: ModelApplication[];
+}
+
+export interface ModelSite {
+  name: string;
+  id: number;
+  region: string;
+  description: string;
+  router: ModelRouter;
+  segments: ModelSegment[];
+}
+
+export interface ModelRouter {
+  name: string;
+  site: string;
+  os: RouterOs['os'];
+  /** VyOS release line (1.2 .. 1.5) or Linux release (debian-12). */
+  release: string;
+  wan: {
+    interface: string;
+    /** Address with prefix length, e.g. 10.4.0.90/16. */
+    address: string;
+    /** Address without prefix length. */
+    host: string;
+    /** Network prefix of the WAN, e.g. 10.4.0.0/16. */
+    prefix: string;
+    gateway: string | null;
+    nat: boolean;
+    mtu: number;
+  };
+  /** Routes to every remote LAN prefix, sorted by prefix. */
+  routes: ModelRoute[];
+  /** LAN prefixes that are masqueraded to the underlay (never into tunnels). */
+  masquerade: string[];
+  /** MSS clamp for TCP through the tunnels, or null when not needed. */
+  mssClamp: number | null;
+}
+
+export interface ModelSegment {
+  name: string;
+  site: string;
+  vlan: number | null;
+  tagged: boolean;
+  prefix: string;
+  prefixLength: number;
+  gateway: string;
+  /** The router interface: eth1, or eth1.10 style naming is left to the renderer (see `tagged`). */
+  interface: string;
+  mtu: number;
+}
+
+export interface ModelRoute {
+  /** Destination prefix (a remote LAN). */
+  prefix: string;
+  /** The tunnel interface on this router that leads there. */
+  interface: string;
+  /** The tunnel peer address (the far end of that tunnel). */
+  nextHop: string;
+  /** The site that owns the prefix. */
+  site: string;
+  /** The site at the far end of the tunnel (differs from `site` when routed through a hub). */
+  via: string;
+}
+
+export interface ModelServer {
+  name: string;
+  site: string;
+  segment: string;
+  interface: string;
+  address: string;
+  prefixLength: number;
+  gateway: string;
+  roles: Role[];
+  os: string;
+  mtu: number;
+  /** Kubernetes node labels decided from the topology (zone/region and roles). */
+  labels: Record<string, string>;
+}
+
+export interface ModelVpn {
+  policy: 'full-mesh' | 'hub-and-spoke' | 'pairs';
+  hubs: string[];
+  pool: string;
+  prefixLength: 30 | 31;
+  port: number;
+  authentication: Authentication;
+  cipher: Cipher;
+}
+
+export interface TunnelEnd {
+  site: string;
+  router: string;
+  /** Interface name on this end, vtun<peer site id>. */
+  interface: string;
+  /** Tunnel address of this end, without prefix length. */
+  address: string;
+  /** UDP port this end listens on. */
+  port: number;
+  /** WAN address of this end (without prefix length). */
+  wan: string;
+  /** Whether this end initiates (TLS role active). Ends behind NAT always initiate. */
+  initiator: boolean;
+  /** Whether the other end knows this end address (false when this end is behind NAT). */
+  reachable: boolean;
+}
+
+export interface ModelTunnel {
+  /** `<siteA>--<siteB>` with the lower site id first. */
+  name: string;
+  /** Slot in the tunnel pool; decides the subnet. Stable when sites are added. */
+  slot: number;
+  subnet: string;
+  a: TunnelEnd;
+  b: TunnelEnd;
+}
+
+export interface MtuStep {
+  label: string;
+  bytes: number;
+}
+
+export interface MtuBudget {
+  underlay: number;
+  /** Each overhead subtracted from the underlay MTU, in order. */
+  openvpn: MtuStep[];
+  tunnel: number;
+  encapsulation: MtuStep[];
+  /** The MTU computed for pods; `pod` is this unless overridden. */
+  computedPod: number;
+  pod: number;
+  overridden: boolean;
+  /** TCP MSS clamp through the tunnels: tunnel MTU - 40. */
+  mss: number;
+  explanation: string[];
+}
+
+export interface ModelKubernetes {
+  version: string;
+  /** kubeadm API version, decided here in one place. */
+  kubeadmApi: 'kubeadm.k8s.io/v1beta3' | 'kubeadm.k8s.io/v1beta4';
+  podSubnet: string;
+  serviceSubnet: string;
+  dnsDomain: string;
+  cni: { name: 'calico' | 'flannel'; encapsulation: 'vxlan' | 'ipip' | 'none'; mtu: number };
+  endpoint: {
+    /** host:port used as controlPlaneEndpoint. */
+    host: string;
+    port: number;
+    loadBalancer: string | null;
+    address: string | null;
+    dnsName: string | null;
+    /** Names and addresses that must be in the API server certificate. */
+    certSANs: string[];
+  };
+  loadBalancers: string[];
+  controlPlanes: string[];
+  /** The control plane that runs kubeadm init. */
+  firstControlPlane: string;
+  workers: string[];
+}
+
+export interface ModelApplication {
+  name: string;
+  image: string;
+  ports: { name: string; port: number; protocol: 'TCP' | 'UDP' }[];
+  command: string[];
+  args: string[];
+  resources: { cpu: string; memory: string };
+  /** Replicas per site name (sites with no workers get 0). */
+  replicas: Record<string, number>;
+  peers: { discovery: 'none' | 'static'; argument: string; count: number };
+}
