@@ -1,4 +1,10 @@
+export * from './addressing.ts';
+export * from './defaults.ts';
 export * from './diagnostics.ts';
+export * from './fileset.ts';
 export type * from './model.ts';
+export * from './mtu.ts';
+export * from './resolve.ts';
+export * from './secrets.ts';
 export * from './topology.ts';
 export * from './tunnels.ts';
