@@ -317,7 +317,7 @@ export const Topology = Type.Object(
     name: Name,
     description: Type.Optional(Type.String()),
     sites: Type.Array(Site, { minItems: 1 }),
-    servers: Type.Array(Server, { default: [] }),
+    servers: Type.Array(Server, { description: 'Every server of every site.' }),
     vpn: Type.Optional(withDefault(Vpn, {}, 'The VPN. Every field has a default.')),
     kubernetes: Type.Optional(Kubernetes),
     applications: Type.Optional(Type.Array(Application, { default: [] })),
