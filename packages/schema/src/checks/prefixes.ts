@@ -1,0 +1,74 @@
+// Network prefixes: their syntax, and that no two ranges overlap. The ranges are every LAN
+// segment, the WAN prefixes (routers sharing one underlay prefix is normal), the tunnel pool and
+// the pod and service subnets; an overlap makes a route ambiguous somewhere.
+import type { Address4 } from 'ip-address';
+import type { YamlPath } from '../positions.ts';
+import { type Check, error, type Finding } from './finding.ts';
+import { networkOf, overlaps, parseAddressWithPrefix, parsePrefix } from './ipv4.ts';
+
+interface Range {
+  prefix: Address4;
+  path: YamlPath;
+  what: string;
+  /** False for a default the user did not write: then the other range is the one to move. */
+  written: boolean;
+}
+
+export const checkPrefixes: Check = ({ topology, written, where }) => {
+  const findings: Finding[] = [];
+  const ranges: Range[] = [];
+  const add = (text: string | undefined, path: YamlPath, what: string, isWritten: boolean, example: string) => {
+    if (text === undefined) return;
+    const parsed = parsePrefix(text);
+    if (!parsed.ok) {
+      findings.push(error('invalid-prefix', path, `"${text}" is not a valid prefix: ${parsed.reason}`, `write the network address and prefix length, e.g. ${example}`));
+      return;
+    }
+    ranges.push({ prefix: parsed.value, path, what: isWritten ? what : `the default ${what}`, written: isWritten });
+  };
+
+  const wanNetworks = new Set<string>();
+  topology.sites.forEach((site, s) => {
+    const wan = parseAddressWithPrefix(site.router.wan.address);
+    if (wan.ok) {
+      const network = networkOf(wan.value);
+      // Routers on one shared underlay prefix are the normal case: compare that prefix once.
+      if (!wanNetworks.has(network.address)) {
+        wanNetworks.add(network.address);
+        ranges.push({
+          prefix: network,
+          path: ['sites', s, 'router', 'wan', 'address'],
+          what: `WAN prefix ${network.address} of router ${site.router.name}`,
+          written: true,
+        });
+      }
+    }
+    site.segments.forEach((segment, g) => {
+      add(segment.prefix, ['sites', s, 'segments', g, 'prefix'], `prefix ${segment.prefix} of segment ${site.name}/${segment.name}`, true, '192.168.10.0/24');
+    });
+  });
+  const pool = topology.vpn?.pool;
+  add(pool, ['vpn', 'pool'], `tunnel pool ${pool}`, written.vpn?.pool !== undefined, '10.255.0.0/24');
+  const kubernetes = topology.kubernetes;
+  if (kubernetes) {
+    add(kubernetes.podSubnet, ['kubernetes', 'podSubnet'], `pod subnet ${kubernetes.podSubnet}`, written.kubernetes?.podSubnet !== undefined, '10.244.0.0/16');
+    add(kubernetes.serviceSubnet, ['kubernetes', 'serviceSubnet'], `service subnet ${kubernetes.serviceSubnet}`, written.kubernetes?.serviceSubnet !== undefined, '10.96.0.0/12');
+  }
+
+  ranges.forEach((later, j) => {
+    for (const earlier of ranges.slice(0, j)) {
+      if (!overlaps(earlier.prefix, later.prefix)) continue;
+      const [here, other] = later.written || !earlier.written ? [later, earlier] : [earlier, later];
+      findings.push(
+        error(
+          'prefix-overlap',
+          here.path,
+          `${here.what} overlaps ${other.what}${other.written ? ` (${where(other.path)})` : ''}`,
+          'give every LAN segment, WAN, the tunnel pool and the pod and service subnets address ranges of their own',
+        ),
+      );
+      break;
+    }
+  });
+  return findings;
+};
