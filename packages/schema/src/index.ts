@@ -8,3 +8,6 @@ export * from './resolve.ts';
 export * from './secrets.ts';
 export * from './topology.ts';
 export * from './tunnels.ts';
+export * from './load.ts';
+export type { Finding, CheckContext, Check } from './checks/index.ts';
+export type { Locator, Position, YamlPath } from './positions.ts';
