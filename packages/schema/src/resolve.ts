@@ -37,15 +37,23 @@ export function resolve(topology: Topology, source = ''): Model {
   const hubOrder = new Map(vpn.hubs.map((hub, index) => [hub, index] as const));
   const priority = (site: string) => (hubOrder.get(site) ?? vpn.hubs.length) * 100000 + ids.get(site)!;
   const graph = adjacency(tunnels, priority);
+  const networks = new Map(
+    sites.flatMap((site) => site.segments.map((segment) => [segment.prefix, parsePrefix(segment.prefix).network] as const)),
+  );
   for (const site of sites) {
     site.router.routes = routesFor(site, sites, graph).sort(
-      (x, y) => parsePrefix(x.prefix).network - parsePrefix(y.prefix).network,
+      (x, y) => networks.get(x.prefix)! - networks.get(y.prefix)!,
     );
     site.router.mssClamp = tunnels.length > 0 ? mtu.mss : null;
   }
-  const servers = topology.servers.map((server) => resolveServer(server, sites));
+  const siteByName = new Map(sites.map((site) => [site.name, site] as const));
+  const servers = topology.servers.map((server) => resolveServer(server, siteByName.get(server.site)!));
   const kubernetes = resolveKubernetes(topology, servers, mtu);
-  const applications = (topology.applications ?? []).map((app) => resolveApplication(app, sites, servers));
+  const workersPerSite = new Map<string, number>();
+  for (const server of servers) {
+    if (server.roles.includes('worker')) workersPerSite.set(server.site, (workersPerSite.get(server.site) ?? 0) + 1);
+  }
+  const applications = (topology.applications ?? []).map((app) => resolveApplication(app, sites, workersPerSite));
   return {
     name: topology.name,
     description: topology.description ?? '',
@@ -156,8 +164,7 @@ function resolveTunnels(
   });
 }
 
-function resolveServer(server: Server, sites: readonly ModelSite[]): ModelServer {
-  const site = sites.find((candidate) => candidate.name === server.site)!;
+function resolveServer(server: Server, site: ModelSite): ModelServer {
   const segment = server.segment
     ? site.segments.find((candidate) => candidate.name === server.segment)!
     : site.segments[0]!;
@@ -217,11 +224,15 @@ function resolveKubernetes(topology: Topology, servers: readonly ModelServer[], 
   };
 }
 
-function resolveApplication(app: Application, sites: readonly ModelSite[], servers: readonly ModelServer[]): ModelApplication {
+function resolveApplication(
+  app: Application,
+  sites: readonly ModelSite[],
+  workersPerSite: ReadonlyMap<string, number>,
+): ModelApplication {
   const spec = app.replicas ?? { perSite: 1 };
   const replicas: Record<string, number> = {};
   for (const site of sites) {
-    const workers = servers.filter((server) => server.site === site.name && server.roles.includes('worker')).length;
+    const workers = workersPerSite.get(site.name) ?? 0;
     replicas[site.name] = workers === 0 ? 0 : 'perSite' in spec ? spec.perSite : spec.perWorker * workers;
   }
   return {

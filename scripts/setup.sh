@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian/Ubuntu machine with npm to a working geostage:
+# installs the system tools and the npm packages (Node 24 comes from npm), then runs the
+# main job on the bundled environments: validate, generate, build the docs site.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Real tools the generators are checked against and the lab runs.
+APT_PACKAGES=(openvpn haproxy netplan.io openssh-server iproute2 iputils-ping iperf3 chromium nftables openssl python3 git ca-certificates)
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "==> installing Debian packages: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+echo "==> installing npm packages (npm ci)"
+npm ci --no-audit --no-fund
+
+echo "==> running the main job on the bundled environments"
+npm run --silent main
