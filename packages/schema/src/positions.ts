@@ -43,8 +43,9 @@ export function createLocator(document: Document, lineCounter: LineCounter): Loc
           const keyPosition = at(firstOffset(pair.key));
           if (last && options.key) return keyPosition;
           node = pair.value;
-          // An empty value (`key:` and nothing) has no useful position of its own: point at its key.
-          position = isEmpty(node) ? keyPosition : at(firstOffset(node));
+          // An empty value (`key:` and nothing) or a block collection below its key is best
+          // shown by the key itself.
+          position = isEmpty(node) || isBlockCollection(node) ? keyPosition : at(firstOffset(node));
         } else if (isSeq(node) && typeof segment === 'number') {
           const item = node.items[segment];
           if (item === undefined) return position;
@@ -65,6 +66,10 @@ function firstOffset(node: unknown): number | undefined {
     if (range) return range[0];
   }
   return undefined;
+}
+
+function isBlockCollection(node: unknown): boolean {
+  return (isMap(node) || isSeq(node)) && !node.flow;
 }
 
 function isEmpty(node: unknown): boolean {

@@ -15,7 +15,19 @@ const PATTERNS: Record<string, string> = {
 };
 
 export function schemaFindings(errors: readonly ErrorObject[], data: unknown): Finding[] {
-  const findings = collapse(errors, data);
+  const all = collapse(errors, data);
+  // A misspelt key is one mistake, not two: drop "missing address" when "adress" is reported.
+  const findings = all.filter((finding) => {
+    if (finding.code !== 'schema-required') return true;
+    const missing = /"([^"]+)"$/.exec(finding.message)?.[1];
+    return !all.some(
+      (other) =>
+        other.code === 'schema-unknown-key' &&
+        other.path.length === finding.path.length + 1 &&
+        finding.path.every((part, i) => other.path[i] === part) &&
+        other.hint.startsWith(`did you mean "${missing}"?`),
+    );
+  });
   // Never the same problem twice (ajv can reach one node through several schema paths).
   const seen = new Set<string>();
   return findings.filter((finding) => {
@@ -79,7 +91,9 @@ function resolveUnion(union: ErrorObject, group: ErrorObject[], data: unknown): 
       ];
     }
     const index = allowed.indexOf(chosen);
-    if (index < 0) return [enumFinding([...path, discriminator], chosen, allowed, description)];
+    if (index < 0) {
+      return [enumFinding([...path, discriminator], chosen, allowed, `use ${allowed.map((v) => `${discriminator}: ${show(v)}`).join(' or ')}`)];
+    }
     return collapse(branchErrors(index), data);
   }
 
@@ -96,12 +110,24 @@ function resolveUnion(union: ErrorObject, group: ErrorObject[], data: unknown): 
     if (pick) return collapse(branchErrors(pick.index), data);
   }
   const forms = branches.map(describe);
+  const alternatives = `${forms.slice(0, -1).join(', ')} or ${forms[forms.length - 1]}`;
+  if (isObject(value)) {
+    return [
+      {
+        severity: 'error',
+        code: 'schema-value',
+        path,
+        message: `${label(path)} must be ${alternatives}`,
+        hint: description ?? `write ${alternatives}`,
+      },
+    ];
+  }
   return [
     {
       severity: 'error',
       code: compatible.length === 0 ? 'schema-type' : 'schema-value',
       path,
-      message: `${label(path)} must be ${forms.slice(0, -1).join(', ')} or ${forms[forms.length - 1]}, not ${showData(value)}`,
+      message: `${label(path)} must be ${alternatives}, not ${showData(value)}`,
       hint: description ?? `write ${forms.join(' or ')}`,
     },
   ];
@@ -153,7 +179,13 @@ function single(error: ErrorObject, data: unknown): Finding[] {
           ...base,
           code: 'schema-type',
           message: `${label(path)} must be ${typeName(expected)}, not ${showData(value)}`,
-          hint: quote ?? description ?? `write ${typeName(expected)}`,
+          hint:
+            path.length === 0
+              ? 'start from an example, e.g. environments/keio-2019/topology.yaml'
+              : (quote ??
+                (expected === 'array' && value !== null && typeof value !== 'object'
+                  ? `write it as a list: [${String(value)}]`
+                  : (description ?? `write ${typeName(expected)}`))),
         },
       ];
     }

@@ -20,7 +20,7 @@ export const checkAddresses: Check = ({ topology, where }) => {
   const findings: Finding[] = [];
   const claims: Claim[] = [];
   const invalid = (path: YamlPath, text: string, reason: string, example: string) =>
-    findings.push(error('invalid-address', path, `"${text}" is not a valid address: ${reason}`, `write it as ${example}`));
+    findings.push(error('invalid-address', path, `"${text}" is not a valid address: ${reason}`, `write an address like ${example}`));
   const reserved = (path: YamlPath, host: Address4, prefix: Address4, role: 'network' | 'broadcast', hint: string) =>
     findings.push(
       error(
@@ -45,7 +45,7 @@ export const checkAddresses: Check = ({ topology, where }) => {
       claims.push({
         address: host.correctForm(),
         path: [...wanPath, 'address'],
-        what: `the WAN address of router ${router.name}`,
+        what: `router ${router.name} (its WAN address)`,
         behindNat: router.wan.nat === true,
       });
     }
@@ -79,7 +79,7 @@ export const checkAddresses: Check = ({ topology, where }) => {
     site.segments.forEach((segment, g) => {
       const path: YamlPath = ['sites', s, 'segments', g];
       const prefix = parsePrefix(segment.prefix);
-      segmentPrefixes.set(`${site.name}/${segment.name}`, prefix.ok ? prefix.value : null);
+      segmentPrefixes.set(`${s}/${g}`, prefix.ok ? prefix.value : null);
       const gateway = parseAddress(segment.gateway);
       if (!gateway.ok) {
         invalid([...path, 'gateway'], segment.gateway, gateway.reason, '192.168.10.1');
@@ -156,7 +156,7 @@ export const checkAddresses: Check = ({ topology, where }) => {
       );
       return;
     }
-    const prefix = segmentPrefixes.get(segmentName);
+    const prefix = segmentPrefixes.get(`${siteIndex}/${site.segments.indexOf(segment)}`);
     if (!prefix) return;
     if (!address.value.isInSubnet(prefix)) {
       findings.push(
@@ -188,7 +188,7 @@ export const checkAddresses: Check = ({ topology, where }) => {
       error(
         'duplicate-address',
         claim.path,
-        `address ${claim.address} of ${claim.what} is already ${other.what} (${where(other.path)})`,
+        `address ${claim.address} of ${claim.what} is already used by ${other.what} (${where(other.path)})`,
         'every server, gateway and router needs its own address',
       ),
     );

@@ -25,7 +25,7 @@ export const checkApplications: Check = ({ topology }) => {
         warning(
           'no-workers',
           ['applications', a, 'replicas'],
-          `application ${app.name} asks for ${replicas.perWorker} replicas per worker, but no server is a worker: it gets none`,
+          `application ${app.name} asks for ${replicas.perWorker} replica${replicas.perWorker === 1 ? '' : 's'} per worker, but no server is a worker: it gets none`,
           'give some servers the worker role, or use replicas: { perSite: N }',
         ),
       );

@@ -119,7 +119,7 @@ export const checkKubernetes: Check = ({ topology, written }) => {
         error(
           'pod-subnet-too-small',
           written.kubernetes?.podSubnet !== undefined ? [...path, 'podSubnet'] : path,
-          `pod subnet ${pod.value.address} holds ${room} node blocks of /${NODE_CIDR_LENGTH}, but the cluster has ${nodes} nodes`,
+          `pod subnet ${pod.value.address} holds ${room} node block${room === 1 ? '' : 's'} of /${NODE_CIDR_LENGTH}, but the cluster has ${nodes} nodes`,
           `use a pod subnet of /${fits} or shorter`,
         ),
       );

@@ -100,12 +100,13 @@ export const checkVpn: Check = ({ topology, written, where }) => {
     const capacity = poolCapacity(pool.value.subnetMask, tunnelLength);
     if (needed > capacity) {
       const fits = Math.max(0, tunnelLength - Math.ceil(Math.log2(needed)));
-      const slots = needed === tunnels.length ? `${needed} tunnels` : `${tunnels.length} tunnels in slots up to ${needed - 1} (slots follow site ids)`;
+      const count = `${tunnels.length} tunnel${tunnels.length === 1 ? '' : 's'}`;
+      const slots = needed === tunnels.length ? count : `${count} in slots up to ${needed - 1} (slots follow site ids)`;
       findings.push(
         error(
           'tunnel-pool-too-small',
           written.vpn?.pool !== undefined ? ['vpn', 'pool'] : ['vpn'],
-          `tunnel pool ${pool.value.address} holds ${capacity} /${tunnelLength} subnets, but the ${kind} policy needs ${slots}`,
+          `tunnel pool ${pool.value.address} holds ${capacity} /${tunnelLength} subnet${capacity === 1 ? '' : 's'}, but the ${kind} policy needs ${slots}`,
           `use a pool of /${fits} or shorter, e.g. ${pool.value.startAddress().correctForm()}/${fits}`,
         ),
       );

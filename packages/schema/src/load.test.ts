@@ -1,0 +1,86 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from './diagnostics.ts';
+import { loadTopology, loadTopologyFile } from './load.ts';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const corpus = join(import.meta.dirname, '..', 'test-data', 'invalid');
+const update = process.env.UPDATE_GOLDEN === '1';
+
+function render(text: string, file: string): string {
+  const { diagnostics } = loadTopology(text, file);
+  return diagnostics.map(formatDiagnostic).join('\n') + '\n';
+}
+
+describe('golden corpus of invalid topologies', () => {
+  const cases = readdirSync(corpus).filter((name) => name.endsWith('.yaml')).sort();
+
+  it('holds at least 30 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(30);
+  });
+
+  for (const name of cases) {
+    it(name, () => {
+      const text = readFileSync(join(corpus, name), 'utf8');
+      const actual = render(text, name);
+      const expectedFile = join(corpus, name.replace(/\.yaml$/, '.expected.txt'));
+      if (update) writeFileSync(expectedFile, actual);
+      expect(actual).toBe(readFileSync(expectedFile, 'utf8'));
+      expect(actual.trim()).not.toBe('');
+    });
+  }
+});
+
+describe('loadTopology', () => {
+  for (const env of ['keio-2019', 'global-hub']) {
+    it(`loads environments/${env} with no diagnostics`, async () => {
+      const result = await loadTopologyFile(join(root, 'environments', env, 'topology.yaml'));
+      expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+      expect(result.topology?.name).toBe(env);
+    });
+  }
+
+  it('applies schema defaults to the returned topology', async () => {
+    const { topology } = await loadTopologyFile(join(root, 'environments', 'keio-2019', 'topology.yaml'));
+    expect(topology?.vpn?.port).toBe(1194);
+    expect(topology?.kubernetes?.dnsDomain).toBe('cluster.local');
+  });
+
+  it('reports every mistake at once, sorted by position', () => {
+    const text = readFileSync(join(corpus, 'three-mistakes.yaml'), 'utf8');
+    const { topology, diagnostics } = loadTopology(text, 'three-mistakes.yaml');
+    expect(topology).toBeNull();
+    expect(diagnostics.map((d) => d.code)).toEqual(['duplicate-name', 'unknown-site', 'address-outside-segment']);
+    const lines = diagnostics.map((d) => d.line);
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
+  });
+
+  it('returns the topology when there are only warnings', () => {
+    const text = readFileSync(join(corpus, 'static-key-on-linux.yaml'), 'utf8');
+    const { topology, diagnostics } = loadTopology(text, 'static-key-on-linux.yaml');
+    expect(diagnostics.map((d) => d.severity)).toEqual(['warning']);
+    expect(topology).not.toBeNull();
+  });
+
+  it('gives every diagnostic a code, a hint, a position and a path', () => {
+    for (const name of readdirSync(corpus).filter((n) => n.endsWith('.yaml'))) {
+      const { diagnostics } = loadTopology(readFileSync(join(corpus, name), 'utf8'), name);
+      for (const d of diagnostics) {
+        expect(d.code).toMatch(/^[a-z]+(-[a-z0-9]+)*$/);
+        expect(d.hint.length).toBeGreaterThan(0);
+        expect(d.line).toBeGreaterThanOrEqual(1);
+        expect(d.column).toBeGreaterThanOrEqual(1);
+        expect(d.file).toBe(name);
+      }
+    }
+  });
+
+  it('reports an unreadable file as a diagnostic, with the path as given', async () => {
+    const { topology, diagnostics } = await loadTopologyFile('no/such/topology.yaml');
+    expect(topology).toBeNull();
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      'no/such/topology.yaml:1:1: error file-unreadable: cannot read the topology: no such file\n  hint: check the path',
+    ]);
+  });
+});
