@@ -1,0 +1,42 @@
+// What a command is: a name, its help, its options for node:util parseArgs, and a run function
+// that returns an exit code. A new command is one file in commands/ plus a line in commands/index.ts.
+import type { ParseArgsOptionsConfig } from 'node:util';
+
+/** Exit codes of every geostage command (DESIGN.md, Contracts). */
+export const EXIT = {
+  ok: 0,
+  /** Invalid input or a failed check. */
+  invalid: 1,
+  usage: 2,
+  /** Something failed while executing (a host, a tool). */
+  failure: 3,
+} as const;
+
+export interface Io {
+  /** The folder relative paths are resolved against and shown relative to. */
+  cwd: string;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface CommandInput {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+  io: Io;
+}
+
+export interface Command {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** The full `--help` text. */
+  help: string;
+  /** Options besides --help, which every command has. */
+  options: ParseArgsOptionsConfig;
+  run(input: CommandInput): Promise<number>;
+}
+
+/** A mistake in how the command was called: printed with a pointer to --help, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,5 @@
+// Every geostage command, in the order `geostage --help` lists them. Add a command here.
+import type { Command } from '../command.ts';
+import { validate } from './validate.ts';
+
+export const COMMANDS: readonly Command[] = [validate];

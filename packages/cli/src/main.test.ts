@@ -1,0 +1,131 @@
+// The geostage command as a user runs it: a child process of this Node, from the repository root.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const main = join(import.meta.dirname, 'main.ts');
+const invalid = 'packages/schema/test-data/invalid';
+
+function geostage(args: string[], cwd = root) {
+  const result = spawnSync(process.execPath, [main, ...args], { cwd, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('geostage validate', () => {
+  it('validates every environment when given no argument', () => {
+    const { code, stdout } = geostage(['validate']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('environments/keio-2019/topology.yaml: ok (3 sites, 8 servers)\n');
+    expect(stdout).toContain('environments/global-hub/topology.yaml: ok (4 sites, 9 servers)\n');
+  });
+
+  it('resolves an environment name from any folder inside the repository', () => {
+    const { code, stdout } = geostage(['validate', 'keio-2019'], join(root, 'packages', 'schema'));
+    expect(code).toBe(0);
+    expect(stdout).toBe('../../environments/keio-2019/topology.yaml: ok (3 sites, 8 servers)\n');
+  });
+
+  it('prints every diagnostic with its hint and exits 1 on an invalid file', () => {
+    const { code, stdout } = geostage(['validate', `${invalid}/three-mistakes.yaml`, 'keio-2019']);
+    expect(code).toBe(1);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      `${invalid}/three-mistakes.yaml:23:13: error duplicate-name: server name "lb" is already used by another server (line 22)`,
+    );
+    expect(lines[1]).toBe('  hint: rename one of them: routers and servers share one namespace of host names');
+    expect(lines.filter((line) => line.startsWith('  hint: '))).toHaveLength(3);
+    expect(lines.at(-2)).toBe(`${invalid}/three-mistakes.yaml: invalid (3 errors)`);
+    expect(lines.at(-1)).toBe('environments/keio-2019/topology.yaml: ok (3 sites, 8 servers)');
+  });
+
+  it('passes with warnings and counts them in the summary', () => {
+    const { code, stdout } = geostage(['validate', `${invalid}/static-key-on-linux.yaml`]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/warning static-key-deprecated: /);
+    expect(stdout).toContain(`${invalid}/static-key-on-linux.yaml: ok (2 sites, 3 servers, 1 warning)\n`);
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    const { code, stdout } = geostage(['validate', `${invalid}/yaml-tab.yaml`]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${invalid}/yaml-tab.yaml:5:1: error yaml-syntax: `);
+  });
+
+  it('writes one JSON document with --format json', () => {
+    const { code, stdout } = geostage(['validate', '--format', 'json', 'keio-2019', `${invalid}/gateway-is-server.yaml`]);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.ok).toBe(false);
+    expect(report.files).toHaveLength(2);
+    expect(report.files[0]).toEqual({
+      file: 'environments/keio-2019/topology.yaml',
+      ok: true,
+      sites: 3,
+      servers: 8,
+      diagnostics: [],
+    });
+    expect(report.files[1].diagnostics[0]).toMatchObject({
+      severity: 'error',
+      code: 'gateway-is-server',
+      line: 24,
+      column: 38,
+      path: 'servers[2].address',
+    });
+  });
+
+  it('exits 2 on an unknown environment, naming the ones that exist', () => {
+    const { code, stdout, stderr } = geostage(['validate', 'atlantis']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('no environment or file named "atlantis" (environments: global-hub, keio-2019)');
+  });
+
+  it('exits 2 on a bad --format value or an unknown option', () => {
+    expect(geostage(['validate', '--format', 'xml']).code).toBe(2);
+    const { code, stderr } = geostage(['validate', '--colour']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("Unknown option '--colour'");
+    expect(stderr).toContain('run geostage validate --help');
+  });
+
+  it('validates a file outside the repository when given its path', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'geostage-'));
+    writeFileSync(join(folder, 'lab.yaml'), 'name: lab\nsites: []\n');
+    const { code, stdout } = geostage(['validate', 'lab.yaml'], folder);
+    expect(code).toBe(1);
+    expect(stdout).toContain('lab.yaml:2:8: error schema-value: sites must have at least 1 item, has 0');
+    expect(geostage(['validate'], folder).code).toBe(2);
+  });
+});
+
+describe('geostage help', () => {
+  it('lists the commands with --help and exits 0', () => {
+    const { code, stdout } = geostage(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: geostage <command>/);
+    expect(stdout).toMatch(/\n {2}validate +check topology files/);
+  });
+
+  it('shows a command help with --help after the command, and with help <command>', () => {
+    const direct = geostage(['validate', '--help']);
+    expect(direct.code).toBe(0);
+    expect(direct.stdout).toMatch(/^Usage: geostage validate \[env\|file \.\.\.\]/);
+    expect(geostage(['help', 'validate']).stdout).toBe(direct.stdout);
+  });
+
+  it('exits 2 with the help on stderr when no command is given', () => {
+    const { code, stdout, stderr } = geostage([]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^Usage: geostage/);
+  });
+
+  it('exits 2 on an unknown command', () => {
+    const { code, stderr } = geostage(['deploy']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('geostage: unknown command "deploy"');
+  });
+});
