@@ -3,8 +3,7 @@
 // A later stage runs only when the earlier ones found no errors: a semantic check on a
 // document the schema rejected would only add noise.
 import { readFile } from 'node:fs/promises';
-import Ajv2020 from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument } from 'yaml';
 import { semanticChecks } from './checks/index.ts';
 import type { Finding } from './checks/finding.ts';
@@ -24,9 +23,10 @@ let validator: ValidateFunction | undefined;
 function validate(): ValidateFunction {
   // strict: false because TypeBox unions carry defaults inside anyOf branches, which ajv's
   // strict mode rejects (it cannot apply them there; resolve applies every default anyway).
-  validator ??= new Ajv2020({ allErrors: true, useDefaults: true, verbose: true, strict: false }).compile(
-    topologyJsonSchema(),
-  );
+  if (!validator) {
+    const ajv = new Ajv2020({ allErrors: true, useDefaults: true, verbose: true, strict: false });
+    validator = ajv.compile(topologyJsonSchema());
+  }
   return validator;
 }
 

@@ -1,7 +1,7 @@
 // Turns ajv's errors into findings a person can act on. TypeBox unions become `anyOf`, for
 // which ajv reports every branch's failure; we pick the branch the user meant (by a
 // discriminating `os`/`type` const, or by the value's type) and report only its problems.
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { Finding } from './checks/finding.ts';
 import type { YamlPath } from './positions.ts';
 
