@@ -22,7 +22,11 @@ Options:
 Exit codes: 0 ok, 1 invalid input or failed check, 2 usage error, 3 execution failure.`;
 }
 
-export async function run(argv: readonly string[], io: Io, commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  io: Io,
+  commands: readonly Command[] = COMMANDS,
+): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
     io.err(`${globalHelp(commands)}\n`);
@@ -67,7 +71,8 @@ export async function run(argv: readonly string[], io: Io, commands: readonly Co
   try {
     return await command.run({ values: parsed.values, positionals: parsed.positionals, io });
   } catch (error) {
-    if (error instanceof UsageError) return usage(io, `${command.name}: ${error.message}`, `geostage ${command.name} --help`);
+    if (error instanceof UsageError)
+      return usage(io, `${command.name}: ${error.message}`, `geostage ${command.name} --help`);
     throw error;
   }
 }

@@ -35,7 +35,9 @@ describe('geostage validate', () => {
     expect(lines[0]).toBe(
       `${invalid}/three-mistakes.yaml:23:13: error duplicate-name: server name "lb" is already used by another server (line 22)`,
     );
-    expect(lines[1]).toBe('  hint: rename one of them: routers and servers share one namespace of host names');
+    expect(lines[1]).toBe(
+      '  hint: rename one of them: routers and servers share one namespace of host names',
+    );
     expect(lines.filter((line) => line.startsWith('  hint: '))).toHaveLength(3);
     expect(lines.at(-2)).toBe(`${invalid}/three-mistakes.yaml: invalid (3 errors)`);
     expect(lines.at(-1)).toBe('environments/keio-2019/topology.yaml: ok (3 sites, 8 servers)');
@@ -55,7 +57,13 @@ describe('geostage validate', () => {
   });
 
   it('writes one JSON document with --format json', () => {
-    const { code, stdout } = geostage(['validate', '--format', 'json', 'keio-2019', `${invalid}/gateway-is-server.yaml`]);
+    const { code, stdout } = geostage([
+      'validate',
+      '--format',
+      'json',
+      'keio-2019',
+      `${invalid}/gateway-is-server.yaml`,
+    ]);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     expect(report.ok).toBe(false);

@@ -12,6 +12,8 @@ const io = {
 try {
   process.exitCode = await run(process.argv.slice(2), io);
 } catch (error) {
-  process.stderr.write(`geostage: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `geostage: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = EXIT.failure;
 }

@@ -10,11 +10,13 @@ const update = process.env.UPDATE_GOLDEN === '1';
 
 function render(text: string, file: string): string {
   const { diagnostics } = loadTopology(text, file);
-  return diagnostics.map(formatDiagnostic).join('\n') + '\n';
+  return `${diagnostics.map(formatDiagnostic).join('\n')}\n`;
 }
 
 describe('golden corpus of invalid topologies', () => {
-  const cases = readdirSync(corpus).filter((name) => name.endsWith('.yaml')).sort();
+  const cases = readdirSync(corpus)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort();
 
   it('holds at least 30 cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(30);
@@ -51,7 +53,11 @@ describe('loadTopology', () => {
     const text = readFileSync(join(corpus, 'three-mistakes.yaml'), 'utf8');
     const { topology, diagnostics } = loadTopology(text, 'three-mistakes.yaml');
     expect(topology).toBeNull();
-    expect(diagnostics.map((d) => d.code)).toEqual(['duplicate-name', 'unknown-site', 'address-outside-segment']);
+    expect(diagnostics.map((d) => d.code)).toEqual([
+      'duplicate-name',
+      'unknown-site',
+      'address-outside-segment',
+    ]);
     const lines = diagnostics.map((d) => d.line);
     expect(lines).toEqual([...lines].sort((a, b) => a - b));
   });

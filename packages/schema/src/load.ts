@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument } from 'yaml';
-import { semanticChecks } from './checks/index.ts';
 import type { Finding } from './checks/finding.ts';
+import { semanticChecks } from './checks/index.ts';
 import { compareDiagnostics, type Diagnostic, formatPath, hasErrors } from './diagnostics.ts';
 import { createLocator, type Locator } from './positions.ts';
 import { schemaFindings } from './schema-errors.ts';
@@ -42,7 +42,12 @@ export function loadTopology(text: string, file: string): LoadResult {
     ...document.warnings.map((e) => ({ e, severity: 'warning' as const })),
   ].map(({ e, severity }) => ({
     severity,
-    code: e.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : severity === 'error' ? 'yaml-syntax' : 'yaml-warning',
+    code:
+      e.code === 'DUPLICATE_KEY'
+        ? 'yaml-duplicate-key'
+        : severity === 'error'
+          ? 'yaml-syntax'
+          : 'yaml-warning',
     message: firstLine(e.message),
     hint:
       e.code === 'DUPLICATE_KEY'
@@ -61,7 +66,18 @@ export function loadTopology(text: string, file: string): LoadResult {
     const message = error instanceof Error ? error.message : String(error);
     return {
       topology: null,
-      diagnostics: [{ severity: 'error', code: 'yaml-syntax', message, hint: 'fix the YAML', file, line: 1, column: 1, path: '' }],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'yaml-syntax',
+          message,
+          hint: 'fix the YAML',
+          file,
+          line: 1,
+          column: 1,
+          path: '',
+        },
+      ],
     };
   }
 
@@ -89,7 +105,8 @@ export async function loadTopologyFile(path: string): Promise<LoadResult> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
     return {
       topology: null,
       diagnostics: [

@@ -5,13 +5,17 @@ import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { Finding } from './checks/finding.ts';
 import type { YamlPath } from './positions.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: schema objects and ajv params are read structurally
 type Schema = Record<string, any>;
 
 const PATTERNS: Record<string, string> = {
-  '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$': 'a lower-case DNS label: letters, digits and inner hyphens, at most 63 characters',
-  '^[A-Za-z][A-Za-z0-9._-]{0,14}$': 'an interface name: a letter, then letters, digits, ".", "_" or "-", at most 15 characters',
+  '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$':
+    'a lower-case DNS label: letters, digits and inner hyphens, at most 63 characters',
+  '^[A-Za-z][A-Za-z0-9._-]{0,14}$':
+    'an interface name: a letter, then letters, digits, ".", "_" or "-", at most 15 characters',
   '^1\\.[0-9]+\\.[0-9]+$': 'a Kubernetes version such as 1.32.4',
-  '^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$': 'a port name: lower-case letters, digits and inner hyphens, at most 15 characters',
+  '^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$':
+    'a port name: lower-case letters, digits and inner hyphens, at most 15 characters',
 };
 
 export function schemaFindings(errors: readonly ErrorObject[], data: unknown): Finding[] {
@@ -68,11 +72,19 @@ function resolveUnion(union: ErrorObject, group: ErrorObject[], data: unknown): 
   const branches = union.schema as Schema[];
   const value = union.data;
   const path = toPath(union.instancePath, data);
-  const branchErrors = (index: number) => group.filter((error) => error.schemaPath.startsWith(`${union.schemaPath}/${index}/`));
+  const branchErrors = (index: number) =>
+    group.filter((error) => error.schemaPath.startsWith(`${union.schemaPath}/${index}/`));
   const description = (union.parentSchema as Schema | undefined)?.description as string | undefined;
 
   if (branches.every((branch) => 'const' in branch)) {
-    return [enumFinding(path, value, branches.map((branch) => branch.const), description)];
+    return [
+      enumFinding(
+        path,
+        value,
+        branches.map((branch) => branch.const),
+        description,
+      ),
+    ];
   }
 
   const discriminator = discriminatorOf(branches);
@@ -92,12 +104,21 @@ function resolveUnion(union: ErrorObject, group: ErrorObject[], data: unknown): 
     }
     const index = allowed.indexOf(chosen);
     if (index < 0) {
-      return [enumFinding([...path, discriminator], chosen, allowed, `use ${allowed.map((v) => `${discriminator}: ${show(v)}`).join(' or ')}`)];
+      return [
+        enumFinding(
+          [...path, discriminator],
+          chosen,
+          allowed,
+          `use ${allowed.map((v) => `${discriminator}: ${show(v)}`).join(' or ')}`,
+        ),
+      ];
     }
     return collapse(branchErrors(index), data);
   }
 
-  const compatible = branches.map((branch, index) => ({ branch, index })).filter(({ branch }) => accepts(branch, value));
+  const compatible = branches
+    .map((branch, index) => ({ branch, index }))
+    .filter(({ branch }) => accepts(branch, value));
   if (compatible.length === 1 && !('const' in compatible[0]!.branch)) {
     return collapse(branchErrors(compatible[0]!.index), data);
   }
@@ -105,7 +126,9 @@ function resolveUnion(union: ErrorObject, group: ErrorObject[], data: unknown): 
     const fitting = compatible.filter(({ branch }) =>
       ((branch.required as string[] | undefined) ?? []).every((key) => key in value),
     );
-    const onlyKeys = fitting.filter(({ index }) => !branchErrors(index).some((e) => e.keyword === 'additionalProperties'));
+    const onlyKeys = fitting.filter(
+      ({ index }) => !branchErrors(index).some((e) => e.keyword === 'additionalProperties'),
+    );
     const pick = fitting.length === 1 ? fitting[0] : onlyKeys.length === 1 ? onlyKeys[0] : undefined;
     if (pick) return collapse(branchErrors(pick.index), data);
   }
@@ -137,7 +160,7 @@ function single(error: ErrorObject, data: unknown): Finding[] {
   const path = toPath(error.instancePath, data);
   const schema = (error.parentSchema ?? {}) as Schema;
   const description = schema.description as string | undefined;
-  const params = error.params as Record<string, any>;
+  const params = error.params as Schema;
   const base = { severity: 'error' as const, path };
   switch (error.keyword) {
     case 'additionalProperties': {
@@ -200,7 +223,10 @@ function single(error: ErrorObject, data: unknown): Finding[] {
           ...base,
           code: 'schema-value',
           message: `${label(path)} ${showData(error.data)} is not ${meaning ?? `matching ${params.pattern}`}`,
-          hint: description && !meaning ? description : `write ${meaning ?? `a value matching ${params.pattern}`}`,
+          hint:
+            description && !meaning
+              ? description
+              : `write ${meaning ?? `a value matching ${params.pattern}`}`,
         },
       ];
     }
@@ -250,7 +276,14 @@ function single(error: ErrorObject, data: unknown): Finding[] {
       ];
     }
     case 'minLength':
-      return [{ ...base, code: 'schema-value', message: `${label(path)} must not be empty`, hint: description ?? 'write a value' }];
+      return [
+        {
+          ...base,
+          code: 'schema-value',
+          message: `${label(path)} must not be empty`,
+          hint: description ?? 'write a value',
+        },
+      ];
     default:
       return [
         {
@@ -263,8 +296,14 @@ function single(error: ErrorObject, data: unknown): Finding[] {
   }
 }
 
-function enumFinding(path: YamlPath, value: unknown, allowed: unknown[], description: string | undefined): Finding {
-  const numeric = typeof value === 'number' && allowed.some((item) => typeof item === 'string' && item === String(value));
+function enumFinding(
+  path: YamlPath,
+  value: unknown,
+  allowed: unknown[],
+  description: string | undefined,
+): Finding {
+  const numeric =
+    typeof value === 'number' && allowed.some((item) => typeof item === 'string' && item === String(value));
   return {
     severity: 'error',
     code: 'schema-enum',
@@ -280,7 +319,9 @@ function enumFinding(path: YamlPath, value: unknown, allowed: unknown[], descrip
 function discriminatorOf(branches: Schema[]): string | undefined {
   const first = branches[0]?.properties as Schema | undefined;
   if (!first) return undefined;
-  return Object.keys(first).find((key) => branches.every((branch) => branch.properties?.[key] && 'const' in branch.properties[key]));
+  return Object.keys(first).find((key) =>
+    branches.every((branch) => branch.properties?.[key] && 'const' in branch.properties[key]),
+  );
 }
 
 function accepts(branch: Schema, value: unknown): boolean {
@@ -396,7 +437,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }

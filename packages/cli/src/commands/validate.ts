@@ -59,9 +59,13 @@ function resolveTargets(targets: string[], cwd: string): { path: string; shown: 
   const root = findRepositoryRoot(cwd);
   const show = (path: string) => relative(cwd, path) || path;
   if (targets.length === 0) {
-    if (!root) throw new UsageError('not inside a geostage repository (no nx.json above this folder): name a topology file');
+    if (!root)
+      throw new UsageError(
+        'not inside a geostage repository (no nx.json above this folder): name a topology file',
+      );
     const environments = listEnvironments(root);
-    if (environments.length === 0) throw new UsageError(`no environments in ${show(root) || '.'}/environments`);
+    if (environments.length === 0)
+      throw new UsageError(`no environments in ${show(root) || '.'}/environments`);
     return environments.map((env) => {
       const path = environmentTopology(root, env);
       return { path, shown: show(path) };

@@ -4,7 +4,14 @@
 import type { Address4 } from 'ip-address';
 import type { YamlPath } from '../positions.ts';
 import { type Check, error, type Finding } from './finding.ts';
-import { hostOf, networkOf, parseAddress, parseAddressWithPrefix, parsePrefix, reservedRole } from './ipv4.ts';
+import {
+  hostOf,
+  networkOf,
+  parseAddress,
+  parseAddressWithPrefix,
+  parsePrefix,
+  reservedRole,
+} from './ipv4.ts';
 
 interface Claim {
   address: string;
@@ -20,8 +27,21 @@ export const checkAddresses: Check = ({ topology, where }) => {
   const findings: Finding[] = [];
   const claims: Claim[] = [];
   const invalid = (path: YamlPath, text: string, reason: string, example: string) =>
-    findings.push(error('invalid-address', path, `"${text}" is not a valid address: ${reason}`, `write an address like ${example}`));
-  const reserved = (path: YamlPath, host: Address4, prefix: Address4, role: 'network' | 'broadcast', hint: string) =>
+    findings.push(
+      error(
+        'invalid-address',
+        path,
+        `"${text}" is not a valid address: ${reason}`,
+        `write an address like ${example}`,
+      ),
+    );
+  const reserved = (
+    path: YamlPath,
+    host: Address4,
+    prefix: Address4,
+    role: 'network' | 'broadcast',
+    hint: string,
+  ) =>
     findings.push(
       error(
         'reserved-address',
@@ -41,7 +61,14 @@ export const checkAddresses: Check = ({ topology, where }) => {
       const host = hostOf(wan.value);
       const network = networkOf(wan.value);
       const role = reservedRole(host, network);
-      if (role) reserved([...wanPath, 'address'], host, network, role, 'give the router a host address of its WAN prefix');
+      if (role)
+        reserved(
+          [...wanPath, 'address'],
+          host,
+          network,
+          role,
+          'give the router a host address of its WAN prefix',
+        );
       claims.push({
         address: host.correctForm(),
         path: [...wanPath, 'address'],
@@ -104,7 +131,14 @@ export const checkAddresses: Check = ({ topology, where }) => {
         return;
       }
       const role = reservedRole(gateway.value, prefix.value);
-      if (role) reserved([...path, 'gateway'], gateway.value, prefix.value, role, `use a host address of ${prefix.value.address}, e.g. the first one`);
+      if (role)
+        reserved(
+          [...path, 'gateway'],
+          gateway.value,
+          prefix.value,
+          role,
+          `use a host address of ${prefix.value.address}, e.g. the first one`,
+        );
     });
   });
 
@@ -123,7 +157,11 @@ export const checkAddresses: Check = ({ topology, where }) => {
         ),
       );
     }
-    const segment = site && (server.segment === undefined ? site.segments[0] : site.segments.find((x) => x.name === server.segment));
+    const segment =
+      site &&
+      (server.segment === undefined
+        ? site.segments[0]
+        : site.segments.find((x) => x.name === server.segment));
     if (site && !segment) {
       findings.push(
         error(
@@ -170,7 +208,8 @@ export const checkAddresses: Check = ({ topology, where }) => {
       return;
     }
     const role = reservedRole(address.value, prefix);
-    if (role) reserved([...path, 'address'], address.value, prefix, role, `use a host address of ${prefix.address}`);
+    if (role)
+      reserved([...path, 'address'], address.value, prefix, role, `use a host address of ${prefix.address}`);
   });
 
   // Duplicates, reported on every later claim and naming the first.

@@ -44,7 +44,8 @@ describe('semantic checks accept', () => {
   });
 
   it('two load balancers on different segments of one site', () => {
-    const extra = '  - { name: lb2, site: alpha, segment: dmz, address: 192.168.5.10, roles: [load-balancer] }';
+    const extra =
+      '  - { name: lb2, site: alpha, segment: dmz, address: 192.168.5.10, roles: [load-balancer] }';
     expect(messages(base('1.4', '  pool: 10.255.0.0/24', extra))).toEqual([]);
   });
 
@@ -59,7 +60,7 @@ describe('semantic checks accept', () => {
 
 describe('semantic checks report', () => {
   it('a default pool that overlaps a written prefix, on the written one', () => {
-    const text = base('1.4', '  port: 1194') + '  podSubnet: 10.255.0.0/16\n';
+    const text = `${base('1.4', '  port: 1194')}  podSubnet: 10.255.0.0/16\n`;
     expect(messages(text)).toEqual([
       'lab.yaml:21:14: error prefix-overlap: pod subnet 10.255.0.0/16 overlaps the default tunnel pool 10.255.0.0/16\n' +
         '  hint: give every LAN segment, WAN, the tunnel pool and the pod and service subnets address ranges of their own',
@@ -67,7 +68,9 @@ describe('semantic checks report', () => {
   });
 
   it('static keys with an AEAD cipher chosen explicitly, even when static keys are the default', () => {
-    const codes = loadTopology(base('1.2', '  cipher: aes-128-gcm'), 'lab.yaml').diagnostics.map((d) => d.code);
+    const codes = loadTopology(base('1.2', '  cipher: aes-128-gcm'), 'lab.yaml').diagnostics.map(
+      (d) => d.code,
+    );
     expect(codes).toEqual(['static-key-aead']);
   });
 });

@@ -34,7 +34,10 @@ export function warning(code: string, path: YamlPath, message: string, hint: str
 }
 
 /** Items that repeat an earlier item's key, each with the index of that first item. */
-export function repeats<T>(items: readonly T[], keyOf: (item: T) => string | undefined): { index: number; first: number }[] {
+export function repeats<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string | undefined,
+): { index: number; first: number }[] {
   const seen = new Map<string, number>();
   const out: { index: number; first: number }[] = [];
   items.forEach((item, index) => {

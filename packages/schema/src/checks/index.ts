@@ -1,7 +1,7 @@
 // The semantic checks, run after the schema accepted the document. Each concept has its file.
 import { checkAddresses } from './addresses.ts';
 import { checkApplications } from './applications.ts';
-import type { CheckContext, Check, Finding } from './finding.ts';
+import type { Check, CheckContext, Finding } from './finding.ts';
 import { checkKubernetes } from './kubernetes.ts';
 import { checkNames } from './names.ts';
 import { checkPrefixes } from './prefixes.ts';

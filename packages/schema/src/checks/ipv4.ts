@@ -15,7 +15,9 @@ export function parseAddress(text: string): Parsed<Address4> {
 export function parseAddressWithPrefix(text: string): Parsed<Address4> {
   if (!text.includes('/')) return { ok: false, reason: 'the prefix length is missing (e.g. /24)' };
   const address = tryAddress(text);
-  return address ? { ok: true, value: address } : { ok: false, reason: 'not an IPv4 address with prefix length' };
+  return address
+    ? { ok: true, value: address }
+    : { ok: false, reason: 'not an IPv4 address with prefix length' };
 }
 
 /** A network prefix whose host bits are zero: 192.168.10.0/24. */

@@ -68,10 +68,17 @@ export const checkKubernetes: Check = ({ topology, written }) => {
     );
   }
 
-  const controlPlanes = servers.map((server, index) => ({ server, index })).filter(({ server }) => server.roles.includes('control-plane'));
+  const controlPlanes = servers
+    .map((server, index) => ({ server, index }))
+    .filter(({ server }) => server.roles.includes('control-plane'));
   if (controlPlanes.length === 0) {
     findings.push(
-      error('no-control-plane', path, 'the cluster has no control plane', 'give one or three servers the control-plane role'),
+      error(
+        'no-control-plane',
+        path,
+        'the cluster has no control plane',
+        'give one or three servers the control-plane role',
+      ),
     );
   } else if (controlPlanes.length % 2 === 0) {
     const last = controlPlanes[controlPlanes.length - 1]!;
@@ -79,7 +86,11 @@ export const checkKubernetes: Check = ({ topology, written }) => {
     const message = `${count} control planes: etcd needs a majority, so ${count} tolerate no more failures than ${count - 1}`;
     const hint = `use an odd number of control planes (${count - 1} or ${count + 1})`;
     const at: YamlPath = ['servers', last.index, 'roles'];
-    findings.push(count === 2 ? error('control-plane-quorum', at, `${message}, and losing either one stops the cluster`, hint) : warning('control-plane-quorum', at, message, hint));
+    findings.push(
+      count === 2
+        ? error('control-plane-quorum', at, `${message}, and losing either one stops the cluster`, hint)
+        : warning('control-plane-quorum', at, message, hint),
+    );
   }
 
   // HAProxy and the API server both want the endpoint port on a server that is both.
@@ -110,7 +121,9 @@ export const checkKubernetes: Check = ({ topology, written }) => {
   }
 
   const pod = parsePrefix(kubernetes.podSubnet ?? '10.244.0.0/16');
-  const nodes = servers.filter((server) => server.roles.includes('control-plane') || server.roles.includes('worker')).length;
+  const nodes = servers.filter(
+    (server) => server.roles.includes('control-plane') || server.roles.includes('worker'),
+  ).length;
   if (pod.ok && nodes > 0) {
     const room = pod.value.subnetMask > NODE_CIDR_LENGTH ? 0 : 2 ** (NODE_CIDR_LENGTH - pod.value.subnetMask);
     if (room < nodes) {

@@ -22,8 +22,16 @@ export const checkNames: Check = ({ topology, where }) => {
 
   // Routers and servers: one host namespace.
   const hosts: { name: string; path: YamlPath; what: string }[] = [
-    ...sites.map((site, i) => ({ name: site.router.name, path: ['sites', i, 'router', 'name'], what: 'router' })),
-    ...topology.servers.map((server, i) => ({ name: server.name, path: ['servers', i, 'name'], what: 'server' })),
+    ...sites.map((site, i) => ({
+      name: site.router.name,
+      path: ['sites', i, 'router', 'name'],
+      what: 'router',
+    })),
+    ...topology.servers.map((server, i) => ({
+      name: server.name,
+      path: ['servers', i, 'name'],
+      what: 'server',
+    })),
   ];
   for (const { index, first } of repeats(hosts, (host) => host.name)) {
     const host = hosts[index]!;

@@ -17,14 +17,32 @@ interface Range {
 export const checkPrefixes: Check = ({ topology, written, where }) => {
   const findings: Finding[] = [];
   const ranges: Range[] = [];
-  const add = (text: string | undefined, path: YamlPath, what: string, isWritten: boolean, example: string) => {
+  const add = (
+    text: string | undefined,
+    path: YamlPath,
+    what: string,
+    isWritten: boolean,
+    example: string,
+  ) => {
     if (text === undefined) return;
     const parsed = parsePrefix(text);
     if (!parsed.ok) {
-      findings.push(error('invalid-prefix', path, `"${text}" is not a valid prefix: ${parsed.reason}`, `write the network address and prefix length, e.g. ${example}`));
+      findings.push(
+        error(
+          'invalid-prefix',
+          path,
+          `"${text}" is not a valid prefix: ${parsed.reason}`,
+          `write the network address and prefix length, e.g. ${example}`,
+        ),
+      );
       return;
     }
-    ranges.push({ prefix: parsed.value, path, what: isWritten ? what : `the default ${what}`, written: isWritten });
+    ranges.push({
+      prefix: parsed.value,
+      path,
+      what: isWritten ? what : `the default ${what}`,
+      written: isWritten,
+    });
   };
 
   const wanNetworks = new Set<string>();
@@ -44,15 +62,33 @@ export const checkPrefixes: Check = ({ topology, written, where }) => {
       }
     }
     site.segments.forEach((segment, g) => {
-      add(segment.prefix, ['sites', s, 'segments', g, 'prefix'], `prefix ${segment.prefix} of segment ${site.name}/${segment.name}`, true, '192.168.10.0/24');
+      add(
+        segment.prefix,
+        ['sites', s, 'segments', g, 'prefix'],
+        `prefix ${segment.prefix} of segment ${site.name}/${segment.name}`,
+        true,
+        '192.168.10.0/24',
+      );
     });
   });
   const pool = topology.vpn?.pool;
   add(pool, ['vpn', 'pool'], `tunnel pool ${pool}`, written.vpn?.pool !== undefined, '10.255.0.0/24');
   const kubernetes = topology.kubernetes;
   if (kubernetes) {
-    add(kubernetes.podSubnet, ['kubernetes', 'podSubnet'], `pod subnet ${kubernetes.podSubnet}`, written.kubernetes?.podSubnet !== undefined, '10.244.0.0/16');
-    add(kubernetes.serviceSubnet, ['kubernetes', 'serviceSubnet'], `service subnet ${kubernetes.serviceSubnet}`, written.kubernetes?.serviceSubnet !== undefined, '10.96.0.0/12');
+    add(
+      kubernetes.podSubnet,
+      ['kubernetes', 'podSubnet'],
+      `pod subnet ${kubernetes.podSubnet}`,
+      written.kubernetes?.podSubnet !== undefined,
+      '10.244.0.0/16',
+    );
+    add(
+      kubernetes.serviceSubnet,
+      ['kubernetes', 'serviceSubnet'],
+      `service subnet ${kubernetes.serviceSubnet}`,
+      written.kubernetes?.serviceSubnet !== undefined,
+      '10.96.0.0/12',
+    );
   }
 
   ranges.forEach((later, j) => {

@@ -27,7 +27,9 @@ export const checkSegments: Check = ({ topology, where }) => {
         );
       }
     });
-    const tagged = site.segments.map((segment) => (segment.tagged && segment.vlan !== undefined ? `${segment.interface}.${segment.vlan}` : undefined));
+    const tagged = site.segments.map((segment) =>
+      segment.tagged && segment.vlan !== undefined ? `${segment.interface}.${segment.vlan}` : undefined,
+    );
     for (const { index, first } of repeats(tagged, (key) => key)) {
       const segment = site.segments[index]!;
       findings.push(

@@ -33,7 +33,12 @@ export const checkVpn: Check = ({ topology, written, where }) => {
     policy.hubs.forEach((hub, h) => {
       if (!known.has(hub)) {
         findings.push(
-          error('unknown-hub', [...policyPath, 'hubs', h], `hub "${hub}" is not a site`, `name one of the sites: ${names.join(', ')}`),
+          error(
+            'unknown-hub',
+            [...policyPath, 'hubs', h],
+            `hub "${hub}" is not a site`,
+            `name one of the sites: ${names.join(', ')}`,
+          ),
         );
       }
     });
@@ -45,14 +50,24 @@ export const checkVpn: Check = ({ topology, written, where }) => {
       pair.forEach((name, end) => {
         if (!known.has(name)) {
           findings.push(
-            error('unknown-site', [...policyPath, 'pairs', p, end], `tunnel pair names site "${name}", which is not defined`, `name one of the sites: ${names.join(', ')}`),
+            error(
+              'unknown-site',
+              [...policyPath, 'pairs', p, end],
+              `tunnel pair names site "${name}", which is not defined`,
+              `name one of the sites: ${names.join(', ')}`,
+            ),
           );
         }
       });
       if (x === undefined || y === undefined) return;
       if (x === y) {
         findings.push(
-          error('pair-same-site', [...policyPath, 'pairs', p], `tunnel pair [${x}, ${y}] joins site ${x} to itself`, 'a pair names two different sites'),
+          error(
+            'pair-same-site',
+            [...policyPath, 'pairs', p],
+            `tunnel pair [${x}, ${y}] joins site ${x} to itself`,
+            'a pair names two different sites',
+          ),
         );
         return;
       }
@@ -60,7 +75,12 @@ export const checkVpn: Check = ({ topology, written, where }) => {
       const first = seen.get(key);
       if (first !== undefined) {
         findings.push(
-          error('duplicate-pair', [...policyPath, 'pairs', p], `tunnel pair [${x}, ${y}] is already listed (${where([...policyPath, 'pairs', first])})`, 'list each pair of sites once'),
+          error(
+            'duplicate-pair',
+            [...policyPath, 'pairs', p],
+            `tunnel pair [${x}, ${y}] is already listed (${where([...policyPath, 'pairs', first])})`,
+            'list each pair of sites once',
+          ),
         );
       } else seen.set(key, p);
     });
@@ -101,7 +121,8 @@ export const checkVpn: Check = ({ topology, written, where }) => {
     if (needed > capacity) {
       const fits = Math.max(0, tunnelLength - Math.ceil(Math.log2(needed)));
       const count = `${tunnels.length} tunnel${tunnels.length === 1 ? '' : 's'}`;
-      const slots = needed === tunnels.length ? count : `${count} in slots up to ${needed - 1} (slots follow site ids)`;
+      const slots =
+        needed === tunnels.length ? count : `${count} in slots up to ${needed - 1} (slots follow site ids)`;
       findings.push(
         error(
           'tunnel-pool-too-small',
@@ -173,7 +194,9 @@ export const checkVpn: Check = ({ topology, written, where }) => {
       groups.set(root, [...(groups.get(root) ?? []), name]);
     }
     if (groups.size > 1) {
-      const largest = [...groups.values()].reduce((best, group) => (group.length > best.length ? group : best));
+      const largest = [...groups.values()].reduce((best, group) =>
+        group.length > best.length ? group : best,
+      );
       for (const group of groups.values()) {
         if (group === largest) continue;
         for (const name of group) {
