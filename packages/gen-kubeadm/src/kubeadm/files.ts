@@ -1,0 +1,40 @@
+// One kubeadm.yaml per Kubernetes node: nodes/<server>/kubeadm.yaml.
+import { type FileSet, generatedHeader, type Model, type ModelKubernetes } from '@geostage/schema';
+import { yamlDocuments } from '../yaml-documents.ts';
+import { CROSS_SITE_WAITS, dialectFor } from './api.ts';
+import { initDocuments } from './init.ts';
+import { joinDocument } from './join.ts';
+
+const SECRETS_NOTE =
+  '@secret:<name>@ placeholders are filled by apply from environments/<env>/secrets/<name> on upload; never commit the values.';
+
+export function kubeadmFiles(model: Model, kubernetes: ModelKubernetes): FileSet {
+  const dialect = dialectFor(kubernetes);
+  const nodes = model.servers.filter(
+    (server) => kubernetes.controlPlanes.includes(server.name) || kubernetes.workers.includes(server.name),
+  );
+  return nodes.map((server) => {
+    const first = server.name === kubernetes.firstControlPlane;
+    const role = kubernetes.controlPlanes.includes(server.name) ? 'control plane' : 'worker';
+    const comments = first
+      ? [
+          `kubeadm init --config kubeadm.yaml --upload-certs  (${server.name}, the first control plane)`,
+          '--upload-certs stores the control-plane certificates, encrypted with the certificate key, for the other control planes.',
+          SECRETS_NOTE,
+        ]
+      : [
+          `kubeadm join --config kubeadm.yaml  (${server.name}, ${role}; after kubeadm init on ${kubernetes.firstControlPlane})`,
+          'The CA cert hash exists only after init: apply stores it as secrets/kubeadm/ca-cert-hash (sha256:<hex>).',
+          SECRETS_NOTE,
+        ];
+    const documents = first
+      ? initDocuments(model, kubernetes, server, dialect, CROSS_SITE_WAITS)
+      : [joinDocument(kubernetes, server, dialect, CROSS_SITE_WAITS)];
+    return {
+      path: `nodes/${server.name}/kubeadm.yaml`,
+      content: yamlDocuments([generatedHeader(model.source, '#'), ...comments], documents),
+      // Private on the device: once apply fills the placeholders it holds the bootstrap token.
+      mode: 0o600,
+    };
+  });
+}

@@ -1,0 +1,38 @@
+// kubeadm init on the first control plane: InitConfiguration + the cluster-wide documents.
+import type { Model, ModelKubernetes, ModelServer } from '@geostage/schema';
+import { type KubeadmDialect, LOCAL_API_SERVER_PORT, type Waits } from './api.ts';
+import { clusterConfiguration, kubeletConfiguration, kubeProxyConfiguration } from './cluster.ts';
+import { nodeRegistration } from './registration.ts';
+import { BOOTSTRAP_TOKEN, CERTIFICATE_KEY } from './secrets.ts';
+
+export function initDocuments(
+  model: Model,
+  kubernetes: ModelKubernetes,
+  server: ModelServer,
+  dialect: KubeadmDialect,
+  waits: Waits,
+): Record<string, unknown>[] {
+  const init = {
+    apiVersion: dialect.apiVersion,
+    kind: 'InitConfiguration',
+    bootstrapTokens: [
+      {
+        token: BOOTSTRAP_TOKEN,
+        description: `geostage: joins the nodes of ${model.name}`,
+        ttl: '24h0m0s',
+        usages: ['signing', 'authentication'],
+        groups: ['system:bootstrappers:kubeadm:default-node-token'],
+      },
+    ],
+    nodeRegistration: nodeRegistration(server, dialect),
+    localAPIEndpoint: { advertiseAddress: server.address, bindPort: LOCAL_API_SERVER_PORT },
+    certificateKey: CERTIFICATE_KEY,
+    ...dialect.initWaits(waits).init,
+  };
+  return [
+    init,
+    clusterConfiguration(model, kubernetes, dialect, waits),
+    kubeletConfiguration(),
+    kubeProxyConfiguration(kubernetes),
+  ];
+}

@@ -1,0 +1,40 @@
+// kubeadm join on every other node: control planes (with their own API endpoint and the
+// certificate key) and workers.
+import type { ModelKubernetes, ModelServer } from '@geostage/schema';
+import { type KubeadmDialect, LOCAL_API_SERVER_PORT, type Waits } from './api.ts';
+import { controlPlaneEndpoint } from './cluster.ts';
+import { nodeRegistration } from './registration.ts';
+import { BOOTSTRAP_TOKEN, CA_CERT_HASH, CERTIFICATE_KEY } from './secrets.ts';
+
+export function joinDocument(
+  kubernetes: ModelKubernetes,
+  server: ModelServer,
+  dialect: KubeadmDialect,
+  waits: Waits,
+): Record<string, unknown> {
+  const { join, discovery } = dialect.joinWaits(waits);
+  const controlPlane = kubernetes.controlPlanes.includes(server.name);
+  return {
+    apiVersion: dialect.apiVersion,
+    kind: 'JoinConfiguration',
+    discovery: {
+      bootstrapToken: {
+        apiServerEndpoint: controlPlaneEndpoint(kubernetes),
+        token: BOOTSTRAP_TOKEN,
+        // Pinning the CA: without it a node would trust whatever answers at the endpoint.
+        caCertHashes: [CA_CERT_HASH],
+      },
+      ...discovery,
+    },
+    nodeRegistration: nodeRegistration(server, dialect),
+    ...(controlPlane
+      ? {
+          controlPlane: {
+            localAPIEndpoint: { advertiseAddress: server.address, bindPort: LOCAL_API_SERVER_PORT },
+            certificateKey: CERTIFICATE_KEY,
+          },
+        }
+      : {}),
+    ...join,
+  };
+}
