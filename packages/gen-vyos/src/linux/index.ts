@@ -1,0 +1,122 @@
+// Linux routers (router.os === 'linux'): OpenVPN per tunnel, nftables, forwarding, systemd
+// units and LAN addressing, under routers/<router>/. Pure: Model (+ public certificates) -> files.
+import {
+  type FileSet,
+  generatedHeader,
+  type Model,
+  type ModelSite,
+  secretPlaceholder,
+  sortFileSet,
+  type TunnelEnd,
+} from '@geostage/schema';
+import { secretNames } from '../secrets/names.ts';
+import { renderNetworkd, vlanInterface } from './networkd.ts';
+import { renderNftables } from './nftables.ts';
+import { endsOf, renderOpenvpn } from './openvpn.ts';
+import { CA_CERTIFICATE_FILE, certificateFile, OPENVPN_DIR, privateKeyFile, staticKeyFile } from './paths.ts';
+import { render } from './templates.ts';
+
+export { linuxDevicePath, OPENVPN_DIR } from './paths.ts';
+export { openvpnQuote } from './templates.ts';
+
+/** The public certificates a Linux router needs on disk (PEM), read from environments/<env>/public/. */
+export interface LinuxMaterial {
+  caCertificate: string | null;
+  /** Router name -> certificate PEM. */
+  certificates: Readonly<Record<string, string>>;
+}
+
+const PUBLIC = 0o644;
+const PRIVATE = 0o600;
+const MAX_INTERFACE_NAME = 15;
+
+const withNewline = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+
+function routerFiles(model: Model, site: ModelSite, material: LinuxMaterial | undefined, warnings: string[]): FileSet {
+  const router = site.router;
+  const base = `routers/${router.name}/`;
+  const header = generatedHeader(model.source);
+  const files: FileSet = [];
+  const ends: TunnelEnd[] = [];
+  for (const tunnel of model.tunnels) {
+    const pair = endsOf(tunnel, router.name);
+    if (!pair) continue;
+    ends.push(pair.local);
+    const { file, content } = renderOpenvpn(model, router, tunnel);
+    files.push({ path: `${base}openvpn/${file}`, content, mode: PUBLIC });
+    if (model.vpn.authentication === 'static-key') {
+      // The key file itself is a placeholder: apply fills it from secrets/ on upload.
+      files.push({
+        path: `${base}openvpn/${staticKeyFile(tunnel.name)}`,
+        content: `${secretPlaceholder(secretNames.staticKey(tunnel.name))}\n`,
+        mode: PRIVATE,
+      });
+    }
+  }
+  if (ends.length === 0) warnings.push(`${router.name}: no tunnel ends on this router; it only routes its own LANs`);
+
+  if (model.vpn.authentication === 'tls' && ends.length > 0) {
+    files.push({
+      path: `${base}openvpn/${privateKeyFile(router.name)}`,
+      content: `${secretPlaceholder(secretNames.routerKey(router.name))}\n`,
+      mode: PRIVATE,
+    });
+    const ca = material?.caCertificate ?? null;
+    const certificate = material?.certificates[router.name] ?? null;
+    if (ca) files.push({ path: `${base}openvpn/${CA_CERTIFICATE_FILE}`, content: withNewline(ca), mode: PUBLIC });
+    if (certificate) {
+      files.push({ path: `${base}openvpn/${certificateFile(router.name)}`, content: withNewline(certificate), mode: PUBLIC });
+    }
+    if (!ca || !certificate) {
+      warnings.push(
+        `${router.name}: no ${!ca ? 'CA certificate' : 'router certificate'} in environments/${model.name}/public/; ` +
+          `run \`geostage secrets init ${model.name}\` and generate again, or the tunnels will not start`,
+      );
+    }
+  }
+
+  files.push({ path: `${base}nftables.conf`, content: renderNftables(model, router, ends), mode: PUBLIC });
+  files.push({ path: `${base}sysctl.conf`, content: render('sysctl.conf', { header, router: router.name }), mode: PUBLIC });
+  if (ends.length > 0) {
+    files.push({
+      path: `${base}systemd/openvpn-geostage@.service`,
+      content: render('openvpn-unit.service', { header, directory: OPENVPN_DIR }),
+      mode: PUBLIC,
+    });
+    files.push({
+      path: `${base}systemd/geostage-tunnels.target`,
+      content: render('tunnels.target', {
+        header,
+        router: router.name,
+        units: ends.map((end) => `openvpn-geostage@${end.interface}.service`).sort(),
+      }),
+      mode: PUBLIC,
+    });
+  }
+  for (const file of renderNetworkd(model, site)) files.push({ ...file, path: base + file.path, mode: PUBLIC });
+
+  for (const segment of site.segments) {
+    if (segment.tagged && vlanInterface(segment).length > MAX_INTERFACE_NAME) {
+      warnings.push(
+        `${router.name}: VLAN interface name ${vlanInterface(segment)} is longer than ${MAX_INTERFACE_NAME} characters; Linux will refuse it`,
+      );
+    }
+  }
+  return files;
+}
+
+/** Every Linux router of the model; paths relative to generated/network/, sorted. */
+export function generateLinuxRouters(model: Model, material?: LinuxMaterial): { files: FileSet; warnings: string[] } {
+  const warnings: string[] = [];
+  const files: FileSet = [];
+  for (const site of model.sites) {
+    if (site.router.os !== 'linux') continue;
+    files.push(...routerFiles(model, site, material, warnings));
+  }
+  if (files.length > 0 && model.vpn.authentication === 'static-key') {
+    warnings.push(
+      'static-key tunnels on Linux routers: OpenVPN 2.6 deprecates static keys and later releases drop them; prefer tls where every router supports it',
+    );
+  }
+  return { files: sortFileSet(files), warnings };
+}

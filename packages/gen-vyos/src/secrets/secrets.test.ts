@@ -1,0 +1,148 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { loadTopology, type Model, resolve } from '@geostage/schema';
+import { afterAll, describe, expect, it } from 'vitest';
+import { secretsInit } from './index.ts';
+
+const run = promisify(execFile);
+const repository = new URL('../../../../', import.meta.url);
+
+function example(name: string): Model {
+  const source = `environments/${name}/topology.yaml`;
+  const { topology, diagnostics } = loadTopology(readFileSync(new URL(source, repository), 'utf8'), source);
+  if (!topology) throw new Error(`${source}: ${JSON.stringify(diagnostics)}`);
+  return resolve(topology, source);
+}
+
+const folders: string[] = [];
+async function environment(): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'gs-secrets-'));
+  folders.push(folder);
+  return folder;
+}
+afterAll(async () => {
+  await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
+});
+
+const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
+
+async function snapshot(folder: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) out[join(entry.parentPath, entry.name)] = await readFile(join(entry.parentPath, entry.name), 'utf8');
+  }
+  return out;
+}
+
+describe('static keys (keio-2019)', () => {
+  const model = example('keio-2019');
+
+  it('creates one private V1 static key per tunnel that the real openvpn accepts', async () => {
+    const env = await environment();
+    const result = await secretsInit(env, model);
+    expect(result.ok).toBe(true);
+    const keys = model.tunnels.map((tunnel) => `secrets/openvpn/${tunnel.name}.key`);
+    expect(result.created).toEqual(keys.flatMap((key) => [key, `${key}.body`]));
+    expect(await modeOf(join(env, 'secrets'))).toBe(0o700);
+    for (const key of keys) {
+      const path = join(env, key);
+      expect(await modeOf(path)).toBe(0o600);
+      const text = await readFile(path, 'utf8');
+      expect(text).toMatch(/^#\n# 2048 bit OpenVPN static key\n#\n-----BEGIN OpenVPN Static key V1-----\n([0-9a-f]{32}\n){16}-----END OpenVPN Static key V1-----\n$/);
+      const body = (await readFile(`${path}.body`, 'utf8')).trim();
+      expect(body).toBe(text.split('\n').slice(4, 20).join(''));
+      const { stdout } = await run('openvpn', ['--test-crypto', '--secret', path, '--cipher', 'AES-256-CBC', '--auth', 'SHA256', '--verb', '1']);
+      expect(stdout).toContain('crypto self-test mode SUCCEEDED');
+    }
+    const distinct = new Set(await Promise.all(keys.map((key) => readFile(join(env, key), 'utf8'))));
+    expect(distinct.size).toBe(keys.length);
+  });
+
+  it('keeps existing keys unless forced', async () => {
+    const env = await environment();
+    await secretsInit(env, model);
+    const before = await snapshot(env);
+    const again = await secretsInit(env, model);
+    expect(again).toMatchObject({ ok: true, created: [] });
+    expect(await snapshot(env)).toEqual(before);
+    const forced = await secretsInit(env, model, { force: true });
+    expect(forced.ok && forced.created.length).toBe(model.tunnels.length * 2);
+    const after = await snapshot(env);
+    for (const path of Object.keys(before)) expect(after[path]).not.toBe(before[path]);
+  });
+});
+
+describe('TLS (global-hub)', () => {
+  const model = example('global-hub');
+  const routers = model.sites.map((site) => site.router.name).sort();
+
+  it('creates a CA and a certificate per router, CN = router name, verified by openssl', async () => {
+    const env = await environment();
+    const result = await secretsInit(env, model);
+    expect(result.ok).toBe(true);
+    expect(await modeOf(join(env, 'secrets', 'openvpn', 'ca.key'))).toBe(0o600);
+    expect(await modeOf(join(env, 'public', 'ca.crt'))).toBe(0o644);
+    const ca = join(env, 'public', 'ca.crt');
+    const fingerprints = JSON.parse(await readFile(join(env, 'public', 'fingerprints.json'), 'utf8'));
+    expect(Object.keys(fingerprints)).toEqual(['ca.crt', ...routers.map((router) => `${router}.crt`)]);
+    for (const router of routers) {
+      const certificate = join(env, 'public', `${router}.crt`);
+      const key = join(env, 'secrets', 'openvpn', `${router}.key`);
+      expect(await modeOf(key)).toBe(0o600);
+      expect((await run('openssl', ['verify', '-CAfile', ca, certificate])).stdout).toBe(`${certificate}: OK\n`);
+      const { stdout } = await run('openssl', ['x509', '-in', certificate, '-noout', '-subject', '-fingerprint', '-sha256', '-ext', 'extendedKeyUsage']);
+      expect(stdout).toContain(`subject=CN = ${router}\n`);
+      expect(stdout).toContain(`sha256 Fingerprint=${fingerprints[`${router}.crt`]}\n`);
+      expect(stdout).toContain('TLS Web Server Authentication, TLS Web Client Authentication');
+      // The key is the certificate's: both give the same public key.
+      const fromKey = (await run('openssl', ['pkey', '-in', key, '-pubout'])).stdout;
+      const fromCertificate = (await run('openssl', ['x509', '-in', certificate, '-noout', '-pubkey'])).stdout;
+      expect(fromKey).toBe(fromCertificate);
+      const body = (await readFile(`${key}.body`, 'utf8')).trim();
+      expect(body).toMatch(/^[A-Za-z0-9+/=]+$/);
+    }
+    const publicFiles = (await readdir(join(env, 'public'))).sort();
+    expect(publicFiles).toEqual(['ca.crt', 'fingerprints.json', ...routers.map((router) => `${router}.crt`)].sort());
+    for (const file of publicFiles) expect(await readFile(join(env, 'public', file), 'utf8')).not.toContain('PRIVATE KEY');
+  });
+
+  it('is idempotent, re-issues only what is missing, and never replaces a CA it cannot sign with', async () => {
+    const env = await environment();
+    await secretsInit(env, model);
+    const before = await snapshot(env);
+    expect(await secretsInit(env, model)).toMatchObject({ ok: true, created: [] });
+    expect(await snapshot(env)).toEqual(before);
+
+    await unlink(join(env, 'public', 'rt-berlin.crt'));
+    const reissued = await secretsInit(env, model);
+    expect(reissued).toMatchObject({ ok: true, created: ['public/rt-berlin.crt', 'public/fingerprints.json'] });
+    expect(reissued.kept).toContain('secrets/openvpn/rt-berlin.key');
+
+    await unlink(join(env, 'secrets', 'openvpn', 'ca.key'));
+    const refused = await secretsInit(env, model);
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.error).toMatch(/public\/ca\.crt exists but secrets\/openvpn\/ca\.key is missing.*--force/);
+    expect(refused.created).toEqual([]);
+
+    const forced = await secretsInit(env, model, { force: true });
+    expect(forced.ok).toBe(true);
+    expect(forced.created).toEqual(expect.arrayContaining(['secrets/openvpn/ca.key', 'public/ca.crt', 'public/hub-tokyo.crt']));
+    const after = await snapshot(env);
+    expect(after[join(env, 'public', 'ca.crt')]).not.toBe(before[join(env, 'public', 'ca.crt')]);
+    // No temporary file is left behind.
+    expect(Object.keys(after).filter((path) => path.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('offers RSA 2048 keys as well', async () => {
+    const env = await environment();
+    const result = await secretsInit(env, model, { keyType: 'rsa' });
+    expect(result.ok).toBe(true);
+    const { stdout } = await run('openssl', ['x509', '-in', join(env, 'public', 'rt-berlin.crt'), '-noout', '-text']);
+    expect(stdout).toContain('Public-Key: (2048 bit)');
+    expect(stdout).toContain('rsaEncryption');
+  });
+});
