@@ -179,24 +179,23 @@ export const Vpn = Type.Object(
         'First UDP port. A router listens on port + peer site id - 1 for the tunnel to that peer. Default 1194.',
       ),
     ),
+    // No JSON Schema `default` here: the default depends on the routers' releases, so resolve decides it.
     authentication: Type.Optional(
-      withDefault(
-        Type.Union([Type.Literal('tls'), Type.Literal('static-key')]),
-        'tls',
-        'tls (certificates from one CA) or static-key (deprecated by OpenVPN 2.6; VyOS 1.2/1.3 only). Default tls, or static-key when any router runs VyOS 1.2/1.3.',
-      ),
+      Type.Union([Type.Literal('tls'), Type.Literal('static-key')], {
+        description:
+          'tls (certificates from one CA) or static-key (deprecated by OpenVPN 2.6). Default tls, or static-key when any router runs VyOS 1.2/1.3.',
+      }),
     ),
     cipher: Type.Optional(
-      withDefault(
-        Type.Union([
+      Type.Union(
+        [
           Type.Literal('aes-256-gcm'),
           Type.Literal('aes-128-gcm'),
           Type.Literal('chacha20-poly1305'),
           Type.Literal('aes-256-cbc'),
           Type.Literal('aes-128-cbc'),
-        ]),
-        'aes-256-gcm',
-        'Data channel cipher. Default aes-256-gcm, or aes-256-cbc with static keys.',
+        ],
+        { description: 'Data channel cipher. Default aes-256-gcm with TLS, aes-256-cbc with static keys.' },
       ),
     ),
   },
