@@ -1,5 +1,7 @@
 // Every geostage command, in the order `geostage --help` lists them. Add a command here.
 import type { Command } from '../command.ts';
+import { check } from './check.ts';
+import { generate } from './generate.ts';
 import { validate } from './validate.ts';
 
-export const COMMANDS: readonly Command[] = [validate];
+export const COMMANDS: readonly Command[] = [validate, generate, check];
