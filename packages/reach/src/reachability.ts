@@ -1,0 +1,221 @@
+// computeReachability: generated files in, reachability report out, no I/O. Servers are put in
+// groups that forwarding cannot tell apart (same link, same routes, matched by the same
+// routes everywhere), every ordered group pair is walked there and back, and the result is
+// expanded to servers by lookup: 10,000 servers cost as many walks as their segments do.
+import { contains, formatAddress, formatPrefix, type InterfaceAddress, networkOf, prefixKey } from './address.ts';
+import type { Device, Warning } from './device.ts';
+import { parseDevices } from './devices.ts';
+import {
+  buildNetwork,
+  checkUnderlay,
+  type Host,
+  type Network,
+  type Walk,
+  walk,
+  wanInterfaces,
+} from './forwarding.ts';
+import {
+  INITIAL_TTL,
+  type Matrix,
+  type Outcome,
+  type ReachReport,
+  REPORT_FORMAT,
+  REPORT_VERSION,
+  type ReportGroup,
+  type ReportServer,
+} from './report.ts';
+import { pairTunnels } from './tunnels.ts';
+
+interface Group {
+  report: ReportGroup;
+  members: { device: Device; address: number }[];
+}
+
+function primaryAddress(device: Device): InterfaceAddress | null {
+  for (const networkInterface of device.interfaces) {
+    if (networkInterface.disabled) continue;
+    const first = networkInterface.addresses[0];
+    if (first) return first;
+  }
+  return null;
+}
+
+function routeSignature(device: Device): string {
+  const interfaces = device.interfaces.map(
+    (networkInterface) => `${networkInterface.name}${networkInterface.disabled ? '!' : ''}=${networkInterface.addresses.map(prefixKey).join(',')}`,
+  );
+  const routes = device.routes.map(
+    (route) => `${prefixKey(route.prefix)}>${route.nextHop ?? ''}>${route.interface ?? ''}>${route.blackhole ? 'b' : ''}>${route.distance}`,
+  );
+  return `${interfaces.join(' ')}|${routes.join(' ')}`;
+}
+
+/** Groups servers that every routing table treats alike. */
+function groupServers(devices: readonly Device[], warnings: Warning[]): Group[] {
+  // Prefixes more specific than a server's segment single some of its servers out.
+  const specific = new Map<number, Set<number>>();
+  for (const device of devices) {
+    for (const route of device.routes) {
+      let set = specific.get(route.prefix.length);
+      if (!set) {
+        set = new Set();
+        specific.set(route.prefix.length, set);
+      }
+      set.add(route.prefix.network);
+    }
+  }
+  const lengths = [...specific.keys()].sort((x, y) => x - y);
+  const byKey = new Map<string, Group>();
+  const groupsOfPrefix = new Map<string, number>();
+  const routerOn = new Map<string, string>();
+  for (const device of devices) {
+    if (device.kind !== 'router') continue;
+    for (const networkInterface of device.interfaces) {
+      for (const address of networkInterface.addresses) routerOn.set(`${prefixKey(address)} ${address.address}`, device.name);
+    }
+  }
+  const routersByLink = new Map<string, string>();
+  for (const [key, router] of routerOn) {
+    const link = key.slice(0, key.indexOf(' '));
+    if (!routersByLink.has(link)) routersByLink.set(link, router);
+  }
+  const seenAddresses = new Map<number, string>();
+  for (const device of devices) {
+    if (device.kind !== 'server') continue;
+    const primary = primaryAddress(device);
+    if (!primary) {
+      warnings.push({ file: device.files[0] ?? device.name, line: 0, message: `${device.name} has no IPv4 address; left out` });
+      continue;
+    }
+    const duplicate = seenAddresses.get(primary.address);
+    if (duplicate) {
+      warnings.push({
+        file: device.files[0] ?? device.name,
+        line: 0,
+        message: `${device.name} has ${formatAddress(primary.address)}, like ${duplicate}`,
+      });
+    }
+    seenAddresses.set(primary.address, device.name);
+    const singled = lengths
+      .filter((length) => length > primary.length && specific.get(length)!.has(networkOf(primary.address, length)))
+      .join(',');
+    const key = `${prefixKey(primary)}|${routeSignature(device)}|${singled}`;
+    let group = byKey.get(key);
+    if (!group) {
+      const prefix = formatPrefix(primary);
+      const count = (groupsOfPrefix.get(prefix) ?? 0) + 1;
+      groupsOfPrefix.set(prefix, count);
+      const gateway = device.routes.find((route) => route.prefix.length === 0 && route.nextHop !== null)?.nextHop;
+      const router =
+        (gateway !== undefined && gateway !== null && contains(primary, gateway)
+          ? routerOn.get(`${prefixKey(primary)} ${gateway}`)
+          : undefined) ??
+        routersByLink.get(prefixKey(primary)) ??
+        null;
+      group = { report: { id: count === 1 ? prefix : `${prefix}#${count}`, prefix, router, servers: [] }, members: [] };
+      byKey.set(key, group);
+    }
+    group.members.push({ device, address: primary.address });
+  }
+  const groups = [...byKey.values()];
+  for (const group of groups) {
+    group.members.sort((x, y) => (x.device.name < y.device.name ? -1 : x.device.name > y.device.name ? 1 : 0));
+    group.report.servers = group.members.map((member) => member.device.name);
+  }
+  const numeric = (group: Group) => group.members[0]!.address;
+  return groups.sort((x, y) => {
+    const rx = x.report.router ?? '\uffff';
+    const ry = y.report.router ?? '\uffff';
+    if (rx !== ry) return rx < ry ? -1 : 1;
+    return numeric(x) - numeric(y);
+  });
+}
+
+function hostsOf(result: Walk): string[] {
+  return result.steps.map((step) => (step.host === 'underlay' ? 'underlay' : step.host.name));
+}
+
+function routersCrossed(result: Walk): number {
+  const intermediate = result.delivered ? result.steps.slice(0, -1) : result.steps;
+  return intermediate.filter((step) => step.host === 'underlay' || step.host.kind === 'router').length;
+}
+
+function pairOutcome(network: Network, source: Host, sourceAddress: number, target: Host, targetAddress: number): Outcome {
+  const forward = walk(network, source, targetAddress);
+  const tunnels = forward.steps.flatMap((step) => (step.tunnel ? [step.tunnel.name] : []));
+  const routers = routersCrossed(forward);
+  if (!forward.delivered) {
+    const failure = forward.failure!;
+    return { reachable: false, reason: failure.reason, at: failure.at, detail: failure.detail, path: hostsOf(forward), tunnels, routers, ttl: null };
+  }
+  const path = hostsOf(forward).slice(0, -1);
+  const back = walk(network, target, sourceAddress);
+  const backPath = back.delivered ? hostsOf(back).slice(0, -1) : hostsOf(back);
+  const retraces = back.delivered && backPath.length === path.length && backPath.every((host, index) => host === path[path.length - 1 - index]);
+  const result: Outcome = {
+    reachable: back.delivered,
+    reason: back.delivered ? null : 'no-return-path',
+    at: back.failure?.at ?? null,
+    detail: back.failure ? `the reply is lost (${back.failure.reason}): ${back.failure.detail}` : null,
+    path,
+    tunnels,
+    routers,
+    ttl: INITIAL_TTL - routers,
+  };
+  if (!retraces) result.returnPath = backPath;
+  return result;
+}
+
+function computeMatrix(network: Network, groups: readonly Group[]): Matrix {
+  const matrix: Matrix = {};
+  for (const from of groups) {
+    const source = from.members[0]!;
+    const sourceHost = network.byName.get(source.device.name)!;
+    const row: Record<string, Outcome> = {};
+    for (const to of groups) {
+      // The diagonal pair is two servers of one group; a group of one needs no such pair.
+      const target = from === to ? (to.members[1] ?? to.members[0]!) : to.members[0]!;
+      row[to.report.id] = pairOutcome(network, sourceHost, source.address, network.byName.get(target.device.name)!, target.address);
+    }
+    matrix[from.report.id] = row;
+  }
+  return matrix;
+}
+
+export function computeReachability(files: ReadonlyMap<string, string>): ReachReport {
+  const { devices, warnings } = parseDevices(files);
+  const wan = wanInterfaces(devices);
+  const tunnels = pairTunnels(devices);
+  const after = buildNetwork(devices, tunnels, { withoutTunnels: false, wanInterfaces: wan });
+  warnings.push(...after.warnings);
+  checkUnderlay(after.network);
+  const before = buildNetwork(devices, { tunnels: [], byEnd: new Map() }, { withoutTunnels: true, wanInterfaces: wan });
+  const groups = groupServers(devices, warnings);
+  const servers: ReportServer[] = groups.flatMap((group) =>
+    group.members.map((member) => ({
+      name: member.device.name,
+      address: formatAddress(member.address),
+      prefix: group.report.prefix,
+      router: group.report.router,
+      group: group.report.id,
+    })),
+  );
+  return {
+    format: REPORT_FORMAT,
+    version: REPORT_VERSION,
+    routers: devices
+      .filter((device) => device.kind === 'router')
+      .map((device) => ({ name: device.name, hostName: device.hostName, files: device.files, forwards: device.forwards })),
+    tunnels: tunnels.tunnels.map((tunnel) => ({
+      name: tunnel.name,
+      up: tunnel.up,
+      ends: tunnel.ends.map((end) => ({ router: end.router, interface: end.interface, file: end.origin.file, line: end.origin.line })),
+      problems: tunnel.problems,
+    })),
+    groups: groups.map((group) => group.report),
+    servers,
+    before: computeMatrix(before.network, groups),
+    after: computeMatrix(after.network, groups),
+    warnings: warnings.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.line - y.line)),
+  };
+}
