@@ -143,9 +143,13 @@ export const checkAddresses: Check = ({ topology, where }) => {
   });
 
   const gatewayUsers = new Set<number>();
+  const siteIndexes = new Map<string, number>();
+  topology.sites.forEach((site, index) => {
+    if (!siteIndexes.has(site.name)) siteIndexes.set(site.name, index);
+  });
   topology.servers.forEach((server, v) => {
     const path: YamlPath = ['servers', v];
-    const siteIndex = topology.sites.findIndex((site) => site.name === server.site);
+    const siteIndex = siteIndexes.get(server.site) ?? -1;
     const site = topology.sites[siteIndex];
     if (!site) {
       findings.push(

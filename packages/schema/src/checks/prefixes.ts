@@ -4,7 +4,7 @@
 import type { Address4 } from 'ip-address';
 import type { YamlPath } from '../positions.ts';
 import { type Check, error, type Finding } from './finding.ts';
-import { networkOf, overlaps, parseAddressWithPrefix, parsePrefix } from './ipv4.ts';
+import { networkOf, parseAddressWithPrefix, parsePrefix } from './ipv4.ts';
 
 interface Range {
   prefix: Address4;
@@ -91,9 +91,17 @@ export const checkPrefixes: Check = ({ topology, written, where }) => {
     );
   }
 
+  // Integer bounds once, so the pairwise scan stays cheap for thousands of sites.
+  const bounds = ranges.map((range) => ({
+    start: range.prefix._startAddress(),
+    end: range.prefix._endAddress(),
+  }));
   ranges.forEach((later, j) => {
-    for (const earlier of ranges.slice(0, j)) {
-      if (!overlaps(earlier.prefix, later.prefix)) continue;
+    const laterBounds = bounds[j]!;
+    for (let i = 0; i < j; i++) {
+      const earlier = ranges[i]!;
+      const earlierBounds = bounds[i]!;
+      if (earlierBounds.end < laterBounds.start || laterBounds.end < earlierBounds.start) continue;
       const [here, other] = later.written || !earlier.written ? [later, earlier] : [earlier, later];
       findings.push(
         error(
