@@ -9,6 +9,7 @@ import {
   sortFileSet,
   type TunnelEnd,
 } from '@geostage/schema';
+import type { PublicMaterial } from '../material.ts';
 import { secretNames } from '../secrets/names.ts';
 import { renderNetworkd, vlanInterface } from './networkd.ts';
 import { renderNftables } from './nftables.ts';
@@ -19,20 +20,13 @@ import { render } from './templates.ts';
 export { linuxDevicePath, OPENVPN_DIR } from './paths.ts';
 export { openvpnQuote } from './templates.ts';
 
-/** The public certificates a Linux router needs on disk (PEM), read from environments/<env>/public/. */
-export interface LinuxMaterial {
-  caCertificate: string | null;
-  /** Router name -> certificate PEM. */
-  certificates: Readonly<Record<string, string>>;
-}
-
 const PUBLIC = 0o644;
 const PRIVATE = 0o600;
 const MAX_INTERFACE_NAME = 15;
 
 const withNewline = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
 
-function routerFiles(model: Model, site: ModelSite, material: LinuxMaterial | undefined, warnings: string[]): FileSet {
+function routerFiles(model: Model, site: ModelSite, material: PublicMaterial | undefined, warnings: string[]): FileSet {
   const router = site.router;
   const base = `routers/${router.name}/`;
   const header = generatedHeader(model.source);
@@ -62,7 +56,7 @@ function routerFiles(model: Model, site: ModelSite, material: LinuxMaterial | un
       mode: PRIVATE,
     });
     const ca = material?.caCertificate ?? null;
-    const certificate = material?.certificates[router.name] ?? null;
+    const certificate = material?.routers[router.name]?.certificate ?? null;
     if (ca) files.push({ path: `${base}openvpn/${CA_CERTIFICATE_FILE}`, content: withNewline(ca), mode: PUBLIC });
     if (certificate) {
       files.push({ path: `${base}openvpn/${certificateFile(router.name)}`, content: withNewline(certificate), mode: PUBLIC });
@@ -106,7 +100,7 @@ function routerFiles(model: Model, site: ModelSite, material: LinuxMaterial | un
 }
 
 /** Every Linux router of the model; paths relative to generated/network/, sorted. */
-export function generateLinuxRouters(model: Model, material?: LinuxMaterial): { files: FileSet; warnings: string[] } {
+export function generateLinuxRouters(model: Model, material?: PublicMaterial): { files: FileSet; warnings: string[] } {
   const warnings: string[] = [];
   const files: FileSet = [];
   for (const site of model.sites) {
