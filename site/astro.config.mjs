@@ -1,0 +1,23 @@
+// The geostage site: static HTML over every environment, built from environments/ at build time.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'astro/config';
+
+// Where the environments are read from: the repository's environments/ unless a benchmark
+// or a test points elsewhere. Set here so that the pages' loader sees one value.
+process.env.GEOSTAGE_ENVIRONMENTS_DIR ||= fileURLToPath(new URL('../environments', import.meta.url));
+
+// GitHub Pages serves a project site under /<repo>/; every internal link goes through links.ts.
+const base = process.env.GEOSTAGE_SITE_BASE || '/';
+
+export default defineConfig({
+  base,
+  trailingSlash: 'always',
+  build: { format: 'directory', inlineStylesheets: 'never' },
+  devToolbar: { enabled: false },
+  // No client JavaScript: every page is plain HTML and one stylesheet.
+  prefetch: false,
+  vite: {
+    // The workspace packages are TypeScript sources (explicit .ts imports); Vite compiles them.
+    ssr: { noExternal: [/^@geostage\//] },
+  },
+});

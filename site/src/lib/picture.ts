@@ -1,0 +1,289 @@
+// The topology picture: sites as boxes (router on top, servers by segment, coloured by role),
+// tunnels as lines between them with their addresses. elkjs places the sites and routes the
+// tunnels; this file measures each site box and draws the SVG as a string at build time.
+//
+// Above DETAILED_SERVERS servers the picture switches to a site-level view: one small box per
+// site with its server counts, which stays readable with hundreds of sites.
+import type { Model, ModelServer, ModelSite, ModelTunnel } from '@geostage/schema';
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ElkExtendedEdge, ElkNode, ElkPoint } from 'elkjs/lib/elk-api.js';
+
+export interface PictureLinks {
+  device(name: string): string;
+  site(name: string): string;
+}
+
+const PAD = 12;
+const HEADER = 26;
+const ROUTER = { width: 196, height: 40 };
+const SERVER = { width: 136, height: 38 };
+const GAP = 8;
+const SEGMENT_LABEL = 20;
+const COLUMNS = 3;
+const SUMMARY = { width: 176, height: 50 };
+const CHAR = 6.6;
+
+/** Role colours; a legend under the picture names them (colour is never the only cue: the text says the role). */
+export const ROLE_CLASS: Record<string, string> = {
+  'load-balancer': 'role-lb',
+  'control-plane': 'role-cp',
+  worker: 'role-worker',
+};
+
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function roleLabel(server: ModelServer): string {
+  return server.roles.map((role) => (role === 'control-plane' ? 'control plane' : role === 'load-balancer' ? 'load balancer' : role)).join(', ');
+}
+
+function primaryRole(server: ModelServer): string {
+  if (server.roles.includes('load-balancer')) return 'load-balancer';
+  if (server.roles.includes('control-plane')) return 'control-plane';
+  return 'worker';
+}
+
+interface SiteBox {
+  site: ModelSite;
+  width: number;
+  height: number;
+  /** Segment rows: label and the servers in it. */
+  segments: { label: string; servers: ModelServer[] }[];
+}
+
+function measureSite(site: ModelSite, servers: ModelServer[]): SiteBox {
+  const segments = site.segments.map((segment) => ({
+    label: `${segment.name}${segment.vlan !== null ? ` · VLAN ${segment.vlan}` : ''} · ${segment.prefix}`,
+    servers: servers.filter((server) => server.segment === segment.name),
+  }));
+  const columns = Math.min(COLUMNS, Math.max(1, ...segments.map((segment) => segment.servers.length)));
+  const serversWidth = columns * SERVER.width + (columns - 1) * GAP;
+  const labelWidth = Math.max(...segments.map((segment) => segment.label.length * CHAR));
+  const width = Math.ceil(Math.max(ROUTER.width, serversWidth, labelWidth) + 2 * PAD);
+  let height = HEADER + ROUTER.height + GAP;
+  for (const segment of segments) {
+    const rows = Math.max(1, Math.ceil(segment.servers.length / COLUMNS));
+    height += SEGMENT_LABEL + rows * SERVER.height + (rows - 1) * GAP + GAP;
+  }
+  return { site, width, height: height + PAD - GAP, segments };
+}
+
+function tunnelLabel(tunnel: ModelTunnel): string[] {
+  return [`${tunnel.a.address} ⇄ ${tunnel.b.address}`, `${tunnel.a.interface} · ${tunnel.b.interface}`];
+}
+
+/** Draws the picture; async because elkjs lays out asynchronously. */
+export async function topologyPicture(model: Model, detailed: boolean, links: PictureLinks): Promise<string> {
+  const hubs = new Set(model.vpn.hubs);
+  const boxes = new Map<string, SiteBox | null>();
+  for (const site of model.sites) {
+    boxes.set(site.name, detailed ? measureSite(site, model.servers.filter((server) => server.site === site.name)) : null);
+  }
+  const labelled = detailed || model.tunnels.length <= 12;
+  // Hub-and-spoke reads best as a tree: hubs in the first layer, spokes beside them.
+  // Small meshes read best as a ring, which the stress layout gives.
+  const mesh = model.vpn.policy !== 'hub-and-spoke' && model.sites.length <= 12;
+  // Stress treats nodes as points: ask for edges long enough to clear the boxes and the label.
+  const largest = Math.max(
+    SUMMARY.width,
+    ...[...boxes.values()].map((box) => (box ? Math.hypot(box.width, box.height) : 0)),
+  );
+  const graph: ElkNode = {
+    id: 'root',
+    layoutOptions: mesh
+      ? { 'elk.algorithm': 'stress', 'elk.stress.desiredEdgeLength': String(Math.round(largest + 60)) }
+      : {
+          'elk.algorithm': 'layered',
+          'elk.direction': 'RIGHT',
+          'elk.edgeRouting': 'POLYLINE',
+          'elk.spacing.nodeNode': '24',
+          'elk.layered.spacing.nodeNodeBetweenLayers': labelled ? '90' : '60',
+          'elk.layered.spacing.edgeNodeBetweenLayers': '20',
+          'elk.edgeLabels.placement': 'CENTER',
+          'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+        },
+    children: model.sites.map((site) => {
+      const box = boxes.get(site.name);
+      return { id: site.name, width: box?.width ?? SUMMARY.width, height: box?.height ?? SUMMARY.height };
+    }),
+    edges: model.tunnels.map((tunnel) => {
+      // Edges point away from the hub so the layered layout puts hubs first.
+      const reversed = hubs.has(tunnel.b.site) && !hubs.has(tunnel.a.site);
+      const lines = tunnelLabel(tunnel);
+      return {
+        id: tunnel.name,
+        sources: [reversed ? tunnel.b.site : tunnel.a.site],
+        targets: [reversed ? tunnel.a.site : tunnel.b.site],
+        labels: labelled
+          ? [{ text: lines.join('\n'), width: Math.max(...lines.map((line) => line.length)) * CHAR + 12, height: 34 }]
+          : [],
+      };
+    }),
+  };
+  const elk = new ELK();
+  const laid = await elk.layout(graph);
+  const positions = new Map((laid.children ?? []).map((node) => [node.id, node] as const));
+  const edges = new Map(((laid.edges ?? []) as ElkExtendedEdge[]).map((edge) => [edge.id, edge] as const));
+
+  // Straight lines (stress) need their ends clipped to the boxes; labels then sit at the middle.
+  const bounds = { minX: 0, minY: 0, maxX: 0, maxY: 0 };
+  const grow = (x: number, y: number, width = 0, height = 0) => {
+    bounds.minX = Math.min(bounds.minX, x);
+    bounds.minY = Math.min(bounds.minY, y);
+    bounds.maxX = Math.max(bounds.maxX, x + width);
+    bounds.maxY = Math.max(bounds.maxY, y + height);
+  };
+  for (const node of positions.values()) grow(node.x ?? 0, node.y ?? 0, node.width ?? 0, node.height ?? 0);
+
+  const tunnelParts: string[] = [];
+  const labelParts: string[] = [];
+  for (const tunnel of model.tunnels) {
+    const edge = edges.get(tunnel.name);
+    const from = positions.get(tunnel.a.site);
+    const to = positions.get(tunnel.b.site);
+    if (!edge || !from || !to) continue;
+    const section = edge.sections?.[0];
+    let points: ElkPoint[];
+    if (section) points = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint];
+    else points = [clip(center(from), center(to), from), clip(center(to), center(from), to)];
+    const path = points.map((point, index) => `${index === 0 ? 'M' : 'L'}${round(point.x)} ${round(point.y)}`).join(' ');
+    const title = `Tunnel ${tunnel.name}, ${tunnel.subnet}: ${tunnel.a.router} ${tunnel.a.interface} ${tunnel.a.address} (udp ${tunnel.a.port}) to ${tunnel.b.router} ${tunnel.b.interface} ${tunnel.b.address} (udp ${tunnel.b.port})`;
+    tunnelParts.push(
+      `<g class="tunnel" data-tunnel="${escape(tunnel.name)}"><title>${escape(title)}</title><path d="${path}"/></g>`,
+    );
+    if (!labelled) continue;
+    const label = edge.labels?.[0];
+    const lines = tunnelLabel(tunnel);
+    const width = Math.max(...lines.map((line) => line.length)) * CHAR + 12;
+    let x: number;
+    let y: number;
+    if (label && label.x !== undefined && section) {
+      x = label.x;
+      y = label.y ?? 0;
+    } else {
+      const middle = midpoint(points);
+      x = middle.x - width / 2;
+      y = middle.y - 17;
+    }
+    grow(x, y, width, 34);
+    labelParts.push(
+      `<g class="tunnel-label" aria-hidden="true"><rect x="${round(x)}" y="${round(y)}" width="${round(width)}" height="34" rx="4"/>` +
+        lines
+          .map((line, index) => `<text x="${round(x + width / 2)}" y="${round(y + 14 + index * 14)}">${escape(line)}</text>`)
+          .join('') +
+        '</g>',
+    );
+  }
+
+  const siteParts: string[] = [];
+  for (const site of model.sites) {
+    const node = positions.get(site.name);
+    if (!node) continue;
+    const box = boxes.get(site.name) ?? null;
+    siteParts.push(
+      box
+        ? drawSite(box, node.x ?? 0, node.y ?? 0, hubs.has(site.name), links)
+        : drawSummary(site, model, node.x ?? 0, node.y ?? 0, hubs.has(site.name), links),
+    );
+  }
+
+  const margin = 8;
+  const width = Math.ceil(bounds.maxX - bounds.minX + 2 * margin);
+  const height = Math.ceil(bounds.maxY - bounds.minY + 2 * margin);
+  const viewBox = `${round(bounds.minX - margin)} ${round(bounds.minY - margin)} ${width} ${height}`;
+  const description = `${model.sites.length} sites joined by ${model.tunnels.length} tunnels (${model.vpn.policy}${hubs.size ? `, hub ${[...hubs].join(', ')}` : ''}), ${model.servers.length} servers.`;
+  return (
+    `<svg class="topology" xmlns="http://www.w3.org/2000/svg" viewBox="${viewBox}" width="${width}" height="${height}" role="group" aria-labelledby="topology-title" data-sites="${model.sites.length}" data-tunnels="${model.tunnels.length}" data-view="${detailed ? 'servers' : 'sites'}">` +
+    `<title id="topology-title">Topology of ${escape(model.name)}: ${escape(description)}</title>` +
+    tunnelParts.join('') +
+    siteParts.join('') +
+    labelParts.join('') +
+    '</svg>'
+  );
+}
+
+function drawSite(box: SiteBox, x: number, y: number, hub: boolean, links: PictureLinks): string {
+  const { site } = box;
+  const parts: string[] = [];
+  parts.push(
+    `<g class="site${hub ? ' hub' : ''}" data-site="${escape(site.name)}" transform="translate(${round(x)} ${round(y)})">`,
+    `<rect class="site-box" width="${box.width}" height="${box.height}" rx="8"/>`,
+    `<a href="${escape(links.site(site.name))}"><text class="site-name" x="${PAD}" y="18">${escape(site.name)}${hub ? ' (hub)' : ''}${site.region !== site.name ? ` · ${escape(site.region)}` : ''}</text></a>`,
+  );
+  const router = site.router;
+  const routerX = (box.width - ROUTER.width) / 2;
+  const release = router.os === 'vyos' ? `VyOS ${router.release}` : `Linux ${router.release}`;
+  parts.push(
+    `<a href="${escape(links.device(router.name))}" data-device="${escape(router.name)}" data-kind="router" aria-label="Router ${escape(router.name)}, ${escape(release)}, WAN ${escape(router.wan.host)}">`,
+    `<g class="router" transform="translate(${round(routerX)} ${HEADER})"><rect width="${ROUTER.width}" height="${ROUTER.height}" rx="6"/>`,
+    `<text class="name" x="${ROUTER.width / 2}" y="16">${escape(router.name)}</text>`,
+    `<text class="detail" x="${ROUTER.width / 2}" y="31">${escape(release)} · ${escape(router.wan.host)}${router.wan.nat ? ' · NAT' : ''}</text></g></a>`,
+  );
+  let top = HEADER + ROUTER.height + GAP;
+  for (const segment of box.segments) {
+    parts.push(`<text class="segment" x="${PAD}" y="${top + 14}">${escape(segment.label)}</text>`);
+    top += SEGMENT_LABEL;
+    segment.servers.forEach((server, index) => {
+      const column = index % COLUMNS;
+      const row = Math.floor(index / COLUMNS);
+      const sx = PAD + column * (SERVER.width + GAP);
+      const sy = top + row * (SERVER.height + GAP);
+      const role = primaryRole(server);
+      parts.push(
+        `<a href="${escape(links.device(server.name))}" data-device="${escape(server.name)}" data-kind="server" aria-label="Server ${escape(server.name)}, ${escape(server.address)}, ${escape(roleLabel(server))}">`,
+        `<g class="server ${ROLE_CLASS[role]}" transform="translate(${sx} ${sy})"><rect width="${SERVER.width}" height="${SERVER.height}" rx="5"/><rect class="stripe" width="6" height="${SERVER.height}" rx="2"/>`,
+        `<text class="name" x="14" y="16">${escape(server.name)}</text>`,
+        `<text class="detail" x="14" y="30">${escape(server.address)}</text></g></a>`,
+      );
+    });
+    const rows = Math.max(1, Math.ceil(segment.servers.length / COLUMNS));
+    top += rows * SERVER.height + (rows - 1) * GAP + GAP;
+  }
+  parts.push('</g>');
+  return parts.join('');
+}
+
+function drawSummary(site: ModelSite, model: Model, x: number, y: number, hub: boolean, links: PictureLinks): string {
+  let servers = 0;
+  let controlPlanes = 0;
+  let workers = 0;
+  for (const server of model.servers) {
+    if (server.site !== site.name) continue;
+    servers += 1;
+    if (server.roles.includes('control-plane')) controlPlanes += 1;
+    if (server.roles.includes('worker')) workers += 1;
+  }
+  const counts = `${servers} servers · ${controlPlanes} cp · ${workers} w`;
+  return (
+    `<a href="${escape(links.site(site.name))}" aria-label="Site ${escape(site.name)}${hub ? ' (hub)' : ''}: ${servers} servers, ${controlPlanes} control planes, ${workers} workers">` +
+    `<g class="site summary${hub ? ' hub' : ''}" data-site="${escape(site.name)}" transform="translate(${round(x)} ${round(y)})">` +
+    `<rect class="site-box" width="${SUMMARY.width}" height="${SUMMARY.height}" rx="8"/>` +
+    `<text class="site-name" x="10" y="20">${escape(site.name)}${hub ? ' (hub)' : ''}</text>` +
+    `<text class="detail" x="10" y="38">${escape(counts)}</text></g></a>`
+  );
+}
+
+function center(node: ElkNode): ElkPoint {
+  return { x: (node.x ?? 0) + (node.width ?? 0) / 2, y: (node.y ?? 0) + (node.height ?? 0) / 2 };
+}
+
+/** Where the segment from `inside` (a box centre) towards `outside` leaves the box. */
+function clip(inside: ElkPoint, outside: ElkPoint, node: ElkNode): ElkPoint {
+  const dx = outside.x - inside.x;
+  const dy = outside.y - inside.y;
+  const halfWidth = (node.width ?? 0) / 2;
+  const halfHeight = (node.height ?? 0) / 2;
+  const scale = Math.min(dx === 0 ? Infinity : halfWidth / Math.abs(dx), dy === 0 ? Infinity : halfHeight / Math.abs(dy));
+  return { x: inside.x + dx * scale, y: inside.y + dy * scale };
+}
+
+function midpoint(points: ElkPoint[]): ElkPoint {
+  const first = points[0]!;
+  const last = points[points.length - 1]!;
+  return { x: (first.x + last.x) / 2, y: (first.y + last.y) / 2 };
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
