@@ -54,7 +54,9 @@ const cases: [string, () => Promise<Model>][] = [
 describe('haproxy -c -dW on every generated haproxy.cfg', () => {
   for (const [label, load] of cases) {
     it(label, async () => {
-      const configs = generateCluster(await load()).files.filter((file) => file.path.endsWith('/haproxy.cfg'));
+      const configs = generateCluster(await load()).files.filter((file) =>
+        file.path.endsWith('/haproxy.cfg'),
+      );
       expect(configs.length).toBeGreaterThan(0);
       for (const config of configs) {
         const result = haproxyCheck(`${label}-${config.path}`, config.content);
@@ -65,7 +67,9 @@ describe('haproxy -c -dW on every generated haproxy.cfg', () => {
   }
 
   it('fails on a mere warning, so the checks above mean something', async () => {
-    const [config] = generateCluster(await model('keio-2019')).files.filter((file) => file.path.endsWith('/haproxy.cfg'));
+    const [config] = generateCluster(await model('keio-2019')).files.filter((file) =>
+      file.path.endsWith('/haproxy.cfg'),
+    );
     // HTTP logging on a TCP frontend: haproxy only warns and falls back to tcplog.
     const result = haproxyCheck('warning.cfg', config!.content.replace('option tcplog', 'option httplog'));
     expect(result.ok).toBe(false);

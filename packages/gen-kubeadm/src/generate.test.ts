@@ -39,7 +39,9 @@ describe('generateCluster', () => {
         );
         // Only the three kubeadm secrets appear, and only as placeholders.
         for (const name of placeholdersIn(file.content)) {
-          expect(['kubeadm/bootstrap-token', 'kubeadm/ca-cert-hash', 'kubeadm/certificate-key']).toContain(name);
+          expect(['kubeadm/bootstrap-token', 'kubeadm/ca-cert-hash', 'kubeadm/certificate-key']).toContain(
+            name,
+          );
         }
         expect(file.content).not.toMatch(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/);
       }

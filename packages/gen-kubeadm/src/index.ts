@@ -15,8 +15,8 @@ import { nodeLabelDocuments } from './manifests/node-roles.ts';
 import { yamlDocuments } from './yaml-documents.ts';
 
 export { KUBEADM_DIALECTS } from './kubeadm/api.ts';
+export { DUMMY_SECRETS, type KubeadmProblem, validateKubeadmFile } from './kubeadm/validate.ts';
 export { kubeletMaySet } from './node-labels.ts';
-export { type KubeadmProblem, validateKubeadmFile } from './kubeadm/validate.ts';
 
 export function generateCluster(model: Model): { files: FileSet; warnings: string[] } {
   const kubernetes = model.kubernetes;
@@ -29,7 +29,11 @@ export function generateCluster(model: Model): { files: FileSet; warnings: strin
 
   for (const name of kubernetes.loadBalancers) {
     const server = model.servers.find((candidate) => candidate.name === name)!;
-    files.push({ path: `load-balancers/${name}/haproxy.cfg`, content: renderHaproxy(model, kubernetes, server), mode: 0o644 });
+    files.push({
+      path: `load-balancers/${name}/haproxy.cfg`,
+      content: renderHaproxy(model, kubernetes, server),
+      mode: 0o644,
+    });
   }
   const keepalived = keepalivedFiles(model, kubernetes);
   files.push(...keepalived.files);
@@ -76,7 +80,11 @@ export function generateCluster(model: Model): { files: FileSet; warnings: strin
         ? [`Each site's pods get ${app.peers.count} peers at other sites through "${app.peers.argument}".`]
         : []),
     ];
-    files.push({ path: `manifests/apps/${app.name}.yaml`, content: yamlDocuments(comments, plan.documents), mode: 0o644 });
+    files.push({
+      path: `manifests/apps/${app.name}.yaml`,
+      content: yamlDocuments(comments, plan.documents),
+      mode: 0o644,
+    });
   }
 
   return { files: sortFileSet(files), warnings };

@@ -25,13 +25,17 @@ function namespaceOf(label: string): string {
 }
 
 function isReserved(namespace: string): boolean {
-  return ['kubernetes.io', 'k8s.io'].some((domain) => namespace === domain || namespace.endsWith(`.${domain}`));
+  return ['kubernetes.io', 'k8s.io'].some(
+    (domain) => namespace === domain || namespace.endsWith(`.${domain}`),
+  );
 }
 
 export function kubeletMaySet(label: string): boolean {
   if (KUBELET_ALLOWED.has(label)) return true;
   const namespace = namespaceOf(label);
-  if (KUBELET_ALLOWED_NAMESPACES.some((allowed) => namespace === allowed || namespace.endsWith(`.${allowed}`))) {
+  if (
+    KUBELET_ALLOWED_NAMESPACES.some((allowed) => namespace === allowed || namespace.endsWith(`.${allowed}`))
+  ) {
     return true;
   }
   return !isReserved(namespace);

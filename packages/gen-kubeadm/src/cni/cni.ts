@@ -6,7 +6,8 @@ import { flannelConfigMap } from './flannel.ts';
 
 const HOW_TO_APPLY = {
   calico: 'Apply after the tigera-operator manifest; the operator turns this Installation into Calico.',
-  flannel: 'Replaces the kube-flannel-cfg ConfigMap of the upstream kube-flannel.yml; apply it after that manifest.',
+  flannel:
+    'Replaces the kube-flannel-cfg ConfigMap of the upstream kube-flannel.yml; apply it after that manifest.',
 } as const;
 
 export interface CniPlan {

@@ -19,7 +19,11 @@ export function flannelConfigMap(kubernetes: ModelKubernetes): Record<string, un
   };
   // Network: the same prefix as kubeadm's networking.podSubnet (flannel takes each node's
   // share from the node's podCIDR, which kube-controller-manager cuts from podSubnet).
-  const netConf = { Network: kubernetes.podSubnet, EnableNFTables: false, Backend: { Type: BACKEND[encapsulation] } };
+  const netConf = {
+    Network: kubernetes.podSubnet,
+    EnableNFTables: false,
+    Backend: { Type: BACKEND[encapsulation] },
+  };
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',

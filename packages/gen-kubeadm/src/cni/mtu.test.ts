@@ -45,7 +45,13 @@ describe('pod MTU for every CNI, encapsulation and authentication', async () => 
     for (const { encapsulation, overhead, calico, flannel } of ENCAPSULATIONS) {
       const pod = tunnel - overhead;
       it(`${authentication} ${cipher}, ${encapsulation}: tunnel ${tunnel}, pod ${pod}, in both CNIs`, () => {
-        const budget = mtuBudget({ underlay: 1500, authentication, cipher, encapsulation, podOverride: null });
+        const budget = mtuBudget({
+          underlay: 1500,
+          authentication,
+          cipher,
+          encapsulation,
+          podOverride: null,
+        });
         expect(budget.tunnel).toBe(tunnel);
         expect(budget.computedPod).toBe(pod);
         expect(budget.pod).toBe(pod);
@@ -84,7 +90,9 @@ describe('pod MTU for every CNI, encapsulation and authentication', async () => 
 
   it('warns that unencapsulated pod traffic cannot cross the routers between segments', () => {
     const model = modelWith('flannel', 'none', 'static-key', 'aes-256-cbc');
-    expect(cniFile(model, model.kubernetes!).warnings).toEqual([expect.stringContaining('choose vxlan or ipip')]);
+    expect(cniFile(model, model.kubernetes!).warnings).toEqual([
+      expect.stringContaining('choose vxlan or ipip'),
+    ]);
     const encapsulated = modelWith('flannel', 'vxlan', 'static-key', 'aes-256-cbc');
     expect(cniFile(encapsulated, encapsulated.kubernetes!).warnings).toEqual([]);
   });

@@ -1,7 +1,13 @@
 // keepalived only where it can work: load balancers sharing the endpoint load balancer's
 // segment. Elsewhere a VIP cannot follow (a VRRP address cannot span sites), so none is made
 // and the caller gets a warning saying why.
-import { generatedHeader, type GeneratedFile, type Model, type ModelKubernetes, type ModelServer } from '@geostage/schema';
+import {
+  type GeneratedFile,
+  generatedHeader,
+  type Model,
+  type ModelKubernetes,
+  type ModelServer,
+} from '@geostage/schema';
 import { compileTemplate } from './template.ts';
 
 let template: ((context: object) => string) | undefined;
@@ -16,7 +22,9 @@ export interface KeepalivedPlan {
 }
 
 export function keepalivedFiles(model: Model, kubernetes: ModelKubernetes): KeepalivedPlan {
-  const loadBalancers = kubernetes.loadBalancers.map((name) => model.servers.find((server) => server.name === name)!);
+  const loadBalancers = kubernetes.loadBalancers.map(
+    (name) => model.servers.find((server) => server.name === name)!,
+  );
   const owner = loadBalancers.find((server) => server.name === kubernetes.endpoint.loadBalancer);
   if (!owner || loadBalancers.length < 2) return { files: [], warnings: [] };
   const group = loadBalancers.filter((server) => segmentOf(server) === segmentOf(owner));

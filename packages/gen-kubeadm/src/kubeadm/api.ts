@@ -37,7 +37,10 @@ const v1beta3: KubeadmDialect = {
 const v1beta4: KubeadmDialect = {
   apiVersion: 'kubeadm.k8s.io/v1beta4',
   extraArgs: (args) => args.map(([name, value]) => ({ name, value })),
-  initWaits: (waits) => ({ init: { timeouts: { controlPlaneComponentHealthCheck: waits.controlPlane } }, apiServer: {} }),
+  initWaits: (waits) => ({
+    init: { timeouts: { controlPlaneComponentHealthCheck: waits.controlPlane } },
+    apiServer: {},
+  }),
   joinWaits: (waits) => ({
     join: { timeouts: { controlPlaneComponentHealthCheck: waits.controlPlane, discovery: waits.discovery } },
     discovery: {},

@@ -1,12 +1,20 @@
 // The cluster-wide documents of the first control plane's kubeadm.yaml: ClusterConfiguration,
 // KubeletConfiguration and KubeProxyConfiguration.
 import type { Model, ModelKubernetes } from '@geostage/schema';
-import { type Arg, type KubeadmDialect, KUBE_PROXY_CONFIG_API, KUBELET_CONFIG_API, type Waits } from './api.ts';
+import {
+  type Arg,
+  KUBE_PROXY_CONFIG_API,
+  KUBELET_CONFIG_API,
+  type KubeadmDialect,
+  type Waits,
+} from './api.ts';
 
 /** Sites whose control planes form the etcd cluster. */
 function controlPlaneSites(model: Model, kubernetes: ModelKubernetes): Set<string> {
   return new Set(
-    model.servers.filter((server) => kubernetes.controlPlanes.includes(server.name)).map((server) => server.site),
+    model.servers
+      .filter((server) => kubernetes.controlPlanes.includes(server.name))
+      .map((server) => server.site),
   );
 }
 

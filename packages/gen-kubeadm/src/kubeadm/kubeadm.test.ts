@@ -4,6 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { exampleModel } from '../examples.ts';
 import { generateCluster } from '../index.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML, walked freely by the assertions
 type Doc = Record<string, any>;
 
 function documentsOf(files: FileSet, node: string): Doc[] {
@@ -26,7 +27,15 @@ const KEIO = {
   node03: '192.168.30.101',
   node04: '192.168.30.102',
 } as const;
-const ZONE = { master01: 'site1', master02: 'site1', master03: 'site1', node01: 'site2', node02: 'site2', node03: 'site3', node04: 'site3' };
+const ZONE = {
+  master01: 'site1',
+  master02: 'site1',
+  master03: 'site1',
+  node01: 'site2',
+  node02: 'site2',
+  node03: 'site3',
+  node04: 'site3',
+};
 
 describe('kubeadm configuration for keio-2019 (Kubernetes 1.32, v1beta4)', async () => {
   const { files } = generateCluster(await exampleModel('keio-2019'));
@@ -45,7 +54,11 @@ describe('kubeadm configuration for keio-2019 (Kubernetes 1.32, v1beta4)', async
     const [, cluster, kubelet, proxy] = documentsOf(files, 'master01');
     expect(cluster!.controlPlaneEndpoint).toBe('192.168.10.253:6443');
     expect(cluster!.apiServer.certSANs).toEqual(['lb', '192.168.10.253']);
-    expect(cluster!.networking).toEqual({ podSubnet: '10.44.0.0/16', serviceSubnet: '10.96.0.0/12', dnsDomain: 'cluster.local' });
+    expect(cluster!.networking).toEqual({
+      podSubnet: '10.44.0.0/16',
+      serviceSubnet: '10.96.0.0/12',
+      dnsDomain: 'cluster.local',
+    });
     expect(cluster!.kubernetesVersion).toBe('v1.32.4');
     // Every control plane in one site: etcd keeps its LAN timing.
     expect(cluster!.etcd).toBeUndefined();
@@ -56,7 +69,10 @@ describe('kubeadm configuration for keio-2019 (Kubernetes 1.32, v1beta4)', async
   it('joins master02 and master03 as control planes and node01-04 as workers, through the load balancer', () => {
     for (const node of ['master02', 'master03', 'node01', 'node02', 'node03', 'node04'] as const) {
       const documents = documentsOf(files, node);
-      expect(documents.map((document) => document.kind), node).toEqual(['JoinConfiguration']);
+      expect(
+        documents.map((document) => document.kind),
+        node,
+      ).toEqual(['JoinConfiguration']);
       const join = documents[0]!;
       expect(join.discovery.bootstrapToken.apiServerEndpoint).toBe('192.168.10.253:6443');
       expect(join.discovery.bootstrapToken.token).toBe('@secret:kubeadm/bootstrap-token@');
@@ -79,10 +95,15 @@ describe('kubeadm configuration for keio-2019 (Kubernetes 1.32, v1beta4)', async
       const args = argsOf(registration);
       expect(args['node-ip'], node).toBe(address);
       const zone = ZONE[node as keyof typeof ZONE];
-      expect(args['node-labels'], node).toBe(`topology.kubernetes.io/region=${zone},topology.kubernetes.io/zone=${zone}`);
+      expect(args['node-labels'], node).toBe(
+        `topology.kubernetes.io/region=${zone},topology.kubernetes.io/zone=${zone}`,
+      );
       expect(args['node-labels']).not.toContain('node-role');
     }
-    expect(documentsOf(files, 'master01')[0]!.localAPIEndpoint).toEqual({ advertiseAddress: KEIO.master01, bindPort: 6443 });
+    expect(documentsOf(files, 'master01')[0]!.localAPIEndpoint).toEqual({
+      advertiseAddress: KEIO.master01,
+      bindPort: 6443,
+    });
   });
 
   it('creates the bootstrap token and uploads certificates with placeholders, never values', () => {
@@ -113,7 +134,9 @@ describe('kubeadm configuration for global-hub (control planes in three sites)',
 
   it('labels the region from the site, not the site name', () => {
     const args = argsOf(documentsOf(files, 'w-campus-1')[0]!.nodeRegistration);
-    expect(args['node-labels']).toBe('topology.kubernetes.io/region=europe,topology.kubernetes.io/zone=campus');
+    expect(args['node-labels']).toBe(
+      'topology.kubernetes.io/region=europe,topology.kubernetes.io/zone=campus',
+    );
     expect(args['node-ip']).toBe('10.40.0.21');
   });
 });
@@ -134,7 +157,10 @@ describe('kubeadm v1beta3 (Kubernetes 1.30)', async () => {
     });
     expect(init!.timeouts).toBeUndefined();
     expect(cluster!.apiServer.timeoutForControlPlane).toBe('8m0s');
-    expect(cluster!.etcd.local.extraArgs).toEqual({ 'heartbeat-interval': '250', 'election-timeout': '2500' });
+    expect(cluster!.etcd.local.extraArgs).toEqual({
+      'heartbeat-interval': '250',
+      'election-timeout': '2500',
+    });
     const [join] = documentsOf(files, 'w-osaka-1');
     expect(join!.discovery.timeout).toBe('10m0s');
     expect(join!.timeouts).toBeUndefined();

@@ -6,6 +6,7 @@ import { EXAMPLES, exampleModel } from '../examples.ts';
 import { generateCluster } from '../index.ts';
 import { DUMMY_SECRETS, validateKubeadmFile } from './validate.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML, walked freely by the assertions
 type Doc = Record<string, any>;
 
 async function kubeadmFiles(version?: string) {
@@ -16,7 +17,9 @@ async function kubeadmFiles(version?: string) {
       }),
     ),
   );
-  return models.flatMap((model) => generateCluster(model).files.filter((file) => file.path.endsWith('kubeadm.yaml')));
+  return models.flatMap((model) =>
+    generateCluster(model).files.filter((file) => file.path.endsWith('kubeadm.yaml')),
+  );
 }
 
 /** A generated file with one document changed, serialized again. */
@@ -65,9 +68,10 @@ for (const [api, version] of [
         'kubeadm/ca-cert-hash': `sha1:${'a'.repeat(40)}`,
         'kubeadm/certificate-key': 'not-hex',
       };
-      const paths = [...validateKubeadmFile(init, secrets), ...validateKubeadmFile(controlPlane, secrets)].map(
-        (problem) => `${problem.kind} ${problem.path}`,
-      );
+      const paths = [
+        ...validateKubeadmFile(init, secrets),
+        ...validateKubeadmFile(controlPlane, secrets),
+      ].map((problem) => `${problem.kind} ${problem.path}`);
       expect(paths).toEqual(
         expect.arrayContaining([
           'InitConfiguration /bootstrapTokens/0/token',
@@ -86,11 +90,16 @@ for (const [api, version] of [
         document.networking.podSubnet = '10.44.0.0';
       });
       const problems = validateKubeadmFile(text);
-      expect(problems).toContainEqual(expect.objectContaining({ kind: 'ClusterConfiguration', path: '/networking/podSubnet' }));
+      expect(problems).toContainEqual(
+        expect.objectContaining({ kind: 'ClusterConfiguration', path: '/networking/podSubnet' }),
+      );
       expect(problems).toContainEqual(
         expect.objectContaining({
           kind: 'ClusterConfiguration',
-          message: api === 'v1beta4' ? 'unknown field "timeoutForControlPlane"' : 'unknown field "encryptionAlgorithm"',
+          message:
+            api === 'v1beta4'
+              ? 'unknown field "timeoutForControlPlane"'
+              : 'unknown field "encryptionAlgorithm"',
         }),
       );
     });
@@ -100,7 +109,11 @@ for (const [api, version] of [
         delete document.discovery;
       });
       expect(validateKubeadmFile(missing)).toContainEqual(
-        expect.objectContaining({ kind: 'JoinConfiguration', path: '', message: "must have required property 'discovery'" }),
+        expect.objectContaining({
+          kind: 'JoinConfiguration',
+          path: '',
+          message: "must have required property 'discovery'",
+        }),
       );
       const unpinned = broken(worker, 'JoinConfiguration', (document) => {
         delete document.discovery.bootstrapToken.caCertHashes;
@@ -120,7 +133,9 @@ for (const [api, version] of [
       const proxy = broken(init, 'KubeProxyConfiguration', (document) => {
         document.mode = 'userspace';
       });
-      expect(validateKubeadmFile(proxy)).toContainEqual(expect.objectContaining({ kind: 'KubeProxyConfiguration', path: '/mode' }));
+      expect(validateKubeadmFile(proxy)).toContainEqual(
+        expect.objectContaining({ kind: 'KubeProxyConfiguration', path: '/mode' }),
+      );
     });
   });
 }

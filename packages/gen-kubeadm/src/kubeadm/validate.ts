@@ -1,13 +1,13 @@
 // Validates a generated kubeadm.yaml the way a node would receive it: placeholders filled
 // (as apply fills them), every document checked against the JSON Schema of its kubeadm API
 // version (schema/v1beta3.json, schema/v1beta4.json, written from the upstream Go types).
-import Ajv2020 from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+
 import { SECRET_PLACEHOLDER } from '@geostage/schema';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parseAllDocuments } from 'yaml';
+import type { KubeadmApi } from './api.ts';
 import v1beta3 from './schema/v1beta3.json' with { type: 'json' };
 import v1beta4 from './schema/v1beta4.json' with { type: 'json' };
-import type { KubeadmApi } from './api.ts';
 
 export interface KubeadmProblem {
   /** Index of the document in the file, from 0. */
@@ -48,11 +48,15 @@ function describe(error: ErrorObject): string {
   return error.message ?? error.keyword;
 }
 
-export function validateKubeadmFile(text: string, secrets: Readonly<Record<string, string>> = DUMMY_SECRETS): KubeadmProblem[] {
+export function validateKubeadmFile(
+  text: string,
+  secrets: Readonly<Record<string, string>> = DUMMY_SECRETS,
+): KubeadmProblem[] {
   const problems: KubeadmProblem[] = [];
   const filled = text.replace(SECRET_PLACEHOLDER, (placeholder, name: string) => {
     const value = secrets[name];
-    if (value === undefined) problems.push({ document: -1, kind: '', path: '', message: `no value for ${placeholder}` });
+    if (value === undefined)
+      problems.push({ document: -1, kind: '', path: '', message: `no value for ${placeholder}` });
     return value ?? placeholder;
   });
   const documents = parseAllDocuments(filled);
@@ -61,7 +65,11 @@ export function validateKubeadmFile(text: string, secrets: Readonly<Record<strin
   const api = objects
     .map((object) => object?.apiVersion)
     .find((version): version is KubeadmApi => typeof version === 'string' && version in SCHEMAS);
-  if (!api) return [...problems, { document: -1, kind: '', path: '', message: 'no kubeadm.k8s.io/v1beta3 or v1beta4 document' }];
+  if (!api)
+    return [
+      ...problems,
+      { document: -1, kind: '', path: '', message: 'no kubeadm.k8s.io/v1beta3 or v1beta4 document' },
+    ];
   const validate = validatorFor(api);
   objects.forEach((object, index) => {
     const kind = typeof object?.kind === 'string' ? object.kind : '';
@@ -73,7 +81,14 @@ export function validateKubeadmFile(text: string, secrets: Readonly<Record<strin
     if (!validate(object)) {
       // if/then wrappers repeat the real error; keep the errors that point at a field.
       const real = (validate.errors ?? []).filter((error) => error.keyword !== 'if');
-      problems.push(...real.map((error) => ({ document: index, kind, path: error.instancePath, message: describe(error) })));
+      problems.push(
+        ...real.map((error) => ({
+          document: index,
+          kind,
+          path: error.instancePath,
+          message: describe(error),
+        })),
+      );
     }
   });
   return problems;

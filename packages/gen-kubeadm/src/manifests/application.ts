@@ -11,7 +11,11 @@ export interface ApplicationPlan {
   warnings: string[];
 }
 
-export function applicationDocuments(model: Model, kubernetes: ModelKubernetes, app: ModelApplication): ApplicationPlan {
+export function applicationDocuments(
+  model: Model,
+  kubernetes: ModelKubernetes,
+  app: ModelApplication,
+): ApplicationPlan {
   const sites = activeSites(
     app,
     model.sites.map((site) => site.name),
@@ -19,7 +23,11 @@ export function applicationDocuments(model: Model, kubernetes: ModelKubernetes, 
   const warnings: string[] = [];
   const documents = sites.flatMap((site) => {
     const name = `${app.name}-${site}`;
-    const labels = { 'app.kubernetes.io/name': app.name, 'app.kubernetes.io/instance': name, 'geostage.dev/site': site };
+    const labels = {
+      'app.kubernetes.io/name': app.name,
+      'app.kubernetes.io/instance': name,
+      'geostage.dev/site': site,
+    };
     const selector = { matchLabels: labels };
     let peerArgs: string[] = [];
     if (app.peers.discovery === 'static') {
@@ -39,7 +47,11 @@ export function applicationDocuments(model: Model, kubernetes: ModelKubernetes, 
       image: app.image,
       ...(app.command.length > 0 ? { command: [...app.command] } : {}),
       ...(app.args.length + peerArgs.length > 0 ? { args: [...app.args, ...peerArgs] } : {}),
-      ports: app.ports.map((port) => ({ name: port.name, containerPort: port.port, protocol: port.protocol })),
+      ports: app.ports.map((port) => ({
+        name: port.name,
+        containerPort: port.port,
+        protocol: port.protocol,
+      })),
       resources: { requests: { cpu: app.resources.cpu, memory: app.resources.memory } },
     };
     const service = {
@@ -51,7 +63,12 @@ export function applicationDocuments(model: Model, kubernetes: ModelKubernetes, 
         // Peers must resolve each other while they start, before any is ready.
         publishNotReadyAddresses: true,
         selector: labels,
-        ports: app.ports.map((port) => ({ name: port.name, port: port.port, targetPort: port.name, protocol: port.protocol })),
+        ports: app.ports.map((port) => ({
+          name: port.name,
+          port: port.port,
+          targetPort: port.name,
+          protocol: port.protocol,
+        })),
       },
     };
     const statefulSet = {

@@ -9,8 +9,10 @@ import { parseAllDocuments } from 'yaml';
 import { EXAMPLES, exampleModel } from '../examples.ts';
 import { generateCluster } from '../index.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML, walked freely by the assertions
 type Doc = Record<string, any>;
 
+// biome-ignore lint/suspicious/noExplicitAny: each model class takes its own data type
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'v1 ConfigMap': ConfigMap,
   'v1 Namespace': Namespace,
@@ -27,7 +29,10 @@ function manifests(files: FileSet): { path: string; document: Doc }[] {
   return files
     .filter((file) => file.path.startsWith('manifests/') || file.path.startsWith('cni/'))
     .flatMap((file) =>
-      parseAllDocuments(file.content).map((document) => ({ path: file.path, document: document.toJS() as Doc })),
+      parseAllDocuments(file.content).map((document) => ({
+        path: file.path,
+        document: document.toJS() as Doc,
+      })),
     );
 }
 
@@ -49,7 +54,10 @@ for (const example of EXAMPLES) {
         if (NOT_COVERED.has(key)) continue;
         const Model = MODELS[key];
         expect(Model, `${path}: ${key}`).toBeDefined();
-        expect(() => new Model!(document).validate(), `${path}: ${key} ${document.metadata?.name}`).not.toThrow();
+        expect(
+          () => new Model!(document).validate(),
+          `${path}: ${key} ${document.metadata?.name}`,
+        ).not.toThrow();
       }
     });
   });
@@ -71,7 +79,9 @@ describe('P2P applications', () => {
   it('keio-2019 hello-world runs at the sites with workers (site2, site3), none at site1', async () => {
     const { files } = generateCluster(await exampleModel('keio-2019'));
     const sets = byKind(files, 'StatefulSet');
-    expect(sets.map((set) => [set.metadata.name, set.spec.replicas, set.spec.template.spec.nodeSelector])).toEqual([
+    expect(
+      sets.map((set) => [set.metadata.name, set.spec.replicas, set.spec.template.spec.nodeSelector]),
+    ).toEqual([
       ['hello-world-site2', 1, { 'topology.kubernetes.io/zone': 'site2' }],
       ['hello-world-site3', 1, { 'topology.kubernetes.io/zone': 'site3' }],
     ]);
@@ -110,14 +120,19 @@ describe('P2P applications', () => {
     const targets: string[] = [];
     for (const set of sets) {
       const site = set.spec.template.spec.nodeSelector['topology.kubernetes.io/zone'];
-      const peers = (set.spec.template.spec.containers[0].args as string[]).filter((arg) => arg.startsWith('-addnode='));
+      const peers = (set.spec.template.spec.containers[0].args as string[]).filter((arg) =>
+        arg.startsWith('-addnode='),
+      );
       expect(peers, site).toHaveLength(3);
       for (const peer of peers) {
-        const match = /^-addnode=((bitcoin-([a-z]+))-\d+)\.\2\.geostage\.svc\.cluster\.local:18444$/.exec(peer);
+        const match = /^-addnode=((bitcoin-([a-z]+))-\d+)\.\2\.geostage\.svc\.cluster\.local:18444$/.exec(
+          peer,
+        );
         expect(match, peer).not.toBeNull();
-        expect(match![3], `${site} peers with itself`).not.toBe(site);
-        expect(pods.has(match![1]), `${peer} names no pod`).toBe(true);
-        targets.push(match![1]);
+        const [, pod, , peerSite] = match!;
+        expect(peerSite, `${site} peers with itself`).not.toBe(site);
+        expect(pods.has(pod!), `${peer} names no pod`).toBe(true);
+        targets.push(pod!);
       }
       expect(new Set(peers).size).toBe(3);
     }
@@ -132,7 +147,9 @@ describe('P2P applications', () => {
       bitcoin.peers = { ...bitcoin.peers!, count: 5 };
     });
     const { warnings } = generateCluster(model);
-    expect(warnings).toContain('bitcoin: pods at tokyo get 3 peer(s) at other sites, not 5: the other sites run no more replicas');
+    expect(warnings).toContain(
+      'bitcoin: pods at tokyo get 3 peer(s) at other sites, not 5: the other sites run no more replicas',
+    );
   });
 });
 
@@ -145,7 +162,9 @@ describe('node role labels', () => {
       'node-role.kubernetes.io/worker': '',
     });
     for (const node of nodes) {
-      expect(Object.keys(node.metadata.labels).every((label) => label.startsWith('node-role.kubernetes.io/'))).toBe(true);
+      expect(
+        Object.keys(node.metadata.labels).every((label) => label.startsWith('node-role.kubernetes.io/')),
+      ).toBe(true);
     }
     expect(nodes).toHaveLength(8);
   });

@@ -8,7 +8,9 @@ import { postJoinLabels } from '../node-labels.ts';
 
 export function nodeLabelDocuments(model: Model, kubernetes: ModelKubernetes): Record<string, unknown>[] {
   return model.servers
-    .filter((server) => kubernetes.controlPlanes.includes(server.name) || kubernetes.workers.includes(server.name))
+    .filter(
+      (server) => kubernetes.controlPlanes.includes(server.name) || kubernetes.workers.includes(server.name),
+    )
     .map((server) => ({ server, labels: postJoinLabels(server) }))
     .filter(({ labels }) => labels.length > 0)
     .map(({ server, labels }) => ({
