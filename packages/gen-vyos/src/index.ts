@@ -7,14 +7,17 @@ import { NO_MATERIAL, type PublicMaterial } from './material.ts';
 import { generateNetplan } from './netplan/index.ts';
 import { generateVyos } from './vyos/index.ts';
 
-export { NO_MATERIAL, type PublicMaterial, type RouterMaterial, readPublicMaterial } from './material.ts';
 export { generateLinuxRouters } from './linux/index.ts';
+export { NO_MATERIAL, type PublicMaterial, type RouterMaterial, readPublicMaterial } from './material.ts';
 export { generateNetplan } from './netplan/index.ts';
-export { generateVyos } from './vyos/index.ts';
 export * as vyos from './vyos/index.ts';
+export { generateVyos } from './vyos/index.ts';
 
 /** Every network file of an environment, paths relative to generated/network/, sorted. */
-export function generateNetwork(model: Model, material: PublicMaterial = NO_MATERIAL): { files: FileSet; warnings: string[] } {
+export function generateNetwork(
+  model: Model,
+  material: PublicMaterial = NO_MATERIAL,
+): { files: FileSet; warnings: string[] } {
   const vyos = generateVyos(model, material);
   const linux = generateLinuxRouters(model, material);
   const netplan = generateNetplan(model);

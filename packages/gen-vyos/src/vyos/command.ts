@@ -33,7 +33,11 @@ export function tag(name: string, value: string | number): Tag {
 }
 
 /** `set <path> <leaf> [value]`; without a leaf, a command that creates the node at the path. */
-export function set(path: readonly Step[], leaf: string | null = null, value: string | number | null = null): SetCommand {
+export function set(
+  path: readonly Step[],
+  leaf: string | null = null,
+  value: string | number | null = null,
+): SetCommand {
   return { path, leaf, value: value === null ? null : String(value) };
 }
 

@@ -25,12 +25,18 @@ export function interfaceNumber(name: string): number {
   return Number(/(\d+)$/.exec(name)?.[1] ?? 0);
 }
 
-export function routerContext(model: Model, site: ModelSite, line: VyosLine, material: PublicMaterial): RouterContext {
+export function routerContext(
+  model: Model,
+  site: ModelSite,
+  line: VyosLine,
+  material: PublicMaterial,
+): RouterContext {
   const router = site.router;
   const tunnels: LocalTunnel[] = [];
   for (const tunnel of model.tunnels) {
     if (tunnel.a.router === router.name) tunnels.push({ name: tunnel.name, local: tunnel.a, peer: tunnel.b });
-    else if (tunnel.b.router === router.name) tunnels.push({ name: tunnel.name, local: tunnel.b, peer: tunnel.a });
+    else if (tunnel.b.router === router.name)
+      tunnels.push({ name: tunnel.name, local: tunnel.b, peer: tunnel.a });
   }
   tunnels.sort((x, y) => interfaceNumber(x.local.interface) - interfaceNumber(y.local.interface));
   return { model, site, router, line, tunnels, material };

@@ -21,8 +21,13 @@ interface FirewallSyntax {
 
 const NAMED_PER_INTERFACE: FirewallSyntax = {
   ruleset: (name) => ['firewall', tag('name', name)],
-  established: (rule) => [set([...rule, 'state'], 'established', 'enable'), set([...rule, 'state'], 'related', 'enable')],
-  attach: (wan, hook, ruleset) => [set(['interfaces', tag('ethernet', wan), 'firewall', hook], 'name', ruleset)],
+  established: (rule) => [
+    set([...rule, 'state'], 'established', 'enable'),
+    set([...rule, 'state'], 'related', 'enable'),
+  ],
+  attach: (wan, hook, ruleset) => [
+    set(['interfaces', tag('ethernet', wan), 'firewall', hook], 'name', ruleset),
+  ],
 };
 
 /** The rule number in the base chains that sends WAN packets to the rule-set. */
@@ -33,7 +38,13 @@ const NFTABLES_CHAINS: FirewallSyntax = {
   // `state` is a multi-valued leaf here: one command per value.
   established: (rule) => [set(rule, 'state', 'established'), set(rule, 'state', 'related')],
   attach: (wan, hook, ruleset) => {
-    const rule: Step[] = ['firewall', 'ipv4', hook === 'local' ? 'input' : 'forward', 'filter', tag('rule', JUMP_RULE)];
+    const rule: Step[] = [
+      'firewall',
+      'ipv4',
+      hook === 'local' ? 'input' : 'forward',
+      'filter',
+      tag('rule', JUMP_RULE),
+    ];
     return [
       set(rule, 'description', `${wan} to ${ruleset}`),
       set(rule, 'action', 'jump'),
@@ -64,9 +75,17 @@ export function firewallSection(context: RouterContext): Section {
   const local = syntax.ruleset(WAN_LOCAL);
   commands.push(set(local, 'default-action', 'drop'), set(local, 'description', `${wan} to this router`));
   const replies: Step[] = [...local, tag('rule', 10)];
-  commands.push(set(replies, 'action', 'accept'), set(replies, 'description', 'replies'), ...syntax.established(replies));
+  commands.push(
+    set(replies, 'action', 'accept'),
+    set(replies, 'description', 'replies'),
+    ...syntax.established(replies),
+  );
   const icmp: Step[] = [...local, tag('rule', 20)];
-  commands.push(set(icmp, 'action', 'accept'), set(icmp, 'description', 'ICMP'), set(icmp, 'protocol', 'icmp'));
+  commands.push(
+    set(icmp, 'action', 'accept'),
+    set(icmp, 'description', 'ICMP'),
+    set(icmp, 'protocol', 'icmp'),
+  );
   const ssh: Step[] = [...local, tag('rule', 30)];
   commands.push(
     set(ssh, 'action', 'accept'),
@@ -86,7 +105,10 @@ export function firewallSection(context: RouterContext): Section {
   commands.push(...syntax.attach(wan, 'local', WAN_LOCAL));
 
   const through = syntax.ruleset(WAN_IN);
-  commands.push(set(through, 'default-action', 'drop'), set(through, 'description', `${wan} through this router`));
+  commands.push(
+    set(through, 'default-action', 'drop'),
+    set(through, 'description', `${wan} through this router`),
+  );
   const forwardReplies: Step[] = [...through, tag('rule', 10)];
   commands.push(
     set(forwardReplies, 'action', 'accept'),

@@ -11,14 +11,19 @@ export { quote, splitWords } from './quoting.ts';
 export { vyosSections } from './router.ts';
 export { isVyosLine, VYOS_LINES, type VyosLine } from './versions.ts';
 
-export function generateVyos(model: Model, material: PublicMaterial = NO_MATERIAL): { files: FileSet; warnings: string[] } {
+export function generateVyos(
+  model: Model,
+  material: PublicMaterial = NO_MATERIAL,
+): { files: FileSet; warnings: string[] } {
   const files: FileSet = [];
   const warnings: string[] = [];
   for (const site of model.sites) {
     const router = site.router;
     if (router.os !== 'vyos') continue;
     if (!isVyosLine(router.release)) {
-      warnings.push(`router ${router.name}: VyOS ${router.release} is not a release line gen-vyos writes (${VYOS_LINES.join(', ')}); skipped`);
+      warnings.push(
+        `router ${router.name}: VyOS ${router.release} is not a release line gen-vyos writes (${VYOS_LINES.join(', ')}); skipped`,
+      );
       continue;
     }
     const output = vyosRouter(model, site, router.release, material);

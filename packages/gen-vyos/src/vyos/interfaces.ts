@@ -22,12 +22,14 @@ export function wanSection(context: RouterContext): Section {
 
 function segmentLabel(segment: ModelSegment): string {
   if (segment.vlan === null) return `LAN ${segment.name}`;
-  return segment.tagged ? `LAN ${segment.name} (VLAN ${segment.vlan})` : `LAN ${segment.name} (access VLAN ${segment.vlan})`;
+  return segment.tagged
+    ? `LAN ${segment.name} (VLAN ${segment.vlan})`
+    : `LAN ${segment.name} (access VLAN ${segment.vlan})`;
 }
 
 export function lanSection(context: RouterContext): Section {
   const commands: SetCommand[] = [];
-  const comment = ['LAN segments: the router is every segment\'s gateway'];
+  const comment = ["LAN segments: the router is every segment's gateway"];
   // Untagged segments share their interface's description, so group them per interface.
   const untagged = new Map<string, ModelSegment[]>();
   const trunks = new Map<string, ModelSegment[]>();
@@ -40,7 +42,8 @@ export function lanSection(context: RouterContext): Section {
     const ethernet = ['interfaces', tag('ethernet', name)];
     const plain = untagged.get(name) ?? [];
     const tagged = trunks.get(name) ?? [];
-    for (const segment of plain) commands.push(set(ethernet, 'address', `${segment.gateway}/${segment.prefixLength}`));
+    for (const segment of plain)
+      commands.push(set(ethernet, 'address', `${segment.gateway}/${segment.prefixLength}`));
     if (plain.length > 0) {
       commands.push(set(ethernet, 'description', plain.map(segmentLabel).join(', ')));
     } else {

@@ -16,7 +16,10 @@ export function mssSection(context: RouterContext): Section | null {
   const mss = context.router.mssClamp;
   if (mss === null || context.tunnels.length === 0) return null;
   return {
-    comment: ['TCP MSS clamping', `MSS ${mss} = tunnel MTU ${context.model.mtu.tunnel} - 40 (IPv4 and TCP headers).`],
+    comment: [
+      'TCP MSS clamping',
+      `MSS ${mss} = tunnel MTU ${context.model.mtu.tunnel} - 40 (IPv4 and TCP headers).`,
+    ],
     commands: context.tunnels.map((tunnel) => CLAMP[context.line](tunnel.local.interface, mss)),
   };
 }

@@ -3,8 +3,8 @@
 // on the passive end) and in pki.ts (where the keys and certificates live).
 import type { Cipher } from '@geostage/schema';
 import { type Section, type SetCommand, type Step, set, tag } from './command.ts';
-import { type LocalTunnel, type RouterContext, peerDescription } from './context.ts';
-import { CREDENTIAL_STORE, authFiles, caName } from './pki.ts';
+import { type LocalTunnel, peerDescription, type RouterContext } from './context.ts';
+import { authFiles, CREDENTIAL_STORE, caName } from './pki.ts';
 import type { VyosLine } from './versions.ts';
 
 interface OpenvpnSyntax {
@@ -94,7 +94,10 @@ export function openvpnSections(context: RouterContext): OpenvpnPart {
   return { sections, warnings: [...new Set(warnings)] };
 }
 
-function tunnelSection(context: RouterContext, tunnel: LocalTunnel): { section: Section; warnings: string[] } {
+function tunnelSection(
+  context: RouterContext,
+  tunnel: LocalTunnel,
+): { section: Section; warnings: string[] } {
   const syntax = OPENVPN[context.line];
   const { local, peer } = tunnel;
   const tls = context.model.vpn.authentication === 'tls';
@@ -119,7 +122,9 @@ function tunnelSection(context: RouterContext, tunnel: LocalTunnel): { section: 
     set(
       [...base, 'keep-alive'],
       'failure-count',
-      syntax.failureCount === 'probes' ? KEEP_ALIVE.restartAfter / KEEP_ALIVE.interval : KEEP_ALIVE.restartAfter,
+      syntax.failureCount === 'probes'
+        ? KEEP_ALIVE.restartAfter / KEEP_ALIVE.interval
+        : KEEP_ALIVE.restartAfter,
     ),
   );
 
@@ -133,7 +138,8 @@ function tunnelSection(context: RouterContext, tunnel: LocalTunnel): { section: 
         set([...base, 'tls'], 'cert-file', authFiles.certificate(context.router.name)),
         set([...base, 'tls'], 'key-file', authFiles.privateKey(context.router.name)),
       );
-      if (role === 'passive' && syntax.dhOnPassive) commands.push(set([...base, 'tls'], 'dh-file', authFiles.dhParameters));
+      if (role === 'passive' && syntax.dhOnPassive)
+        commands.push(set([...base, 'tls'], 'dh-file', authFiles.dhParameters));
     } else {
       commands.push(
         set([...base, 'tls'], 'certificate', context.router.name),
@@ -172,6 +178,7 @@ function tunnelSection(context: RouterContext, tunnel: LocalTunnel): { section: 
       ? `Listens on ${local.wan}:${local.port}, sends to ${peer.wan}:${peer.port}; tunnel ${local.address} <-> ${peer.address}.`
       : `Listens on ${local.wan}:${local.port}; ${peer.router} is behind NAT and dials in; tunnel ${local.address} <-> ${peer.address}.`,
   );
-  if (tls) comment.push(`TLS ${local.initiator ? 'active: this end initiates' : 'passive: this end answers'}.`);
+  if (tls)
+    comment.push(`TLS ${local.initiator ? 'active: this end initiates' : 'passive: this end answers'}.`);
   return { section: { comment, commands }, warnings };
 }

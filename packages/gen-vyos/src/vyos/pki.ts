@@ -58,7 +58,8 @@ export interface PkiPart {
 
 /** The `pki` objects a 1.4+ router needs; nothing on 1.2/1.3. */
 export function pkiSection(context: RouterContext): PkiPart {
-  if (CREDENTIAL_STORE[context.line] !== 'pki' || context.tunnels.length === 0) return { section: null, warnings: [] };
+  if (CREDENTIAL_STORE[context.line] !== 'pki' || context.tunnels.length === 0)
+    return { section: null, warnings: [] };
   const commands: SetCommand[] = [];
   const warnings: string[] = [];
   const comment = ['PKI: credentials kept in the configuration (VyOS 1.4+)'];
@@ -70,7 +71,7 @@ export function pkiSection(context: RouterContext): PkiPart {
       commands.push(set(secret, 'version', 1));
     }
   } else {
-    comment.push('The CA and this router\'s certificate are public; the private key is filled in by apply.');
+    comment.push("The CA and this router's certificate are public; the private key is filled in by apply.");
     const router = context.router.name;
     const ca = context.material.caCertificate;
     const own = context.material.routers[router];
@@ -96,10 +97,14 @@ export function pkiSection(context: RouterContext): PkiPart {
       set(
         certificate,
         'certificate',
-        own === undefined ? publicPlaceholder(publicNames.routerCertificate(router)) : pemBody(own.certificate),
+        own === undefined
+          ? publicPlaceholder(publicNames.routerCertificate(router))
+          : pemBody(own.certificate),
       ),
     );
-    commands.push(set([...certificate, 'private'], 'key', secretPlaceholder(secretNames.routerKeyBody(router))));
+    commands.push(
+      set([...certificate, 'private'], 'key', secretPlaceholder(secretNames.routerKeyBody(router))),
+    );
   }
   return { section: { comment, commands }, warnings };
 }

@@ -44,7 +44,12 @@ export function vyosSections(
   return { sections, warnings: [...pki.warnings, ...openvpn.warnings] };
 }
 
-export function vyosRouter(model: Model, site: ModelSite, line: VyosLine, material: PublicMaterial): RouterOutput {
+export function vyosRouter(
+  model: Model,
+  site: ModelSite,
+  line: VyosLine,
+  material: PublicMaterial,
+): RouterOutput {
   const { sections, warnings } = vyosSections(model, site, line, material);
   const router = site.router;
   const what = `VyOS ${line} configuration of router ${router.name} (site ${site.name})`;
@@ -56,7 +61,8 @@ export function vyosRouter(model: Model, site: ModelSite, line: VyosLine, materi
         generatedHeader(model.source, '').trimStart(),
         `${what}, as \`set\` commands.`,
         'Run inside `configure`, then `commit` and `save`; config.boot beside it holds the same configuration.',
-        'Placeholders @secret:NAME@ are filled by apply from environments/<env>/secrets/NAME at upload time.',
+        // Worded so that it is not itself a placeholder (apply refuses a file with one left unfilled).
+        'Each @secret:<name>@ placeholder is filled by apply from environments/<env>/secrets/<name> at upload time.',
       ],
       sections,
     ),

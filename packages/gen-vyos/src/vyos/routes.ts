@@ -6,8 +6,10 @@ import type { VyosLine } from './versions.ts';
 
 /** A route to `prefix` out of a tunnel interface. */
 const TUNNEL_ROUTE: Record<VyosLine, (prefix: string, vtun: string) => SetCommand> = {
-  '1.2': (prefix, vtun) => set(['protocols', 'static', tag('interface-route', prefix), tag('next-hop-interface', vtun)]),
-  '1.3': (prefix, vtun) => set(['protocols', 'static', tag('interface-route', prefix), tag('next-hop-interface', vtun)]),
+  '1.2': (prefix, vtun) =>
+    set(['protocols', 'static', tag('interface-route', prefix), tag('next-hop-interface', vtun)]),
+  '1.3': (prefix, vtun) =>
+    set(['protocols', 'static', tag('interface-route', prefix), tag('next-hop-interface', vtun)]),
   '1.4': (prefix, vtun) => set(['protocols', 'static', tag('route', prefix), tag('interface', vtun)]),
   '1.5': (prefix, vtun) => set(['protocols', 'static', tag('route', prefix), tag('interface', vtun)]),
 };
@@ -18,7 +20,9 @@ export function routeSection(context: RouterContext): Section | null {
   const comment = ['Static routes'];
   if (router.wan.gateway !== null) {
     comment.push(`0.0.0.0/0 via the underlay gateway ${router.wan.gateway}`);
-    commands.push(set(['protocols', 'static', tag('route', '0.0.0.0/0'), tag('next-hop', router.wan.gateway)]));
+    commands.push(
+      set(['protocols', 'static', tag('route', '0.0.0.0/0'), tag('next-hop', router.wan.gateway)]),
+    );
   }
   for (const route of router.routes) {
     const through = route.via === route.site ? '' : `, through ${route.via}`;
