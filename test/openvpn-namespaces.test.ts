@@ -11,15 +11,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type FileSet, loadTopology, type Model, resolve } from '@geostage/schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 // Module paths rather than package names: apply has no index yet, and these are the modules under test.
 import { assertNoPlaceholders, fillSecrets } from '../packages/apply/src/secrets.ts';
 import { generateLinuxRouters, OPENVPN_DIR } from '../packages/gen-vyos/src/linux/index.ts';
-import type { PublicMaterial } from '../packages/gen-vyos/src/material.ts';
+import { readPublicMaterial } from '../packages/gen-vyos/src/material.ts';
 import { generateNetplan } from '../packages/gen-vyos/src/netplan/index.ts';
 import { secretsInit } from '../packages/gen-vyos/src/secrets/index.ts';
-import { type FileSet, loadTopology, type Model, resolve } from '@geostage/schema';
-import { parse, stringify } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inside, Namespaces, namespaceSupport, run, waitFor } from './lab-helpers/namespaces.ts';
 
 interface Variant {
@@ -94,12 +94,8 @@ if (support !== null) {
       const envDir = join(root, 'env');
       const secrets = await secretsInit(envDir, model);
       if (!secrets.ok) throw new Error(secrets.error);
-      const readPublic = (name: string) => readFile(join(envDir, 'public', name), 'utf8').catch(() => null);
-      const material: PublicMaterial = { caCertificate: await readPublic('ca.crt'), routers: {} };
-      for (const site of model.sites) {
-        const pem = await readPublic(`${site.router.name}.crt`);
-        if (pem) material.routers = { ...material.routers, [site.router.name]: { certificate: pem, fingerprint: '' } };
-      }
+      const material = await readPublicMaterial(envDir);
+      expect(Object.keys(material.routers).length).toBe(variant.authentication === 'tls' ? 2 : 0);
       const generated = generateLinuxRouters(model, material);
       expect(generated.warnings.filter((warning) => warning.includes('secrets init'))).toEqual([]);
       files = [...generated.files, ...generateNetplan(model)];
@@ -141,7 +137,10 @@ if (support !== null) {
         const server = model.servers.find((candidate) => candidate.site === site.name)!;
         ns[server.name] = serverNs;
         const netplan = parse(fileOf(files, `servers/${server.name}/netplan.yaml`));
-        const [name, ethernet] = Object.entries(netplan.network.ethernets)[0] as [string, { addresses: string[]; routes: { via: string }[] }];
+        const [name, ethernet] = Object.entries(netplan.network.ethernets)[0] as [
+          string,
+          { addresses: string[]; routes: { via: string }[] },
+        ];
         await namespaces.link(routerNs, site.segments[0]!.interface, serverNs, name);
         await run('ip', ['-n', serverNs, 'addr', 'add', ethernet.addresses[0]!, 'dev', name]);
         await run('ip', ['-n', serverNs, 'route', 'add', 'default', 'via', ethernet.routes[0]!.via]);
@@ -149,7 +148,10 @@ if (support !== null) {
         // The router: LAN address from the generated networkd file, forwarding from the
         // generated sysctl file, the generated nftables ruleset loaded for real.
         const folder = join(root, router.name);
-        const network = fileOf(files, `routers/${router.name}/network/10-geostage-${site.segments[0]!.interface}.network`);
+        const network = fileOf(
+          files,
+          `routers/${router.name}/network/10-geostage-${site.segments[0]!.interface}.network`,
+        );
         for (const [, address] of network.matchAll(/^Address=(.+)$/gm)) {
           await run('ip', ['-n', routerNs, 'addr', 'add', address!, 'dev', site.segments[0]!.interface]);
         }
@@ -163,7 +165,16 @@ if (support !== null) {
           const folder = join(root, end.router);
           const child = spawn(
             'ip',
-            ['netns', 'exec', ns[end.router]!, 'openvpn', '--config', join(folder, `${end.interface}.conf`), '--log', join(root, `${end.router}.log`)],
+            [
+              'netns',
+              'exec',
+              ns[end.router]!,
+              'openvpn',
+              '--config',
+              join(folder, `${end.interface}.conf`),
+              '--log',
+              join(root, `${end.router}.log`),
+            ],
             { stdio: 'ignore' },
           );
           processes.push(child);
@@ -219,7 +230,16 @@ if (support !== null) {
         ] as const) {
           const routerNs = ns[local.router]!;
           const address = await waitFor(`${local.interface} address`, 5_000, async () => {
-            const shown = await run('ip', ['-n', routerNs, '-o', '-4', 'addr', 'show', 'dev', local.interface]);
+            const shown = await run('ip', [
+              '-n',
+              routerNs,
+              '-o',
+              '-4',
+              'addr',
+              'show',
+              'dev',
+              local.interface,
+            ]);
             return shown.includes(`inet ${local.address} peer ${peer.address}`) ? shown : null;
           });
           expect(address).toContain(local.interface);
@@ -228,7 +248,9 @@ if (support !== null) {
             const shown = await run('ip', ['-n', routerNs, 'route', 'show', route.prefix]);
             expect(shown, `${local.router} ${route.prefix}`).toContain(`dev ${local.interface}`);
           }
-          expect(await run('ip', ['-n', routerNs, '-o', 'link', 'show', 'dev', local.interface])).toContain(`mtu ${model.mtu.tunnel}`);
+          expect(await run('ip', ['-n', routerNs, '-o', 'link', 'show', 'dev', local.interface])).toContain(
+            `mtu ${model.mtu.tunnel}`,
+          );
         }
       }
     });
@@ -252,7 +274,9 @@ if (support !== null) {
         "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('10.2.0.10', 8080)); s.listen(1)",
         'c, peer = s.accept(); c.sendall(peer[0].encode()); c.close()',
       ].join('\n');
-      const server = spawn('ip', ['netns', 'exec', ns['srv-west']!, 'python3', '-c', script], { stdio: 'ignore' });
+      const server = spawn('ip', ['netns', 'exec', ns['srv-west']!, 'python3', '-c', script], {
+        stdio: 'ignore',
+      });
       processes.push(server);
       const seen = await waitFor('the TCP listener on srv-west', 5_000, async () =>
         inside(ns['srv-east']!, 'python3', [
@@ -265,7 +289,16 @@ if (support !== null) {
 
     it('admits the tunnel on the WAN through the loaded nftables ruleset', async () => {
       for (const site of model.sites) {
-        const ruleset = await run('ip', ['netns', 'exec', ns[site.router.name]!, 'nft', 'list', 'table', 'inet', 'geostage']);
+        const ruleset = await run('ip', [
+          'netns',
+          'exec',
+          ns[site.router.name]!,
+          'nft',
+          'list',
+          'table',
+          'inet',
+          'geostage',
+        ]);
         expect(ruleset).toMatch(/udp dport \d+ accept|udp dport \{ [\d, ]+ \} accept/);
         expect(ruleset).toContain('masquerade');
       }

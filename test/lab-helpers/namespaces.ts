@@ -10,7 +10,8 @@ const execute = promisify(execFile);
 export function namespaceSupport(): string | null {
   if (process.getuid?.() !== 0) return 'needs root to create network namespaces';
   const probe = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return `\`ip netns\` is unavailable: ${probe.error?.message ?? probe.stderr.trim()}`;
+  if (probe.error || probe.status !== 0)
+    return `\`ip netns\` is unavailable: ${probe.error?.message ?? probe.stderr.trim()}`;
   return null;
 }
 
@@ -60,7 +61,11 @@ export class Namespaces {
 }
 
 /** Polls `check` until it returns a value other than null, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | null>): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | null>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown = null;
   while (Date.now() < deadline) {

@@ -11,7 +11,10 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'gs-apply-secrets-'));
   secrets = join(root, 'secrets');
   await mkdir(join(secrets, 'openvpn'), { recursive: true });
-  await writeFile(join(secrets, 'openvpn', 'rt-berlin.key'), '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
+  await writeFile(
+    join(secrets, 'openvpn', 'rt-berlin.key'),
+    '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n',
+  );
   await writeFile(join(secrets, 'token'), 'abcdef.0123456789abcdef\n');
   await writeFile(join(secrets, 'dollar'), 'a$&b$1c\n');
   await writeFile(join(root, 'outside'), 'not a secret\n');
@@ -24,7 +27,10 @@ afterAll(async () => {
 describe('fillSecrets', () => {
   it('puts a multi-line key where its placeholder line was, byte for byte', async () => {
     const result = await fillSecrets('@secret:openvpn/rt-berlin.key@\n', secrets);
-    expect(result).toEqual({ ok: true, content: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' });
+    expect(result).toEqual({
+      ok: true,
+      content: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n',
+    });
   });
 
   it('fills inline placeholders with the bare value, every occurrence', async () => {
@@ -53,13 +59,19 @@ describe('fillSecrets', () => {
   });
 
   it('leaves text without placeholders as it is', async () => {
-    expect(await fillSecrets('plain @ text @secret:@\n', secrets)).toEqual({ ok: true, content: 'plain @ text @secret:@\n' });
+    expect(await fillSecrets('plain @ text @secret:@\n', secrets)).toEqual({
+      ok: true,
+      content: 'plain @ text @secret:@\n',
+    });
   });
 });
 
 describe('assertNoPlaceholders', () => {
   it('passes filled content and names what is left otherwise', () => {
     expect(assertNoPlaceholders('key material\n')).toEqual({ ok: true });
-    expect(assertNoPlaceholders('a @secret:b/c@ d @secret:a@')).toEqual({ ok: false, placeholders: ['a', 'b/c'] });
+    expect(assertNoPlaceholders('a @secret:b/c@ d @secret:a@')).toEqual({
+      ok: false,
+      placeholders: ['a', 'b/c'],
+    });
   });
 });

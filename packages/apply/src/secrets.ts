@@ -40,7 +40,10 @@ export async function fillSecrets(content: string, secretsDir: string): Promise<
   }
   if (missing.length > 0) return { ok: false, missing };
   // A function replacement, so `$&` or `$1` inside a secret is copied literally.
-  const filled = content.replace(new RegExp(SECRET_PLACEHOLDER.source, 'g'), (_match, name: string) => values.get(name)!);
+  const filled = content.replace(
+    new RegExp(SECRET_PLACEHOLDER.source, 'g'),
+    (_match, name: string) => values.get(name)!,
+  );
   return { ok: true, content: filled };
 }
 

@@ -26,7 +26,12 @@ const MAX_INTERFACE_NAME = 15;
 
 const withNewline = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
 
-function routerFiles(model: Model, site: ModelSite, material: PublicMaterial | undefined, warnings: string[]): FileSet {
+function routerFiles(
+  model: Model,
+  site: ModelSite,
+  material: PublicMaterial | undefined,
+  warnings: string[],
+): FileSet {
   const router = site.router;
   const base = `routers/${router.name}/`;
   const header = generatedHeader(model.source);
@@ -47,7 +52,8 @@ function routerFiles(model: Model, site: ModelSite, material: PublicMaterial | u
       });
     }
   }
-  if (ends.length === 0) warnings.push(`${router.name}: no tunnel ends on this router; it only routes its own LANs`);
+  if (ends.length === 0)
+    warnings.push(`${router.name}: no tunnel ends on this router; it only routes its own LANs`);
 
   if (model.vpn.authentication === 'tls' && ends.length > 0) {
     files.push({
@@ -57,9 +63,14 @@ function routerFiles(model: Model, site: ModelSite, material: PublicMaterial | u
     });
     const ca = material?.caCertificate ?? null;
     const certificate = material?.routers[router.name]?.certificate ?? null;
-    if (ca) files.push({ path: `${base}openvpn/${CA_CERTIFICATE_FILE}`, content: withNewline(ca), mode: PUBLIC });
+    if (ca)
+      files.push({ path: `${base}openvpn/${CA_CERTIFICATE_FILE}`, content: withNewline(ca), mode: PUBLIC });
     if (certificate) {
-      files.push({ path: `${base}openvpn/${certificateFile(router.name)}`, content: withNewline(certificate), mode: PUBLIC });
+      files.push({
+        path: `${base}openvpn/${certificateFile(router.name)}`,
+        content: withNewline(certificate),
+        mode: PUBLIC,
+      });
     }
     if (!ca || !certificate) {
       warnings.push(
@@ -70,7 +81,11 @@ function routerFiles(model: Model, site: ModelSite, material: PublicMaterial | u
   }
 
   files.push({ path: `${base}nftables.conf`, content: renderNftables(model, router, ends), mode: PUBLIC });
-  files.push({ path: `${base}sysctl.conf`, content: render('sysctl.conf', { header, router: router.name }), mode: PUBLIC });
+  files.push({
+    path: `${base}sysctl.conf`,
+    content: render('sysctl.conf', { header, router: router.name }),
+    mode: PUBLIC,
+  });
   if (ends.length > 0) {
     files.push({
       path: `${base}systemd/openvpn-geostage@.service`,
@@ -87,7 +102,8 @@ function routerFiles(model: Model, site: ModelSite, material: PublicMaterial | u
       mode: PUBLIC,
     });
   }
-  for (const file of renderNetworkd(model, site)) files.push({ ...file, path: base + file.path, mode: PUBLIC });
+  for (const file of renderNetworkd(model, site))
+    files.push({ ...file, path: base + file.path, mode: PUBLIC });
 
   for (const segment of site.segments) {
     if (segment.tagged && vlanInterface(segment).length > MAX_INTERFACE_NAME) {
@@ -100,7 +116,10 @@ function routerFiles(model: Model, site: ModelSite, material: PublicMaterial | u
 }
 
 /** Every Linux router of the model; paths relative to generated/network/, sorted. */
-export function generateLinuxRouters(model: Model, material?: PublicMaterial): { files: FileSet; warnings: string[] } {
+export function generateLinuxRouters(
+  model: Model,
+  material?: PublicMaterial,
+): { files: FileSet; warnings: string[] } {
   const warnings: string[] = [];
   const files: FileSet = [];
   for (const site of model.sites) {

@@ -12,7 +12,8 @@ export function vlanInterface(segment: ModelSegment): string {
 }
 
 function describe(segment: ModelSegment): string {
-  const vlan = segment.vlan === null ? '' : segment.tagged ? `, VLAN ${segment.vlan} tagged` : `, VLAN ${segment.vlan}`;
+  const vlan =
+    segment.vlan === null ? '' : segment.tagged ? `, VLAN ${segment.vlan} tagged` : `, VLAN ${segment.vlan}`;
   return `${segment.name} ${segment.prefix}${vlan}`;
 }
 

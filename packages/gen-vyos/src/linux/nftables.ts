@@ -1,7 +1,8 @@
 // The router's nftables ruleset. One table of our own (inet geostage) so that reading it
 // back, or removing it, touches nothing else.
-import { generatedHeader, type Model, type ModelRouter } from '@geostage/schema';
+
 import type { TunnelEnd } from '@geostage/schema';
+import { generatedHeader, type Model, type ModelRouter } from '@geostage/schema';
 import { render } from './templates.ts';
 
 export function renderNftables(model: Model, router: ModelRouter, ends: readonly TunnelEnd[]): string {

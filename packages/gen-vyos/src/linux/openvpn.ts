@@ -1,8 +1,9 @@
 // One OpenVPN config per tunnel end on a Linux router: plain point-to-point mode (no server,
 // no client, no pool), so each tunnel is one process with one vtunN interface, like VyOS's
 // site-to-site mode, and the two ends of a tunnel read as mirror images.
-import { generatedHeader, integerToAddress, parsePrefix } from '@geostage/schema';
+
 import type { Model, ModelRouter, ModelTunnel, TunnelEnd } from '@geostage/schema';
+import { generatedHeader, integerToAddress, parsePrefix } from '@geostage/schema';
 import {
   CA_CERTIFICATE_FILE,
   certificateFile,
@@ -43,7 +44,11 @@ function routesThrough(router: ModelRouter, local: TunnelEnd) {
     });
 }
 
-export function renderOpenvpn(model: Model, router: ModelRouter, tunnel: ModelTunnel): { file: string; content: string } {
+export function renderOpenvpn(
+  model: Model,
+  router: ModelRouter,
+  tunnel: ModelTunnel,
+): { file: string; content: string } {
   const ends = endsOf(tunnel, router.name);
   if (!ends) throw new Error(`router ${router.name} is not an end of tunnel ${tunnel.name}`);
   const { local, peer } = ends;

@@ -16,7 +16,8 @@ export function openvpnQuote(value: string | number): string {
 
 /** An nftables string literal (interface names): always double-quoted. */
 export function nftQuote(value: string): string {
-  if (/["\r\n\\]/.test(value)) throw new Error(`not representable as an nftables string: ${JSON.stringify(value)}`);
+  if (/["\r\n\\]/.test(value))
+    throw new Error(`not representable as an nftables string: ${JSON.stringify(value)}`);
   return `"${value}"`;
 }
 
@@ -32,7 +33,8 @@ export function systemdValue(value: string | number): string {
 handlebars.registerHelper('ovpn', (value: string | number) => openvpnQuote(value));
 handlebars.registerHelper('nft', (value: string) => nftQuote(value));
 handlebars.registerHelper('unit', (value: string | number) => systemdValue(value));
-// `{{join list ", " "nft"}}`: a list through one of the quoting helpers, for sets.
+// Anonymous nftables sets: `{{nftSet names}}` quotes each (interfaces), `{{set values}}` does
+// not (ports and prefixes, which nft reads bare).
 handlebars.registerHelper('nftSet', (values: string[]) => `{ ${values.map(nftQuote).join(', ')} }`);
 handlebars.registerHelper('set', (values: (string | number)[]) => `{ ${values.join(', ')} }`);
 

@@ -13,7 +13,8 @@ function openssl(args: readonly string[]): Promise<Outcome<string>> {
   return new Promise((done) => {
     execFile('openssl', args, { encoding: 'utf8', maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       if (error) {
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'openssl is not installed' : stderr.trim();
+        const reason =
+          (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'openssl is not installed' : stderr.trim();
         done({ ok: false, error: `openssl ${args[0]} failed: ${reason || error.message}` });
       } else done({ ok: true, value: stdout });
     });
@@ -33,9 +34,20 @@ function subject(commonName: string): string {
 
 export function caCertificate(keyPath: string, commonName: string, days: number): Promise<Outcome<string>> {
   return openssl([
-    'req', '-x509', '-new', '-sha256', '-key', keyPath, '-subj', subject(commonName), '-days', String(days),
-    '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    '-new',
+    '-sha256',
+    '-key',
+    keyPath,
+    '-subj',
+    subject(commonName),
+    '-days',
+    String(days),
+    '-addext',
+    'basicConstraints=critical,CA:TRUE,pathlen:0',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
 }
 
@@ -49,11 +61,26 @@ export function routerCertificate(input: {
 }): Promise<Outcome<string>> {
   const usage = input.keyType === 'ec' ? 'digitalSignature,keyAgreement' : 'digitalSignature,keyEncipherment';
   return openssl([
-    'req', '-x509', '-new', '-sha256', '-key', input.keyPath, '-subj', subject(input.router),
-    '-CA', input.caCertificatePath, '-CAkey', input.caKeyPath, '-days', String(input.days),
-    '-addext', 'basicConstraints=critical,CA:FALSE',
-    '-addext', `keyUsage=critical,${usage}`,
-    '-addext', 'extendedKeyUsage=serverAuth,clientAuth',
+    'req',
+    '-x509',
+    '-new',
+    '-sha256',
+    '-key',
+    input.keyPath,
+    '-subj',
+    subject(input.router),
+    '-CA',
+    input.caCertificatePath,
+    '-CAkey',
+    input.caKeyPath,
+    '-days',
+    String(input.days),
+    '-addext',
+    'basicConstraints=critical,CA:FALSE',
+    '-addext',
+    `keyUsage=critical,${usage}`,
+    '-addext',
+    'extendedKeyUsage=serverAuth,clientAuth',
   ]);
 }
 
@@ -66,7 +93,10 @@ export function fingerprint(certificatePem: string): string {
 export function keyMatches(certificatePem: string, keyPem: string): boolean {
   try {
     const fromKey = createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'der' });
-    const fromCertificate = new X509Certificate(certificatePem).publicKey.export({ type: 'spki', format: 'der' });
+    const fromCertificate = new X509Certificate(certificatePem).publicKey.export({
+      type: 'spki',
+      format: 'der',
+    });
     return fromKey.equals(fromCertificate);
   } catch {
     return false;
@@ -74,7 +104,12 @@ export function keyMatches(certificatePem: string, keyPem: string): boolean {
 }
 
 /** True when the certificate names `commonName`, was signed by the CA and has not expired. */
-export function issuedBy(certificatePem: string, caPem: string, commonName: string, now = new Date()): boolean {
+export function issuedBy(
+  certificatePem: string,
+  caPem: string,
+  commonName: string,
+  now = new Date(),
+): boolean {
   try {
     const certificate = new X509Certificate(certificatePem);
     const ca = new X509Certificate(caPem);

@@ -38,7 +38,9 @@ export interface SecretsReport {
   kept: string[];
 }
 
-export type SecretsInitResult = ({ ok: true } & SecretsReport) | ({ ok: false; error: string } & SecretsReport);
+export type SecretsInitResult =
+  | ({ ok: true } & SecretsReport)
+  | ({ ok: false; error: string } & SecretsReport);
 
 const PRIVATE = 0o600;
 const PUBLIC = 0o644;
@@ -55,7 +57,11 @@ function keyTypeOf(pem: string): KeyType | null {
 }
 
 /** Creates the secrets of `model` under `envDir` (environments/<env>). Never throws: errors come back as values. */
-export async function secretsInit(envDir: string, model: Model, options: SecretsInitOptions = {}): Promise<SecretsInitResult> {
+export async function secretsInit(
+  envDir: string,
+  model: Model,
+  options: SecretsInitOptions = {},
+): Promise<SecretsInitResult> {
   const report: SecretsReport = { created: [], kept: [] };
   const secrets = join(envDir, 'secrets');
   const publicDir = join(envDir, 'public');
@@ -86,7 +92,8 @@ export async function secretsInit(envDir: string, model: Model, options: Secrets
         const name = secretNames.staticKey(tunnel.name);
         const existing = await readOrNull(secretPath(name));
         let key = existing;
-        if (!force && existing !== null && staticKeyHex(existing) !== null) report.kept.push(`secrets/${name}`);
+        if (!force && existing !== null && staticKeyHex(existing) !== null)
+          report.kept.push(`secrets/${name}`);
         else {
           key = staticKey();
           await write(`secrets/${name}`, key, PRIVATE);
@@ -134,7 +141,11 @@ export async function secretsInit(envDir: string, model: Model, options: Secrets
         await write(`secrets/${keyName}`, key, PRIVATE);
       }
       const certificateFits =
-        keyUsable && !caRenewed && certificate !== null && keyMatches(certificate, key!) && issuedBy(certificate, ca!, router);
+        keyUsable &&
+        !caRenewed &&
+        certificate !== null &&
+        keyMatches(certificate, key!) &&
+        issuedBy(certificate, ca!, router);
       if (certificateFits) report.kept.push(`public/${certificateName}`);
       else {
         certificate = need(
@@ -155,7 +166,8 @@ export async function secretsInit(envDir: string, model: Model, options: Secrets
     await derive(`public/${publicNames.fingerprints}`, `${JSON.stringify(fingerprints, null, 2)}\n`, PUBLIC);
     return { ok: true, ...report };
   } catch (error) {
-    const message = error instanceof Failure ? error.message : `cannot write secrets: ${(error as Error).message}`;
+    const message =
+      error instanceof Failure ? error.message : `cannot write secrets: ${(error as Error).message}`;
     return { ok: false, error: message, ...report };
   }
 }

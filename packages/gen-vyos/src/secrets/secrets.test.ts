@@ -33,12 +33,14 @@ const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 async function snapshot(folder: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) out[join(entry.parentPath, entry.name)] = await readFile(join(entry.parentPath, entry.name), 'utf8');
+    if (entry.isFile())
+      out[join(entry.parentPath, entry.name)] = await readFile(join(entry.parentPath, entry.name), 'utf8');
   }
   return out;
 }
 
-describe('static keys (keio-2019)', () => {
+// openssl and openvpn run for real; RSA key generation alone can take seconds on a busy machine.
+describe('static keys (keio-2019)', { timeout: 30_000 }, () => {
   const model = example('keio-2019');
 
   it('creates one private V1 static key per tunnel that the real openvpn accepts', async () => {
@@ -52,10 +54,22 @@ describe('static keys (keio-2019)', () => {
       const path = join(env, key);
       expect(await modeOf(path)).toBe(0o600);
       const text = await readFile(path, 'utf8');
-      expect(text).toMatch(/^#\n# 2048 bit OpenVPN static key\n#\n-----BEGIN OpenVPN Static key V1-----\n([0-9a-f]{32}\n){16}-----END OpenVPN Static key V1-----\n$/);
+      expect(text).toMatch(
+        /^#\n# 2048 bit OpenVPN static key\n#\n-----BEGIN OpenVPN Static key V1-----\n([0-9a-f]{32}\n){16}-----END OpenVPN Static key V1-----\n$/,
+      );
       const body = (await readFile(`${path}.body`, 'utf8')).trim();
       expect(body).toBe(text.split('\n').slice(4, 20).join(''));
-      const { stdout } = await run('openvpn', ['--test-crypto', '--secret', path, '--cipher', 'AES-256-CBC', '--auth', 'SHA256', '--verb', '1']);
+      const { stdout } = await run('openvpn', [
+        '--test-crypto',
+        '--secret',
+        path,
+        '--cipher',
+        'AES-256-CBC',
+        '--auth',
+        'SHA256',
+        '--verb',
+        '1',
+      ]);
       expect(stdout).toContain('crypto self-test mode SUCCEEDED');
     }
     const distinct = new Set(await Promise.all(keys.map((key) => readFile(join(env, key), 'utf8'))));
@@ -76,7 +90,7 @@ describe('static keys (keio-2019)', () => {
   });
 });
 
-describe('TLS (global-hub)', () => {
+describe('TLS (global-hub)', { timeout: 30_000 }, () => {
   const model = example('global-hub');
   const routers = model.sites.map((site) => site.router.name).sort();
 
@@ -93,21 +107,37 @@ describe('TLS (global-hub)', () => {
       const certificate = join(env, 'public', `${router}.crt`);
       const key = join(env, 'secrets', 'openvpn', `${router}.key`);
       expect(await modeOf(key)).toBe(0o600);
-      expect((await run('openssl', ['verify', '-CAfile', ca, certificate])).stdout).toBe(`${certificate}: OK\n`);
-      const { stdout } = await run('openssl', ['x509', '-in', certificate, '-noout', '-subject', '-fingerprint', '-sha256', '-ext', 'extendedKeyUsage']);
+      expect((await run('openssl', ['verify', '-CAfile', ca, certificate])).stdout).toBe(
+        `${certificate}: OK\n`,
+      );
+      const { stdout } = await run('openssl', [
+        'x509',
+        '-in',
+        certificate,
+        '-noout',
+        '-subject',
+        '-fingerprint',
+        '-sha256',
+        '-ext',
+        'extendedKeyUsage',
+      ]);
       expect(stdout).toContain(`subject=CN = ${router}\n`);
       expect(stdout).toContain(`sha256 Fingerprint=${fingerprints[`${router}.crt`]}\n`);
       expect(stdout).toContain('TLS Web Server Authentication, TLS Web Client Authentication');
       // The key is the certificate's: both give the same public key.
       const fromKey = (await run('openssl', ['pkey', '-in', key, '-pubout'])).stdout;
-      const fromCertificate = (await run('openssl', ['x509', '-in', certificate, '-noout', '-pubkey'])).stdout;
+      const fromCertificate = (await run('openssl', ['x509', '-in', certificate, '-noout', '-pubkey']))
+        .stdout;
       expect(fromKey).toBe(fromCertificate);
       const body = (await readFile(`${key}.body`, 'utf8')).trim();
       expect(body).toMatch(/^[A-Za-z0-9+/=]+$/);
     }
     const publicFiles = (await readdir(join(env, 'public'))).sort();
-    expect(publicFiles).toEqual(['ca.crt', 'fingerprints.json', ...routers.map((router) => `${router}.crt`)].sort());
-    for (const file of publicFiles) expect(await readFile(join(env, 'public', file), 'utf8')).not.toContain('PRIVATE KEY');
+    expect(publicFiles).toEqual(
+      ['ca.crt', 'fingerprints.json', ...routers.map((router) => `${router}.crt`)].sort(),
+    );
+    for (const file of publicFiles)
+      expect(await readFile(join(env, 'public', file), 'utf8')).not.toContain('PRIVATE KEY');
   });
 
   it('is idempotent, re-issues only what is missing, and never replaces a CA it cannot sign with', async () => {
@@ -119,18 +149,25 @@ describe('TLS (global-hub)', () => {
 
     await unlink(join(env, 'public', 'rt-berlin.crt'));
     const reissued = await secretsInit(env, model);
-    expect(reissued).toMatchObject({ ok: true, created: ['public/rt-berlin.crt', 'public/fingerprints.json'] });
+    expect(reissued).toMatchObject({
+      ok: true,
+      created: ['public/rt-berlin.crt', 'public/fingerprints.json'],
+    });
     expect(reissued.kept).toContain('secrets/openvpn/rt-berlin.key');
 
     await unlink(join(env, 'secrets', 'openvpn', 'ca.key'));
     const refused = await secretsInit(env, model);
     expect(refused.ok).toBe(false);
-    expect(!refused.ok && refused.error).toMatch(/public\/ca\.crt exists but secrets\/openvpn\/ca\.key is missing.*--force/);
+    expect(!refused.ok && refused.error).toMatch(
+      /public\/ca\.crt exists but secrets\/openvpn\/ca\.key is missing.*--force/,
+    );
     expect(refused.created).toEqual([]);
 
     const forced = await secretsInit(env, model, { force: true });
     expect(forced.ok).toBe(true);
-    expect(forced.created).toEqual(expect.arrayContaining(['secrets/openvpn/ca.key', 'public/ca.crt', 'public/hub-tokyo.crt']));
+    expect(forced.created).toEqual(
+      expect.arrayContaining(['secrets/openvpn/ca.key', 'public/ca.crt', 'public/hub-tokyo.crt']),
+    );
     const after = await snapshot(env);
     expect(after[join(env, 'public', 'ca.crt')]).not.toBe(before[join(env, 'public', 'ca.crt')]);
     // No temporary file is left behind.
@@ -141,7 +178,13 @@ describe('TLS (global-hub)', () => {
     const env = await environment();
     const result = await secretsInit(env, model, { keyType: 'rsa' });
     expect(result.ok).toBe(true);
-    const { stdout } = await run('openssl', ['x509', '-in', join(env, 'public', 'rt-berlin.crt'), '-noout', '-text']);
+    const { stdout } = await run('openssl', [
+      'x509',
+      '-in',
+      join(env, 'public', 'rt-berlin.crt'),
+      '-noout',
+      '-text',
+    ]);
     expect(stdout).toContain('Public-Key: (2048 bit)');
     expect(stdout).toContain('rsaEncryption');
   });
