@@ -2,6 +2,7 @@
 import type { Command } from '../command.ts';
 import { check } from './check.ts';
 import { generate } from './generate.ts';
+import { secrets } from './secrets.ts';
 import { validate } from './validate.ts';
 
-export const COMMANDS: readonly Command[] = [validate, generate, check];
+export const COMMANDS: readonly Command[] = [validate, secrets, generate, check];
