@@ -287,21 +287,31 @@ if (support !== null) {
       expect(seen.trim()).toBe('10.1.0.10');
     });
 
-    it('admits the tunnel on the WAN through the loaded nftables ruleset', async () => {
-      for (const site of model.sites) {
-        const ruleset = await run('ip', [
-          'netns',
-          'exec',
-          ns[site.router.name]!,
-          'nft',
-          'list',
-          'table',
-          'inet',
-          'geostage',
+    it('drops what the WAN filter does not admit, while the LAN side reaches the same port', async () => {
+      // A listener on the east router; the underlay gets an address of its own to knock from.
+      await run('ip', ['-n', ns.underlay!, 'addr', 'add', '100.64.0.254/24', 'dev', 'br0']);
+      const listener = [
+        'import socket',
+        "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('0.0.0.0', 8081)); s.listen(8)",
+        'while True:',
+        '    c, _ = s.accept(); c.sendall(b"open"); c.close()',
+      ].join('\n');
+      processes.push(
+        spawn('ip', ['netns', 'exec', ns['rt-east']!, 'python3', '-c', listener], { stdio: 'ignore' }),
+      );
+      const knock = (from: string, address: string) =>
+        inside(from, 'python3', [
+          '-c',
+          `import socket\ntry:\n    print(socket.create_connection(('${address}', 8081), timeout=1).recv(8).decode())\nexcept OSError as e:\n    print(type(e).__name__)`,
         ]);
-        expect(ruleset).toMatch(/udp dport \d+ accept|udp dport \{ [\d, ]+ \} accept/);
-        expect(ruleset).toContain('masquerade');
-      }
+      expect(
+        await waitFor('the listener on rt-east', 5_000, async () => {
+          const answer = (await knock(ns['srv-east']!, '10.1.0.1')).trim();
+          return answer === 'open' ? answer : null;
+        }),
+      ).toBe('open');
+      expect((await knock(ns.underlay!, '100.64.0.1')).trim()).toMatch(/^(TimeoutError|timeout)$/);
+      expect(await inside(ns.underlay!, 'ping', ['-c', '1', '-W', '2', '100.64.0.1'])).toMatch(/1 received/);
     });
   });
 }

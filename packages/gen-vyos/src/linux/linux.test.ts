@@ -169,13 +169,13 @@ describe('Linux routers of global-hub (rt-berlin, a TLS spoke)', { timeout: 20_0
     );
   });
 
-  it('filters the WAN to replies, ICMP and its tunnel port, and masquerades only its LAN out of the WAN', () => {
+  it('filters the WAN to replies, ICMP, SSH and its tunnel port, and masquerades only its LAN out of the WAN', () => {
     const ruleset = content(files, 'routers/rt-berlin/nftables.conf');
     const port = model.tunnels.find((candidate) => candidate.name === 'tokyo--berlin')!.b.port;
     expect(ruleset).toContain('iifname "eth0" jump wan-input');
     expect(ruleset).toMatch(
       new RegExp(
-        `ct state established,related accept\\n.*ct state invalid drop\\n.*ip protocol icmp accept\\n.*udp dport \\{ ${port} \\} accept\\n.*drop\\n`,
+        `ct state established,related accept\\n.*ct state invalid drop\\n.*ip protocol icmp accept\\n.*\\n.*tcp dport 22 accept\\n.*udp dport \\{ ${port} \\} accept\\n.*drop\\n`,
       ),
     );
     expect(ruleset).toContain('oifname "eth0" ip saddr { 10.30.0.0/24 } masquerade');
