@@ -1,12 +1,12 @@
 // gen-vyos VyOS output, checked with the real CLI trees of each release line (test-data/vyos,
 // python3 check_set.py) and VyOS's config.boot <-> set conversion (bootconv.py). The Python
 // tools run once per tree or once per batch, not once per file, so the suite stays fast.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FileSet, loadTopology, type Model, placeholdersIn, resolve } from '@geostage/schema';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { PublicMaterial } from '../material.ts';
 import { generateVyos } from './index.ts';
@@ -69,9 +69,25 @@ interface Script {
   content: string;
 }
 
+/** Runs python3 in the tools folder without blocking, so the trees load in parallel. */
+function python(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn('python3', args, { cwd: TOOLS });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+
 let batch = 0;
 /** check_set.py over many scripts against one tree, in one process: failures per script name. */
-function checkAgainst(tree: VyosLine, scripts: Script[]): Map<string, string[]> {
+async function checkAgainst(tree: VyosLine, scripts: Script[]): Promise<Map<string, string[]>> {
   const folder = join(work, `check-${batch++}`);
   spawnSync('mkdir', ['-p', folder]);
   const paths = scripts.map((script, index) => {
@@ -79,11 +95,14 @@ function checkAgainst(tree: VyosLine, scripts: Script[]): Map<string, string[]> 
     writeFileSync(path, fillPlaceholders(script.content));
     return path;
   });
-  const result = spawnSync(
-    'python3',
-    ['check_set.py', '--tree', `vyos-${tree}.json`, '--strict-tags', '-q', ...paths],
-    { cwd: TOOLS, encoding: 'utf8' },
-  );
+  const result = await python([
+    'check_set.py',
+    '--tree',
+    `vyos-${tree}.json`,
+    '--strict-tags',
+    '-q',
+    ...paths,
+  ]);
   expect(result.status === 0 || result.status === 1, result.stderr).toBe(true);
   const failures = new Map<string, string[]>(scripts.map((script) => [script.name, []]));
   for (const row of result.stdout.split('\n')) {
@@ -172,14 +191,18 @@ describe('generated VyOS scripts pass the CLI tree of their release line', () =>
 
   const all = [...exampleScripts, ...syntheticScripts];
   const failures = new Map<string, string[]>();
-  for (const line of VYOS_LINES) {
-    for (const [name, list] of checkAgainst(
-      line,
-      all.filter((script) => script.line === line),
-    )) {
-      failures.set(name, list);
-    }
-  }
+  // One checker process per tree, for every script of that line.
+  beforeAll(async () => {
+    const results = await Promise.all(
+      VYOS_LINES.map((line) =>
+        checkAgainst(
+          line,
+          all.filter((script) => script.line === line),
+        ),
+      ),
+    );
+    for (const result of results) for (const [name, list] of result) failures.set(name, list);
+  });
   it.each(all.map((script) => [script.name, script.line] as const))(
     '%s passes vyos-%s.json --strict-tags',
     (name) => {
@@ -196,8 +219,8 @@ describe('the release-line tables matter', () => {
   const vyos01 = exampleScripts.find((script) => script.name === 'keio-2019/vyos01')!;
   const tokyo = exampleScripts.find((script) => script.name === 'global-hub/hub-tokyo')!;
 
-  it('a 1.2 script fails against the 1.4 tree where the syntax changed', () => {
-    const failed = checkAgainst('1.4', [vyos01]).get(vyos01.name)!.join('\n');
+  it('a 1.2 script fails against the 1.4 tree where the syntax changed', async () => {
+    const failed = (await checkAgainst('1.4', [vyos01])).get(vyos01.name)!.join('\n');
     expect(failed).toMatch(/unknown element 'shared-secret-key-file'/);
     expect(failed).toMatch(/unknown element 'interface-route'/);
     expect(failed).toMatch(/unknown element 'name' after \[firewall\]/);
@@ -205,8 +228,8 @@ describe('the release-line tables matter', () => {
     expect(failed).toMatch(/outbound-interface/);
   });
 
-  it('a 1.4 script fails against the 1.2 tree where the syntax changed', () => {
-    const failed = checkAgainst('1.2', [tokyo]).get(tokyo.name)!.join('\n');
+  it('a 1.4 script fails against the 1.2 tree where the syntax changed', async () => {
+    const failed = (await checkAgainst('1.2', [tokyo])).get(tokyo.name)!.join('\n');
     expect(failed).toMatch(/unknown element 'pki'/);
     expect(failed).toMatch(/unknown element 'ipv4' after \[firewall\]/);
     expect(failed).toMatch(/\[protocols static route 10\.20\.0\.0\/24\]/);
@@ -331,7 +354,10 @@ describe('config.boot', () => {
         script: file(run.output.files, boot.path.replace(/config\.boot$/, 'config.set')),
       })),
   );
-  const converted = bootToSet(pairs.map((pair) => pair.boot));
+  let converted: string[][] = [];
+  beforeAll(() => {
+    converted = bootToSet(pairs.map((pair) => pair.boot));
+  });
 
   it.each(pairs.map((pair, index) => [pair.name, index] as const))(
     '%s: bootconv.py to-set gives back the set lines',
@@ -387,7 +413,7 @@ describe('public material and placeholders', () => {
     );
   });
 
-  it('with material, the certificates are embedded as one-line PEM bodies and nothing is missing', () => {
+  it('with material, the certificates are embedded as one-line PEM bodies and nothing is missing', async () => {
     const output = generateVyos(globalHub, material);
     expect(output.warnings).toEqual([]);
     const tokyo = file(output.files, 'routers/hub-tokyo/config.set');
@@ -397,7 +423,7 @@ describe('public material and placeholders', () => {
     expect(tokyo).toContain(`set pki certificate hub-tokyo certificate ${body}\n`);
     expect(tokyo).not.toContain('@public:');
     expect(tokyo).not.toMatch(/PRIVATE KEY/);
-    const failures = checkAgainst('1.4', [{ name: 'tokyo', line: '1.4', content: tokyo }]);
+    const failures = await checkAgainst('1.4', [{ name: 'tokyo', line: '1.4', content: tokyo }]);
     expect(failures.get('tokyo')).toEqual([]);
   });
 });
