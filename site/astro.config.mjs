@@ -7,7 +7,9 @@ import { defineConfig } from 'astro/config';
 process.env.GEOSTAGE_ENVIRONMENTS_DIR ||= fileURLToPath(new URL('../environments', import.meta.url));
 
 // GitHub Pages serves a project site under /<repo>/; every internal link goes through links.ts.
-const base = process.env.GEOSTAGE_SITE_BASE || '/';
+// links.ts reads the normalised value back at render time (prerendering runs in this process).
+const base = `/${(process.env.GEOSTAGE_SITE_BASE || '/').replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
+process.env.GEOSTAGE_SITE_BASE = base;
 
 export default defineConfig({
   base,

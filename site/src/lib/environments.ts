@@ -96,9 +96,10 @@ async function loadEnvironment(directory: string, name: string): Promise<Environ
   let reachability: Reachability | null = null;
   if (model) {
     const network = files.filter((file) => file.folder === 'network');
-    const computed = generated.network ? await computedReachability(model, network) : null;
+    const computed = generated.network ? computedReachability(network) : null;
     if (typeof computed === 'string') problems.push(computed);
     reachability = computed && typeof computed !== 'string' ? computed : intendedReachability(model);
+    problems.push(...reachability.warnings);
   }
 
   let verify: VerifyResults | null = null;

@@ -25,7 +25,7 @@ const LANGUAGES: [RegExp, string][] = [
   [/\.json$/, 'json'],
   [/\.(sh|set|bash)$/, 'shellscript'],
   [/\.(conf|cfg|ovpn|ini)$/, 'ini'],
-  [/\.(service|network|netdev)$/, 'ini'],
+  [/\.(service|network|netdev|target)$/, 'ini'],
   [/\.nft$/, 'shellscript'],
   [/\.md$/, 'markdown'],
 ];

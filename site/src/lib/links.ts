@@ -2,10 +2,14 @@
 import type { Environment } from './environments.ts';
 import { fileSlug, type SiteFile } from './files.ts';
 
-const BASE = import.meta.env.BASE_URL.endsWith('/') ? import.meta.env.BASE_URL : `${import.meta.env.BASE_URL}/`;
+// astro.config.mjs normalises GEOSTAGE_SITE_BASE to /<base>/ (or /) before any page renders.
+// (import.meta.env.BASE_URL is not replaced inside these modules during prerendering.)
+function base(): string {
+  return process.env.GEOSTAGE_SITE_BASE ?? '/';
+}
 
 export function url(path: string): string {
-  return `${BASE}${path.replace(/^\//, '')}`;
+  return `${base()}${path.replace(/^\//, '')}`;
 }
 
 export const links = {

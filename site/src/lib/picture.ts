@@ -16,7 +16,7 @@ export interface PictureLinks {
 const PAD = 12;
 const HEADER = 26;
 const ROUTER = { width: 196, height: 40 };
-const SERVER = { width: 136, height: 38 };
+const SERVER = { width: 136, height: 52 };
 const GAP = 8;
 const SEGMENT_LABEL = 20;
 const COLUMNS = 3;
@@ -215,7 +215,7 @@ function drawSite(box: SiteBox, x: number, y: number, hub: boolean, links: Pictu
   const routerX = (box.width - ROUTER.width) / 2;
   const release = router.os === 'vyos' ? `VyOS ${router.release}` : `Linux ${router.release}`;
   parts.push(
-    `<a href="${escape(links.device(router.name))}" data-device="${escape(router.name)}" data-kind="router" aria-label="Router ${escape(router.name)}, ${escape(release)}, WAN ${escape(router.wan.host)}">`,
+    `<a href="${escape(links.device(router.name))}" data-device="${escape(router.name)}" data-kind="router">`,
     `<g class="router" transform="translate(${round(routerX)} ${HEADER})"><rect width="${ROUTER.width}" height="${ROUTER.height}" rx="6"/>`,
     `<text class="name" x="${ROUTER.width / 2}" y="16">${escape(router.name)}</text>`,
     `<text class="detail" x="${ROUTER.width / 2}" y="31">${escape(release)} · ${escape(router.wan.host)}${router.wan.nat ? ' · NAT' : ''}</text></g></a>`,
@@ -231,10 +231,11 @@ function drawSite(box: SiteBox, x: number, y: number, hub: boolean, links: Pictu
       const sy = top + row * (SERVER.height + GAP);
       const role = primaryRole(server);
       parts.push(
-        `<a href="${escape(links.device(server.name))}" data-device="${escape(server.name)}" data-kind="server" aria-label="Server ${escape(server.name)}, ${escape(server.address)}, ${escape(roleLabel(server))}">`,
+        `<a href="${escape(links.device(server.name))}" data-device="${escape(server.name)}" data-kind="server">`,
         `<g class="server ${ROLE_CLASS[role]}" transform="translate(${sx} ${sy})"><rect width="${SERVER.width}" height="${SERVER.height}" rx="5"/><rect class="stripe" width="6" height="${SERVER.height}" rx="2"/>`,
         `<text class="name" x="14" y="16">${escape(server.name)}</text>`,
-        `<text class="detail" x="14" y="30">${escape(server.address)}</text></g></a>`,
+        `<text class="detail" x="14" y="30">${escape(server.address)}</text>`,
+        `<text class="role" x="14" y="44">${escape(roleLabel(server))}</text></g></a>`,
       );
     });
     const rows = Math.max(1, Math.ceil(segment.servers.length / COLUMNS));
@@ -256,7 +257,7 @@ function drawSummary(site: ModelSite, model: Model, x: number, y: number, hub: b
   }
   const counts = `${servers} servers · ${controlPlanes} cp · ${workers} w`;
   return (
-    `<a href="${escape(links.site(site.name))}" aria-label="Site ${escape(site.name)}${hub ? ' (hub)' : ''}: ${servers} servers, ${controlPlanes} control planes, ${workers} workers">` +
+    `<a href="${escape(links.site(site.name))}">` +
     `<g class="site summary${hub ? ' hub' : ''}" data-site="${escape(site.name)}" transform="translate(${round(x)} ${round(y)})">` +
     `<rect class="site-box" width="${SUMMARY.width}" height="${SUMMARY.height}" rx="8"/>` +
     `<text class="site-name" x="10" y="20">${escape(site.name)}${hub ? ' (hub)' : ''}</text>` +

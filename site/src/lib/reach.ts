@@ -1,13 +1,40 @@
 // The adapter to @geostage/reach: generated network files in, the site's Reachability out.
-import type { Model } from '@geostage/schema';
+// reach keeps its matrices per server group; the look-ups below expand a server pair by group.
+import { computeReachability, type Outcome, type ReachReport, type View } from '@geostage/reach';
 import type { SiteFile } from './files.ts';
 import type { Reachability } from './reachability.ts';
 
 /** Reachability computed from generated/network alone, or a message saying why it could not be. */
-export async function computedReachability(
-  _model: Model,
-  _files: readonly SiteFile[],
-): Promise<Reachability | string | null> {
-  // @geostage/reach is not written yet: the caller falls back to the Model's intent.
-  return null;
+export function computedReachability(files: readonly SiteFile[]): Reachability | string {
+  let report: ReachReport;
+  try {
+    report = computeReachability(new Map(files.map((file) => [file.path, file.content] as const)));
+  } catch (error) {
+    return `reach could not read generated/network: ${(error as Error).message}`;
+  }
+  const groupOf = new Map(report.servers.map((server) => [server.name, server.group] as const));
+  const lookup = (view: View) => (from: string, to: string): Outcome | undefined => {
+    const source = groupOf.get(from);
+    const target = groupOf.get(to);
+    return source === undefined || target === undefined ? undefined : report[view][source]?.[target];
+  };
+  const before = lookup('before');
+  const after = lookup('after');
+  return {
+    source: 'reach',
+    note: 'Computed by @geostage/reach from the generated router and server files alone, as the devices would forward.',
+    before: (from, to) => before(from, to)?.reachable ?? false,
+    after: (from, to) => after(from, to)?.reachable ?? false,
+    explain: (view, from, to) => describe((view === 'before' ? before : after)(from, to)),
+    warnings: report.warnings.map((warning) => `reach: generated/network/${warning.file}${warning.line ? `:${warning.line}` : ''}: ${warning.message}`),
+  };
+}
+
+function describe(outcome: Outcome | undefined): string | undefined {
+  if (!outcome) return 'not in the generated files';
+  if (!outcome.reachable) {
+    return `unreachable: ${outcome.reason ?? 'dropped'}${outcome.at ? ` at ${outcome.at}` : ''}${outcome.detail ? ` (${outcome.detail})` : ''}`;
+  }
+  const path = outcome.path.length > 0 ? ` via ${outcome.path.join(' → ')}` : ' on the same segment';
+  return `reachable${path}${outcome.ttl !== null ? `, ttl ${outcome.ttl}` : ''}`;
 }

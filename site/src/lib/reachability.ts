@@ -12,6 +12,10 @@ export interface Reachability {
   note: string;
   before: Reach;
   after: Reach;
+  /** A sentence on one cell (path, TTL, or why not), for the cell's title; reach only. */
+  explain?: (view: 'before' | 'after', from: string, to: string) => string | undefined;
+  /** Lines reach did not understand or settings that make devices behave oddly. */
+  warnings: string[];
 }
 
 export interface SitePairCount {
@@ -40,6 +44,7 @@ export function intendedReachability(model: Model): Reachability {
   return {
     source: 'model',
     note: 'generated/network is missing, so these tables show what the topology intends (routes of the Model), not what the generated router files do.',
+    warnings: [],
     before: sameSite,
     after: (from, to) => {
       if (sameSite(from, to)) return true;

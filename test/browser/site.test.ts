@@ -1,0 +1,223 @@
+// The published site, as a reader sees it: build it once (real `astro build`, under a base path
+// like GitHub Pages uses), serve it on loopback, and drive Debian's chromium through it.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { generateEnvironment } from '../../site/scripts/generate.ts';
+import { serveDirectory, type StaticServer } from './static-server.ts';
+
+const repository = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const work = join(repository, 'test-results', 'site');
+const screenshots = join(repository, 'test-results', 'screenshots');
+const dist = join(work, 'dist');
+const BASE = '/geostage/';
+const reference = JSON.parse(readFileSync(join(repository, 'test/fixtures/keio-2019.json'), 'utf8')) as {
+  reachability: { before_vpn: Record<string, Record<string, boolean>> };
+};
+const SERVERS = ['lb', 'master01', 'master02', 'master03', 'node01', 'node02', 'node03', 'node04'];
+
+let server: StaticServer;
+let browser: Browser;
+
+/** The repository's environments when they are generated; otherwise a copy, generated here. */
+async function environmentsDirectory(): Promise<string> {
+  const source = join(repository, 'environments');
+  const names = readdirSync(source).filter((name) => existsSync(join(source, name, 'topology.yaml')));
+  const generated = names.every((name) => existsSync(join(source, name, 'generated', 'network', 'index.json')));
+  if (generated) return source;
+  const copy = join(work, 'environments');
+  rmSync(copy, { recursive: true, force: true });
+  for (const name of names) {
+    cpSync(join(source, name, 'topology.yaml'), join(copy, name, 'topology.yaml'));
+    await generateEnvironment(join(copy, name), name);
+  }
+  return copy;
+}
+
+beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  const environments = await environmentsDirectory();
+  const astro = spawnSync(join(repository, 'node_modules/.bin/astro'), ['build', '--outDir', dist], {
+    cwd: join(repository, 'site'),
+    env: {
+      ...process.env,
+      PATH: `${join(repository, 'node_modules/node/bin')}:${process.env.PATH}`,
+      ASTRO_TELEMETRY_DISABLED: '1',
+      GEOSTAGE_SITE_BASE: BASE,
+      GEOSTAGE_ENVIRONMENTS_DIR: environments,
+    },
+    encoding: 'utf8',
+  });
+  if (astro.status !== 0) throw new Error(`astro build failed:\n${astro.stdout}\n${astro.stderr}`);
+  server = await serveDirectory(dist, BASE);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(path: string, width = 1280): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  // Offline: anything not served by our own server is a defect (CDN fonts, scripts).
+  const outside: string[] = [];
+  await page.route('**/*', (route) => {
+    if (route.request().url().startsWith(server.origin)) return route.continue();
+    outside.push(route.request().url());
+    return route.abort();
+  });
+  const response = await page.goto(`${server.origin}${BASE}${path}`);
+  expect(response?.status(), path).toBe(200);
+  expect(outside, 'requests leaving the site').toEqual([]);
+  return page;
+}
+
+async function matrix(page: Page, id: string): Promise<Record<string, Record<string, string>>> {
+  return page.$eval(`table[data-matrix="${id}"]`, (table) => {
+    const cells: Record<string, Record<string, string>> = {};
+    for (const cell of table.querySelectorAll('td[data-from]')) {
+      const from = cell.getAttribute('data-from')!;
+      cells[from] ??= {};
+      cells[from][cell.getAttribute('data-to')!] = cell.getAttribute('data-value')!;
+    }
+    return cells;
+  });
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  await page.addScriptTag({ path: axe });
+  const results = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join('; ')}`);
+}
+
+describe('keio-2019 environment page', () => {
+  test('the after-VPN table is 8x8 with every server reaching every other', async () => {
+    const page = await open('keio-2019/');
+    expect(await page.getAttribute('[data-source]', 'data-source')).toBe('reach');
+    const after = await matrix(page, 'after');
+    expect(Object.keys(after)).toEqual(SERVERS);
+    for (const from of SERVERS) {
+      expect(Object.keys(after[from]!)).toEqual(SERVERS);
+      for (const to of SERVERS) expect(after[from]![to], `${from} -> ${to}`).toBe(from === to ? '-' : 'o');
+    }
+    await page.close();
+  });
+
+  test('the before-VPN table matches the thesis table 4.6 cell by cell', async () => {
+    const page = await open('keio-2019/');
+    const before = await matrix(page, 'before');
+    const expected = reference.reachability.before_vpn;
+    for (const from of SERVERS) {
+      for (const to of SERVERS) {
+        const want = from === to ? '-' : expected[from]![to] ? 'o' : 'x';
+        expect(before[from]?.[to], `${from} -> ${to}`).toBe(want);
+      }
+    }
+    await page.close();
+  });
+
+  test('the topology picture shows 3 sites and 3 tunnels', async () => {
+    const page = await open('keio-2019/');
+    const svg = page.locator('svg.topology');
+    await expect.poll(() => svg.locator('[data-site]').count()).toBe(3);
+    expect(await svg.locator('[data-tunnel]').count()).toBe(3);
+    expect(await svg.locator('[data-tunnel] title').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('10.255.0.0 (udp')]),
+    );
+    for (const device of ['vyos01', 'vyos02', 'vyos03', ...SERVERS]) {
+      expect(await svg.locator(`a[data-device="${device}"]`).count(), device).toBe(1);
+    }
+    await page.close();
+  });
+
+  test("a router's generated file is one click from its node, then one more", async () => {
+    const page = await open('keio-2019/');
+    await page.click('svg.topology a[data-device="vyos01"]');
+    await page.waitForURL(`**${BASE}keio-2019/devices/vyos01/`);
+    await page.click('a:has-text("routers/vyos01/config.set")');
+    await page.waitForURL(`**${BASE}keio-2019/files/network/routers/vyos01/config.set/`);
+    const code = await page.textContent('.code');
+    expect(code).toContain('set interfaces openvpn vtun2');
+    // Highlighted by Shiki at build time: coloured spans, no client script.
+    expect(await page.locator('.code pre.astro-code span[style*="color"]').count()).toBeGreaterThan(10);
+    expect(await page.locator('script').count()).toBe(0);
+    await page.close();
+  });
+});
+
+const PAGE_TYPES = {
+  index: '',
+  environment: 'keio-2019/',
+  site: 'keio-2019/sites/site1/',
+  router: 'keio-2019/devices/vyos01/',
+  server: 'keio-2019/devices/master01/',
+  file: 'keio-2019/files/network/routers/vyos01/config.set/',
+  'hub-and-spoke': 'global-hub/',
+} as const;
+
+describe('every page type', () => {
+  for (const [type, path] of Object.entries(PAGE_TYPES)) {
+    test(`${type}: no serious accessibility violations; screenshots`, async () => {
+      const page = await open(path);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.screenshot({ path: join(screenshots, `${type}.png`), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: join(screenshots, `${type}-phone.png`), fullPage: false });
+      // Nothing but wide tables and the picture scrolls sideways on a phone: the page itself fits.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(1);
+      await page.close();
+    });
+  }
+
+  test('every internal link of the keio-2019 pages stays under the base path and resolves', async () => {
+    const seen = new Set<string>();
+    for (const path of Object.values(PAGE_TYPES)) {
+      const page = await open(path);
+      const hrefs = await page.$$eval('a[href]', (anchors) => anchors.map((anchor) => anchor.getAttribute('href')!));
+      for (const href of hrefs) {
+        if (href.startsWith('#')) continue;
+        expect(href, `link on ${path}`).toMatch(new RegExp(`^${BASE}`));
+        seen.add(href.split('#')[0]!);
+      }
+      await page.close();
+    }
+    for (const href of seen) {
+      const response = await fetch(`${server.origin}${href}`);
+      expect(response.status, href).toBe(200);
+    }
+  });
+});
+
+describe('weight', () => {
+  test('every keio-2019 page weighs under 200 KB of HTML and CSS', () => {
+    const pages: string[] = [];
+    const walk = (folder: string) => {
+      for (const entry of readdirSync(folder)) {
+        const path = join(folder, entry);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (entry.endsWith('.html')) pages.push(path);
+      }
+    };
+    walk(join(dist, 'keio-2019'));
+    expect(pages.length).toBeGreaterThan(20);
+    for (const path of pages) {
+      const html = readFileSync(path, 'utf8');
+      const css = [...html.matchAll(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"/g)]
+        .map((match) => statSync(join(dist, match[1]!.slice(BASE.length))).size)
+        .reduce((sum, size) => sum + size, 0);
+      expect(Buffer.byteLength(html) + css, path).toBeLessThan(200 * 1024);
+    }
+  });
+});
