@@ -2,6 +2,7 @@ export * from './addressing.ts';
 export * from './defaults.ts';
 export * from './diagnostics.ts';
 export * from './fileset.ts';
+export * from './forwarding.ts';
 export type * from './model.ts';
 export * from './mtu.ts';
 export * from './resolve.ts';

@@ -46,8 +46,10 @@ export interface ModelRouter {
     nat: boolean;
     mtu: number;
   };
-  /** Routes to every remote LAN prefix, sorted by prefix. */
+  /** Routes to every remote LAN prefix, sorted by prefix: one per prefix, for people to read. */
   routes: ModelRoute[];
+  /** What the router is configured with: `routes` with siblings through one tunnel merged. */
+  forwarding: ModelForwardingRoute[];
   /** LAN prefixes that are masqueraded to the underlay (never into tunnels). */
   masquerade: string[];
   /** MSS clamp for TCP through the tunnels, or null when not needed. */
@@ -78,6 +80,16 @@ export interface ModelRoute {
   site: string;
   /** The site at the far end of the tunnel (differs from `site` when routed through a hub). */
   via: string;
+}
+
+export interface ModelForwardingRoute {
+  prefix: string;
+  interface: string;
+  nextHop: string;
+  /** The site at the far end of the tunnel. */
+  via: string;
+  /** The sites whose LANs the prefix covers, in prefix order. */
+  sites: string[];
 }
 
 export interface ModelServer {

@@ -1,5 +1,6 @@
 // resolve: Topology (already loaded and checked) -> Model. Pure and deterministic.
 import { integerToAddress, networkOf, parsePrefix } from './addressing.ts';
+import { forwardingTable } from './forwarding.ts';
 import { DEFAULTS, STATIC_KEY_RELEASES } from './defaults.ts';
 import type {
   Authentication,
@@ -44,6 +45,7 @@ export function resolve(topology: Topology, source = ''): Model {
     site.router.routes = routesFor(site, sites, graph).sort(
       (x, y) => networks.get(x.prefix)! - networks.get(y.prefix)!,
     );
+    site.router.forwarding = forwardingTable(site.router.routes);
     site.router.mssClamp = tunnels.length > 0 ? mtu.mss : null;
   }
   const siteByName = new Map(sites.map((site) => [site.name, site] as const));
@@ -111,6 +113,7 @@ function resolveSite(site: Site, id: number): ModelSite {
         mtu: wan.mtu ?? DEFAULTS.wanMtu,
       },
       routes: [],
+      forwarding: [],
       masquerade: site.segments.map((segment) => segment.prefix),
       mssClamp: null,
     },

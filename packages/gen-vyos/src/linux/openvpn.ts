@@ -30,16 +30,17 @@ export function netmaskOf(length: number): string {
  * points into a tunnel that is down and there is no unit ordering to get wrong.
  */
 function routesThrough(router: ModelRouter, local: TunnelEnd) {
-  return router.routes
+  return router.forwarding
     .filter((route) => route.interface === local.interface)
     .map((route) => {
       const prefix = parsePrefix(route.prefix);
+      const sites = route.sites.length <= 3 ? route.sites.join(', ') : `${route.sites.slice(0, 2).join(', ')} and ${route.sites.length - 2} more`;
       return {
         prefix: route.prefix,
         network: integerToAddress(prefix.network),
         netmask: netmaskOf(prefix.length),
-        site: route.site,
-        through: route.via === route.site ? '' : route.via,
+        site: sites,
+        through: route.sites.length === 1 && route.sites[0] === route.via ? '' : route.via,
       };
     });
 }

@@ -3,6 +3,7 @@
 // must see the real server address; Kubernetes node addresses depend on it).
 import { type Section, type SetCommand, type Step, set, tag } from './command.ts';
 import type { RouterContext } from './context.ts';
+import { describeSites } from './routes.ts';
 import type { VyosLine } from './versions.ts';
 
 /** `outbound-interface eth0` (1.2/1.3) or `outbound-interface name eth0` (1.4+). */
@@ -13,22 +14,23 @@ const OUTBOUND_INTERFACE: Record<VyosLine, (rule: Step[], name: string) => SetCo
   '1.5': (rule, name) => set([...rule, 'outbound-interface'], 'name', name),
 };
 
-/** Rule numbers: exclusions first (lower numbers match first), then masquerade. */
+/**
+ * Rule numbers: exclusions first (lower numbers match first), then masquerade. VyOS 1.2/1.3
+ * allow rules 1-9999, so exclusions have room for 8,900 forwarding entries (a hub of 8,900 spokes).
+ */
 export const EXCLUDE_FIRST_RULE = 100;
-export const MASQUERADE_FIRST_RULE = 1000;
+export const MASQUERADE_FIRST_RULE = 9000;
 
 export function natSection(context: RouterContext): Section | null {
   const { router } = context;
   const wan = router.wan.interface;
   const outbound = OUTBOUND_INTERFACE[context.line];
   const commands: SetCommand[] = [];
-  const remote = [...new Set(router.routes.map((route) => route.prefix))];
-  remote.forEach((prefix, index) => {
-    const site = router.routes.find((route) => route.prefix === prefix)!.site;
+  router.forwarding.forEach((route, index) => {
     const rule: Step[] = ['nat', 'source', tag('rule', EXCLUDE_FIRST_RULE + index)];
     commands.push(
-      set(rule, 'description', `no NAT to ${site} ${prefix}`),
-      set([...rule, 'destination'], 'address', prefix),
+      set(rule, 'description', `no NAT to ${describeSites(route.sites, route.via)} ${route.prefix}`),
+      set([...rule, 'destination'], 'address', route.prefix),
       set(rule, 'exclude'),
       outbound(rule, wan),
     );

@@ -24,10 +24,15 @@ export function routeSection(context: RouterContext): Section | null {
       set(['protocols', 'static', tag('route', '0.0.0.0/0'), tag('next-hop', router.wan.gateway)]),
     );
   }
-  for (const route of router.routes) {
-    const through = route.via === route.site ? '' : `, through ${route.via}`;
-    comment.push(`${route.prefix} (${route.site}${through}) into ${route.interface}`);
+  for (const route of router.forwarding) {
+    comment.push(`${route.prefix} (${describeSites(route.sites, route.via)}) into ${route.interface}`);
     commands.push(TUNNEL_ROUTE[context.line](route.prefix, route.interface));
   }
   return commands.length === 0 ? null : { comment, commands };
+}
+
+/** `site2`, `site2, through site1`, or `site3, site4 and 12 more, through site1` for merged prefixes. */
+export function describeSites(sites: readonly string[], via: string): string {
+  const named = sites.length <= 3 ? sites.join(', ') : `${sites.slice(0, 2).join(', ')} and ${sites.length - 2} more`;
+  return sites.length === 1 && sites[0] === via ? named : `${named}, through ${via}`;
 }

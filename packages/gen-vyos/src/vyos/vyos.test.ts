@@ -280,8 +280,8 @@ describe('the release-line tables matter', () => {
       'set protocols static interface-route 10.20.0.0/24 next-hop-interface vtun2',
     );
     expect(of('1.4', 'tls')).toContain('set protocols static route 10.20.0.0/24 interface vtun2');
-    expect(of('1.2', 'tls')).toContain('set nat source rule 1000 outbound-interface eth0');
-    expect(of('1.5', 'tls')).toContain('set nat source rule 1000 outbound-interface name eth0');
+    expect(of('1.2', 'tls')).toContain('set nat source rule 9000 outbound-interface eth0');
+    expect(of('1.5', 'tls')).toContain('set nat source rule 9000 outbound-interface name eth0');
     expect(of('1.3', 'tls')).toContain('set interfaces ethernet eth0 firewall local name WAN_LOCAL');
     expect(of('1.4', 'tls')).toContain('set firewall ipv4 input filter rule 100 inbound-interface name eth0');
     expect(of('1.2', 'tls')).toMatch(/set firewall options interface vtun2 adjust-mss \d+/);
@@ -321,7 +321,7 @@ describe('keio-2019: the thesis lab', () => {
         expect(script).toContain(`set nat source rule ${rule} exclude\n`);
         expect(Number(rule)).toBeLessThan(1000); // before the masquerade rules
       }
-      expect(script).toContain(`set nat source rule 1000 source address ${remoteLans[router]!.lan}\n`);
+      expect(script).toContain(`set nat source rule 9000 source address ${remoteLans[router]!.lan}\n`);
       expect(script).toContain(`set system host-name ${router}`);
       expect(script).not.toMatch(/protocols static route 0\.0\.0\.0\/0/); // the thesis's underlay has no gateway
     },

@@ -208,7 +208,7 @@ nat {
                 name eth0
             }
         }
-        rule 1000 {
+        rule 9000 {
             description "masquerade servers to the underlay"
             outbound-interface {
                 name eth0
@@ -220,7 +220,7 @@ nat {
                 address masquerade
             }
         }
-        rule 1001 {
+        rule 9001 {
             description "masquerade storage to the underlay"
             outbound-interface {
                 name eth0

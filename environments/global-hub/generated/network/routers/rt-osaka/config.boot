@@ -107,9 +107,9 @@ interfaces {
 nat {
     source {
         rule 100 {
-            description "no NAT to tokyo 10.10.0.0/24"
+            description "no NAT to tokyo 10.10.0.0/23"
             destination {
-                address 10.10.0.0/24
+                address 10.10.0.0/23
             }
             exclude
             outbound-interface {
@@ -117,17 +117,7 @@ nat {
             }
         }
         rule 101 {
-            description "no NAT to tokyo 10.10.1.0/24"
-            destination {
-                address 10.10.1.0/24
-            }
-            exclude
-            outbound-interface {
-                name eth0
-            }
-        }
-        rule 102 {
-            description "no NAT to berlin 10.30.0.0/24"
+            description "no NAT to berlin, through tokyo 10.30.0.0/24"
             destination {
                 address 10.30.0.0/24
             }
@@ -136,8 +126,8 @@ nat {
                 name eth0
             }
         }
-        rule 103 {
-            description "no NAT to campus 10.40.0.0/24"
+        rule 102 {
+            description "no NAT to campus, through tokyo 10.40.0.0/24"
             destination {
                 address 10.40.0.0/24
             }
@@ -146,7 +136,7 @@ nat {
                 name eth0
             }
         }
-        rule 1000 {
+        rule 9000 {
             description "masquerade servers to the underlay"
             outbound-interface {
                 name eth0
@@ -177,11 +167,7 @@ protocols {
             next-hop 203.0.113.1 {
             }
         }
-        route 10.10.0.0/24 {
-            interface vtun1 {
-            }
-        }
-        route 10.10.1.0/24 {
+        route 10.10.0.0/23 {
             interface vtun1 {
             }
         }

@@ -139,7 +139,7 @@ nat {
             exclude
             outbound-interface eth0
         }
-        rule 1000 {
+        rule 9000 {
             description "masquerade vlan10 to the underlay"
             outbound-interface eth0
             source {
