@@ -1,6 +1,8 @@
-// IPv4 addresses and prefixes as unsigned 32-bit integers. A 1,000-site environment has about
+// IPv4 addresses and prefixes as signed 32-bit integers. A 1,000-site environment has about
 // a million route lines, so parsing and longest-prefix matching stay on plain numbers here
-// instead of building an ip-address object per line.
+// instead of building an ip-address object per line; signed, because V8 keeps int32 values
+// unboxed, while unsigned ones from 128.0.0.0 up would be allocated as doubles on every lookup.
+// Order addresses with `>>> 0`.
 
 export interface Prefix {
   /** Network address (host bits cleared). */
@@ -25,15 +27,15 @@ export function parseAddress(text: string): number | null {
     if (octet > 255) return null;
     value = value * 256 + octet;
   }
-  return value;
+  return value | 0;
 }
 
 export function maskOf(length: number): number {
-  return length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
+  return length === 0 ? 0 : 0xffffffff << (32 - length);
 }
 
 export function networkOf(address: number, length: number): number {
-  return (address & maskOf(length)) >>> 0;
+  return address & maskOf(length);
 }
 
 /** `10.1.0.0/16` -> the prefix (host bits cleared); a bare address is a /32. */

@@ -35,13 +35,14 @@ export interface StaticRoute {
   blackhole: boolean;
   /** Administrative distance; the lowest wins among routes to the same prefix. */
   distance: number;
-  origin: Origin;
+  /** Where the route was read; flat rather than an Origin: a large environment has a million routes. */
+  file: string;
+  line: number;
 }
 
 export type Authentication =
   /** `key` is the basis of the key's name: the file or PKI name without folder and extension. */
-  | { kind: 'static-key'; key: string }
-  | { kind: 'tls'; role: 'active' | 'passive' };
+  { kind: 'static-key'; key: string } | { kind: 'tls'; role: 'active' | 'passive' };
 
 /** One end of an OpenVPN site-to-site tunnel as its own device describes it. */
 export interface TunnelEnd {

@@ -69,7 +69,8 @@ function parseNetworkd(device: ParseResult['device'], file: string, text: string
           interface: null,
           blackhole: false,
           distance: 1,
-          origin: { file, line },
+          file,
+          line,
         });
     } else if (key === 'Route.Destination') {
       routeDestination = parsePrefix(value);
@@ -138,7 +139,11 @@ export function parseLinuxRouter(router: string, files: ReadonlyMap<string, stri
     }
   }
   if (!device.forwards) {
-    warnings.push({ file: base, line: 0, message: `${router}: nothing sets net.ipv4.ip_forward = 1, so it does not forward` });
+    warnings.push({
+      file: base,
+      line: 0,
+      message: `${router}: nothing sets net.ipv4.ip_forward = 1, so it does not forward`,
+    });
   }
   const localHosts = [...new Set(device.tunnels.map((end) => end.localHost).filter((host) => host !== null))];
   if (localHosts.length > 0) {
@@ -151,7 +156,8 @@ export function parseLinuxRouter(router: string, files: ReadonlyMap<string, stri
       interface: name,
       blackhole: false,
       distance: 1,
-      origin: { file: base, line: 0 },
+      file: base,
+      line: 0,
     });
   }
   return { device, warnings };

@@ -28,7 +28,12 @@ const IGNORED_INTERFACE_KEYS = new Set([
 ]);
 const IGNORED_ROUTE_KEYS = new Set(['metric', 'on-link', 'table', 'scope', 'type', 'mtu']);
 
-export function parseNetplan(name: string, kind: 'router' | 'server', file: string, text: string): ParseResult {
+export function parseNetplan(
+  name: string,
+  kind: 'router' | 'server',
+  file: string,
+  text: string,
+): ParseResult {
   const device = emptyDevice(name, kind);
   device.files.push(file);
   const warnings: Warning[] = [];
@@ -66,7 +71,8 @@ export function parseNetplan(name: string, kind: 'router' | 'server', file: stri
             const text = String((item as { value?: unknown })?.value ?? item);
             if (text.includes(':')) continue; // IPv6 is not modelled (see README)
             const address = parseInterfaceAddress(text);
-            if (address === null) warnings.push({ file, line: lineOf(item), message: `invalid address: ${text}` });
+            if (address === null)
+              warnings.push({ file, line: lineOf(item), message: `invalid address: ${text}` });
             else networkInterface.addresses.push(address);
           }
         } else if (key === 'gateway4') {
@@ -100,7 +106,8 @@ export function parseNetplan(name: string, kind: 'router' | 'server', file: stri
             device.routes.push(added);
           }
         } else if (key === 'dhcp4') {
-          if (String((value as { value?: unknown })?.value) === 'true') warn('dhcp4: the address is dynamic, not modelled');
+          if (String((value as { value?: unknown })?.value) === 'true')
+            warn('dhcp4: the address is dynamic, not modelled');
         } else if (!IGNORED_INTERFACE_KEYS.has(key)) {
           warn(`not modelled: ${interfaceName}.${key}`);
         }
@@ -110,6 +117,18 @@ export function parseNetplan(name: string, kind: 'router' | 'server', file: stri
   return { device, warnings };
 }
 
-function route(prefix: { network: number; length: number }, nextHop: number | null, origin: StaticRoute['origin']): StaticRoute {
-  return { prefix, nextHop, interface: null, blackhole: false, distance: 1, origin };
+function route(
+  prefix: { network: number; length: number },
+  nextHop: number | null,
+  origin: { file: string; line: number },
+): StaticRoute {
+  return {
+    prefix,
+    nextHop,
+    interface: null,
+    blackhole: false,
+    distance: 1,
+    file: origin.file,
+    line: origin.line,
+  };
 }

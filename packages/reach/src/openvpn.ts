@@ -96,7 +96,7 @@ export function parseOpenvpn(router: string, file: string, text: string): Openvp
   const lines = text.split('\n');
   for (let index = 0; index < lines.length; index++) {
     const raw = lines[index]!.trim();
-    const origin: Origin = { file, line: index + 1 };
+    const _origin: Origin = { file, line: index + 1 };
     const warn = (message: string) => warnings.push({ file, line: index + 1, message });
     if (raw === '' || raw.startsWith('#') || raw.startsWith(';')) continue;
     const inline = INLINE.exec(raw);
@@ -176,7 +176,8 @@ export function parseOpenvpn(router: string, file: string, text: string): Openvp
           interface: end.interface,
           blackhole: false,
           distance: 1,
-          origin,
+          file,
+          line: index + 1,
         });
         break;
       }
@@ -198,7 +199,11 @@ export function parseOpenvpn(router: string, file: string, text: string): Openvp
     warnings.push({ file, line: 0, message: `${end.interface}: both a static key and TLS are configured` });
   }
   end.authentication =
-    secret !== null ? { kind: 'static-key', key: secret } : tlsRole !== null ? { kind: 'tls', role: tlsRole } : null;
+    secret !== null
+      ? { kind: 'static-key', key: secret }
+      : tlsRole !== null
+        ? { kind: 'tls', role: tlsRole }
+        : null;
   // Routes name the interface as it was when read; `dev` may come after them.
   for (const route of routes) route.interface = end.interface;
   return { end, routes, warnings };

@@ -2,25 +2,30 @@
 // groups that forwarding cannot tell apart (same link, same routes, matched by the same
 // routes everywhere), every ordered group pair is walked there and back, and the result is
 // expanded to servers by lookup: 10,000 servers cost as many walks as their segments do.
-import { contains, formatAddress, formatPrefix, type InterfaceAddress, networkOf, prefixKey } from './address.ts';
+import {
+  contains,
+  formatAddress,
+  formatPrefix,
+  type InterfaceAddress,
+  networkOf,
+  prefixKey,
+} from './address.ts';
 import type { Device, Warning } from './device.ts';
 import { parseDevices } from './devices.ts';
 import {
   buildNetwork,
   checkUnderlay,
-  type Host,
   type Network,
-  type Walk,
-  walk,
+  pathFinder,
+  type Suffix,
   wanInterfaces,
 } from './forwarding.ts';
 import {
-  INITIAL_TTL,
   type Matrix,
   type Outcome,
-  type ReachReport,
   REPORT_FORMAT,
   REPORT_VERSION,
+  type ReachReport,
   type ReportGroup,
   type ReportServer,
 } from './report.ts';
@@ -42,10 +47,12 @@ function primaryAddress(device: Device): InterfaceAddress | null {
 
 function routeSignature(device: Device): string {
   const interfaces = device.interfaces.map(
-    (networkInterface) => `${networkInterface.name}${networkInterface.disabled ? '!' : ''}=${networkInterface.addresses.map(prefixKey).join(',')}`,
+    (networkInterface) =>
+      `${networkInterface.name}${networkInterface.disabled ? '!' : ''}=${networkInterface.addresses.map(prefixKey).join(',')}`,
   );
   const routes = device.routes.map(
-    (route) => `${prefixKey(route.prefix)}>${route.nextHop ?? ''}>${route.interface ?? ''}>${route.blackhole ? 'b' : ''}>${route.distance}`,
+    (route) =>
+      `${prefixKey(route.prefix)}>${route.nextHop ?? ''}>${route.interface ?? ''}>${route.blackhole ? 'b' : ''}>${route.distance}`,
   );
   return `${interfaces.join(' ')}|${routes.join(' ')}`;
 }
@@ -71,7 +78,8 @@ function groupServers(devices: readonly Device[], warnings: Warning[]): Group[] 
   for (const device of devices) {
     if (device.kind !== 'router') continue;
     for (const networkInterface of device.interfaces) {
-      for (const address of networkInterface.addresses) routerOn.set(`${prefixKey(address)} ${address.address}`, device.name);
+      for (const address of networkInterface.addresses)
+        routerOn.set(`${prefixKey(address)} ${address.address}`, device.name);
     }
   }
   const routersByLink = new Map<string, string>();
@@ -84,7 +92,11 @@ function groupServers(devices: readonly Device[], warnings: Warning[]): Group[] 
     if (device.kind !== 'server') continue;
     const primary = primaryAddress(device);
     if (!primary) {
-      warnings.push({ file: device.files[0] ?? device.name, line: 0, message: `${device.name} has no IPv4 address; left out` });
+      warnings.push({
+        file: device.files[0] ?? device.name,
+        line: 0,
+        message: `${device.name} has no IPv4 address; left out`,
+      });
       continue;
     }
     const duplicate = seenAddresses.get(primary.address);
@@ -97,7 +109,9 @@ function groupServers(devices: readonly Device[], warnings: Warning[]): Group[] 
     }
     seenAddresses.set(primary.address, device.name);
     const singled = lengths
-      .filter((length) => length > primary.length && specific.get(length)!.has(networkOf(primary.address, length)))
+      .filter(
+        (length) => length > primary.length && specific.get(length)!.has(networkOf(primary.address, length)),
+      )
       .join(',');
     const key = `${prefixKey(primary)}|${routeSignature(device)}|${singled}`;
     let group = byKey.get(key);
@@ -105,24 +119,31 @@ function groupServers(devices: readonly Device[], warnings: Warning[]): Group[] 
       const prefix = formatPrefix(primary);
       const count = (groupsOfPrefix.get(prefix) ?? 0) + 1;
       groupsOfPrefix.set(prefix, count);
-      const gateway = device.routes.find((route) => route.prefix.length === 0 && route.nextHop !== null)?.nextHop;
+      const gateway = device.routes.find(
+        (route) => route.prefix.length === 0 && route.nextHop !== null,
+      )?.nextHop;
       const router =
         (gateway !== undefined && gateway !== null && contains(primary, gateway)
           ? routerOn.get(`${prefixKey(primary)} ${gateway}`)
           : undefined) ??
         routersByLink.get(prefixKey(primary)) ??
         null;
-      group = { report: { id: count === 1 ? prefix : `${prefix}#${count}`, prefix, router, servers: [] }, members: [] };
+      group = {
+        report: { id: count === 1 ? prefix : `${prefix}#${count}`, prefix, router, servers: [] },
+        members: [],
+      };
       byKey.set(key, group);
     }
     group.members.push({ device, address: primary.address });
   }
   const groups = [...byKey.values()];
   for (const group of groups) {
-    group.members.sort((x, y) => (x.device.name < y.device.name ? -1 : x.device.name > y.device.name ? 1 : 0));
+    group.members.sort((x, y) =>
+      x.device.name < y.device.name ? -1 : x.device.name > y.device.name ? 1 : 0,
+    );
     group.report.servers = group.members.map((member) => member.device.name);
   }
-  const numeric = (group: Group) => group.members[0]!.address;
+  const numeric = (group: Group) => group.members[0]!.address >>> 0;
   return groups.sort((x, y) => {
     const rx = x.report.router ?? '\uffff';
     const ry = y.report.router ?? '\uffff';
@@ -131,53 +152,54 @@ function groupServers(devices: readonly Device[], warnings: Warning[]): Group[] 
   });
 }
 
-function hostsOf(result: Walk): string[] {
-  return result.steps.map((step) => (step.host === 'underlay' ? 'underlay' : step.host.name));
-}
-
-function routersCrossed(result: Walk): number {
-  const intermediate = result.delivered ? result.steps.slice(0, -1) : result.steps;
-  return intermediate.filter((step) => step.host === 'underlay' || step.host.kind === 'router').length;
-}
-
-function pairOutcome(network: Network, source: Host, sourceAddress: number, target: Host, targetAddress: number): Outcome {
-  const forward = walk(network, source, targetAddress);
-  const tunnels = forward.steps.flatMap((step) => (step.tunnel ? [step.tunnel.name] : []));
-  const routers = routersCrossed(forward);
-  if (!forward.delivered) {
-    const failure = forward.failure!;
-    return { reachable: false, reason: failure.reason, at: failure.at, detail: failure.detail, path: hostsOf(forward), tunnels, routers, ttl: null };
+function sameReversed(forward: readonly string[], back: readonly string[]): boolean {
+  if (forward.length !== back.length) return false;
+  for (let index = 0; index < forward.length; index++) {
+    if (forward[index] !== back[forward.length - 1 - index]) return false;
   }
-  const path = hostsOf(forward).slice(0, -1);
-  const back = walk(network, target, sourceAddress);
-  const backPath = back.delivered ? hostsOf(back).slice(0, -1) : hostsOf(back);
-  const retraces = back.delivered && backPath.length === path.length && backPath.every((host, index) => host === path[path.length - 1 - index]);
-  const result: Outcome = {
-    reachable: back.delivered,
-    reason: back.delivered ? null : 'no-return-path',
-    at: back.failure?.at ?? null,
-    detail: back.failure ? `the reply is lost (${back.failure.reason}): ${back.failure.detail}` : null,
-    path,
-    tunnels,
-    routers,
-    ttl: INITIAL_TTL - routers,
-  };
-  if (!retraces) result.returnPath = backPath;
+  return true;
+}
+
+function pairOutcome(forward: Suffix, back: Suffix): Outcome {
+  // The common cases share the forward object: it is already an Outcome.
+  if (!forward.reachable || (back.reachable && sameReversed(forward.path, back.path))) return forward;
+  const result: Outcome = { ...forward, returnPath: back.path };
+  if (!back.reachable) {
+    result.reachable = false;
+    result.reason = 'no-return-path';
+    result.at = back.at;
+    result.detail = `the reply is lost (${back.reason}): ${back.detail}`;
+    result.ttl = null;
+  }
   return result;
 }
 
 function computeMatrix(network: Network, groups: readonly Group[]): Matrix {
-  const matrix: Matrix = {};
-  for (const from of groups) {
-    const source = from.members[0]!;
-    const sourceHost = network.byName.get(source.device.name)!;
-    const row: Record<string, Outcome> = {};
-    for (const to of groups) {
-      // The diagonal pair is two servers of one group; a group of one needs no such pair.
-      const target = from === to ? (to.members[1] ?? to.members[0]!) : to.members[0]!;
-      row[to.report.id] = pairOutcome(network, sourceHost, source.address, network.byName.get(target.device.name)!, target.address);
+  // Destination i < groups.length is group i's first server; the diagonal pair of a group
+  // (two different servers of it) goes to its second server, listed after.
+  const destinations = groups.map((group) => group.members[0]!.address);
+  const second = groups.map((group) => {
+    const member = group.members[1];
+    if (!member) return -1;
+    destinations.push(member.address);
+    return destinations.length - 1;
+  });
+  const from = pathFinder(network, destinations);
+  const hosts = groups.map((group) =>
+    group.members.slice(0, 2).map((member) => network.byName.get(member.device.name)!),
+  );
+  const hostOf = (group: number, index: number) => hosts[group]![index]!;
+  const matrix: Matrix = [];
+  for (let sourceIndex = 0; sourceIndex < groups.length; sourceIndex++) {
+    const sourceHost = hostOf(sourceIndex, 0);
+    const row: Outcome[] = new Array(groups.length);
+    for (let targetIndex = 0; targetIndex < groups.length; targetIndex++) {
+      const diagonal = sourceIndex === targetIndex && second[sourceIndex]! >= 0;
+      const forward = from(sourceHost, diagonal ? second[sourceIndex]! : targetIndex);
+      const back = forward.reachable ? from(hostOf(targetIndex, diagonal ? 1 : 0), sourceIndex) : forward;
+      row[targetIndex] = pairOutcome(forward, back);
     }
-    matrix[from.report.id] = row;
+    matrix.push(row);
   }
   return matrix;
 }
@@ -189,7 +211,11 @@ export function computeReachability(files: ReadonlyMap<string, string>): ReachRe
   const after = buildNetwork(devices, tunnels, { withoutTunnels: false, wanInterfaces: wan });
   warnings.push(...after.warnings);
   checkUnderlay(after.network);
-  const before = buildNetwork(devices, { tunnels: [], byEnd: new Map() }, { withoutTunnels: true, wanInterfaces: wan });
+  const before = buildNetwork(
+    devices,
+    { tunnels: [], byEnd: new Map() },
+    { withoutTunnels: true, wanInterfaces: wan },
+  );
   const groups = groupServers(devices, warnings);
   const servers: ReportServer[] = groups.flatMap((group) =>
     group.members.map((member) => ({
@@ -205,11 +231,21 @@ export function computeReachability(files: ReadonlyMap<string, string>): ReachRe
     version: REPORT_VERSION,
     routers: devices
       .filter((device) => device.kind === 'router')
-      .map((device) => ({ name: device.name, hostName: device.hostName, files: device.files, forwards: device.forwards })),
+      .map((device) => ({
+        name: device.name,
+        hostName: device.hostName,
+        files: device.files,
+        forwards: device.forwards,
+      })),
     tunnels: tunnels.tunnels.map((tunnel) => ({
       name: tunnel.name,
       up: tunnel.up,
-      ends: tunnel.ends.map((end) => ({ router: end.router, interface: end.interface, file: end.origin.file, line: end.origin.line })),
+      ends: tunnel.ends.map((end) => ({
+        router: end.router,
+        interface: end.interface,
+        file: end.origin.file,
+        line: end.origin.line,
+      })),
       problems: tunnel.problems,
     })),
     groups: groups.map((group) => group.report),

@@ -3,7 +3,6 @@
 // per server group (servers on one segment with the same routes behave alike), so the
 // document stays small for 10,000 servers; `outcome()` expands a pair of servers.
 import type { Warning } from './device.ts';
-import type { Reason } from './forwarding.ts';
 
 export const REPORT_FORMAT = 'geostage-reachability';
 export const REPORT_VERSION = 1;
@@ -11,7 +10,13 @@ export const REPORT_VERSION = 1;
 export const INITIAL_TTL = 64;
 
 export type View = 'before' | 'after';
-export type { Reason };
+/**
+ * Why a server does not reach another: no-route (a host has no route, or the route leads to
+ * the underlay, which carries no LAN prefixes), tunnel-down (a route leads into a tunnel whose
+ * ends do not agree), no-host (nobody has the address on the last link), loop, and
+ * no-return-path (the request arrives but the reply does not).
+ */
+export type Reason = 'no-route' | 'tunnel-down' | 'no-host' | 'loop' | 'no-return-path';
 
 export interface Outcome {
   reachable: boolean;
@@ -71,8 +76,12 @@ export interface ReportServer {
   group: string;
 }
 
-/** fromGroup -> toGroup -> outcome. The diagonal group pair is two different servers of one group. */
-export type Matrix = Record<string, Record<string, Outcome>>;
+/**
+ * Row i, column j: from the servers of `groups[i]` to those of `groups[j]` (arrays rather than
+ * objects keyed by group: a thousand groups make a million cells). The diagonal cell is two
+ * different servers of one group.
+ */
+export type Matrix = Outcome[][];
 
 export interface ReachReport {
   format: typeof REPORT_FORMAT;
@@ -89,24 +98,38 @@ export interface ReachReport {
   warnings: Warning[];
 }
 
+/** Group id -> its row and column in the matrices. */
+export function groupIndex(report: ReachReport): Map<string, number> {
+  return new Map(report.groups.map((group, index) => [group.id, index]));
+}
+
+/** The outcome between two groups by id. */
+export function groupOutcome(report: ReachReport, view: View, from: string, to: string): Outcome | null {
+  const index = groupIndex(report);
+  const row = index.get(from);
+  const column = index.get(to);
+  return row === undefined || column === undefined ? null : (report[view][row]?.[column] ?? null);
+}
+
 /** The outcome between two servers, or null on the diagonal (a server and itself). */
 export function outcome(report: ReachReport, view: View, from: string, to: string): Outcome | null {
   if (from === to) return null;
   const source = report.servers.find((server) => server.name === from);
   const target = report.servers.find((server) => server.name === to);
   if (!source || !target) throw new Error(`unknown server: ${!source ? from : to}`);
-  return report[view][source.group]?.[target.group] ?? null;
+  return groupOutcome(report, view, source.group, target.group);
 }
 
 /** Every server pair as `reachable` booleans, keyed by name (the shape of shared/reference). */
 export function reachabilityByName(report: ReachReport, view: View): Record<string, Record<string, boolean>> {
-  const groupOf = new Map(report.servers.map((server) => [server.name, server.group]));
+  const index = groupIndex(report);
   const out: Record<string, Record<string, boolean>> = {};
   for (const from of report.servers) {
     const row: Record<string, boolean> = {};
+    const outcomes = report[view][index.get(from.group)!]!;
     for (const to of report.servers) {
       if (to.name === from.name) continue;
-      row[to.name] = report[view][from.group]?.[groupOf.get(to.name)!]?.reachable ?? false;
+      row[to.name] = outcomes[index.get(to.group)!]?.reachable ?? false;
     }
     out[from.name] = row;
   }

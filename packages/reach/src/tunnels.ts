@@ -56,7 +56,9 @@ export function disagreements(a: TunnelEnd, b: TunnelEnd): string[] {
     [b, a],
   ] as const) {
     if (x.remoteHost !== null && x.remotePort !== y.localPort) {
-      problems.push(`${describeEnd(x)} sends to port ${x.remotePort} but ${describeEnd(y)} listens on ${y.localPort}`);
+      problems.push(
+        `${describeEnd(x)} sends to port ${x.remotePort} but ${describeEnd(y)} listens on ${y.localPort}`,
+      );
     }
     if (x.localAddress === null || x.remoteAddress === null) {
       problems.push(`${describeEnd(x)} has no ${x.localAddress === null ? 'local' : 'remote'}-address`);
@@ -89,7 +91,8 @@ export function pairTunnels(devices: readonly Device[]): TunnelState {
   const ends = devices.flatMap((device) => device.tunnels);
   const listening = (router: string, host: number, port: number) =>
     ends.filter(
-      (end) => end.router === router && end.localPort === port && (end.localHost === null || end.localHost === host),
+      (end) =>
+        end.router === router && end.localPort === port && (end.localHost === null || end.localHost === host),
     );
 
   /** The end each dialing end reaches, or why it reaches none. */
@@ -141,7 +144,8 @@ export function pairTunnels(devices: readonly Device[]): TunnelState {
       // A passive end (no remote-host): its partner is whoever dials it.
       const callers = (dialedBy.get(end) ?? []).filter((caller) => !paired.has(caller));
       if (callers.length === 1) partner = callers[0]!;
-      else if (callers.length === 0) problems.push(`${describeEnd(end)} has no remote-host and no end dials it`);
+      else if (callers.length === 0)
+        problems.push(`${describeEnd(end)} has no remote-host and no end dials it`);
       else problems.push(`${callers.map(describeEnd).join(' and ')} all dial ${describeEnd(end)}`);
     }
     if (partner !== null) {

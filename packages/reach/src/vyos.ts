@@ -103,9 +103,20 @@ const OPENVPN_TLS_FILES = new Set([
   'tls-version-min',
 ]);
 
+/** `route P interface IF` (1.4+) and `interface-route P next-hop-interface IF` (1.2/1.3), unquoted. */
+const SIMPLE_ROUTE =
+  /^set protocols static (?:route ([\d./]+) interface|interface-route ([\d./]+) next-hop-interface) ([\w.-]+)$/;
+
+const splitPrefixes = new Map<string, string[]>();
+
 function startsWith(path: readonly string[], prefix: string): boolean {
-  const parts = prefix.split(' ');
-  return parts.every((part, index) => path[index] === part);
+  let parts = splitPrefixes.get(prefix);
+  if (!parts) {
+    parts = prefix.split(' ');
+    splitPrefixes.set(prefix, parts);
+  }
+  for (let index = 0; index < parts.length; index++) if (path[index] !== parts[index]) return false;
+  return true;
 }
 
 function newTunnel(router: string, name: string, origin: Origin): TunnelEnd {
@@ -144,9 +155,26 @@ export function parseVyos(router: string, file: string, text: string): ParseResu
   const lines = text.split('\n');
   for (let index = 0; index < lines.length; index++) {
     const raw = lines[index]!.trim();
+    if (raw === '' || raw.startsWith('#')) continue;
+    // Most lines of a large environment are routes into a tunnel: read them without tokenizing.
+    const route = SIMPLE_ROUTE.exec(raw);
+    if (route) {
+      const prefix = parsePrefix(route[1] ?? route[2]!);
+      if (prefix) {
+        device.routes.push({
+          prefix,
+          nextHop: null,
+          interface: route[3]!,
+          blackhole: false,
+          distance: 1,
+          file,
+          line: index + 1,
+        });
+        continue;
+      }
+    }
     const origin: Origin = { file, line: index + 1 };
     const warn = (message: string) => warnings.push({ file, line: index + 1, message });
-    if (raw === '' || raw.startsWith('#')) continue;
     const tokens = words(raw);
     if (!tokens) {
       warn(`unbalanced quotes: ${raw}`);
@@ -299,14 +327,40 @@ export function parseVyos(router: string, file: string, text: string): ParseResu
       }
       if (kind === 'blackhole') {
         if (path[5] === 'distance') distance = Number(path[6]);
-        device.routes.push({ prefix, nextHop: null, interface: null, blackhole: true, distance, origin });
+        device.routes.push({
+          prefix,
+          nextHop: null,
+          interface: null,
+          blackhole: true,
+          distance,
+          file,
+          line: index + 1,
+        });
       } else if ((legacy && kind === 'next-hop-interface') || (!legacy && kind === 'interface')) {
         if (target === undefined) bad('route interface');
-        else device.routes.push({ prefix, nextHop: null, interface: target, blackhole: false, distance, origin });
+        else
+          device.routes.push({
+            prefix,
+            nextHop: null,
+            interface: target,
+            blackhole: false,
+            distance,
+            file,
+            line: index + 1,
+          });
       } else if (!legacy && kind === 'next-hop') {
         const nextHop = target === undefined ? null : parseAddress(target);
         if (nextHop === null) bad('next-hop');
-        else device.routes.push({ prefix, nextHop, interface: null, blackhole: false, distance, origin });
+        else
+          device.routes.push({
+            prefix,
+            nextHop,
+            interface: null,
+            blackhole: false,
+            distance,
+            file,
+            line: index + 1,
+          });
       } else if (kind === 'description') {
         // A description says nothing about forwarding.
       } else {
@@ -364,7 +418,11 @@ export function parseVyos(router: string, file: string, text: string): ParseResu
   for (const { end, name } of pendingSecretNames) {
     const basis = sharedSecrets.get(name);
     if (basis === undefined) {
-      warnings.push({ file, line: end.origin.line, message: `${end.interface}: shared-secret-key ${name} has no pki openvpn shared-secret ${name}` });
+      warnings.push({
+        file,
+        line: end.origin.line,
+        message: `${end.interface}: shared-secret-key ${name} has no pki openvpn shared-secret ${name}`,
+      });
     }
     end.authentication = { kind: 'static-key', key: basis ?? name };
   }

@@ -1,0 +1,131 @@
+// The matrix as the thesis printed it (tables 4.6 and 4.7): o reachable, x not, - on the
+// diagonal, server names on both axes, grouped by router (site). When the servers do not fit
+// the terminal, a matrix of server groups (exact: the servers of a group behave alike), and
+// when even that does not fit, one line per group.
+import { groupIndex, type Outcome, type ReachReport, type View } from './report.ts';
+
+export interface RenderOptions {
+  /** Terminal width in characters (default 120). */
+  width?: number;
+  /** Add one line per failure reason with how many server pairs it explains (default true). */
+  reasons?: boolean;
+}
+
+const TITLES: Record<View, string> = {
+  before: 'before the VPN (tunnels removed)',
+  after: 'after the VPN',
+};
+
+const mark = (outcome: Outcome | undefined) => (outcome?.reachable ? 'o' : 'x');
+
+function serverMatrix(report: ReachReport, view: View): string[] | null {
+  const servers = report.servers;
+  const index = groupIndex(report);
+  const groupOf = new Map(servers.map((server) => [server.name, index.get(server.group)!]));
+  const routerWidth = Math.max(0, ...servers.map((server) => (server.router ?? '').length));
+  const nameWidth = Math.max(...servers.map((server) => server.name.length));
+  const cell = nameWidth + 1;
+  const label = (router: string, name: string) => `${router.padEnd(routerWidth)}  ${name.padEnd(nameWidth)} `;
+  const blocks: { router: string; names: string[] }[] = [];
+  for (const server of servers) {
+    const last = blocks[blocks.length - 1];
+    const router = server.router ?? '?';
+    if (last && last.router === router) last.names.push(server.name);
+    else blocks.push({ router, names: [server.name] });
+  }
+  const headerRouters = blocks.map((block) => block.router.padEnd(block.names.length * cell)).join('| ');
+  const headerNames = blocks.map((block) => block.names.map((name) => name.padEnd(cell)).join('')).join('| ');
+  const lines = [
+    `${' '.repeat(label('', '').length)}| ${headerRouters}`,
+    `${' '.repeat(label('', '').length)}| ${headerNames}`,
+  ];
+  for (const block of blocks) {
+    block.names.forEach((from, index) => {
+      const cells = blocks.map((column) =>
+        column.names
+          .map((to) =>
+            (to === from ? '-' : mark(report[view][groupOf.get(from)!]?.[groupOf.get(to)!])).padEnd(cell),
+          )
+          .join(''),
+      );
+      lines.push(`${label(index === 0 ? block.router : '', from)}| ${cells.join('| ')}`);
+    });
+  }
+  return lines.map((line) => line.trimEnd());
+}
+
+function groupMatrix(report: ReachReport, view: View): string[] {
+  const groups = report.groups;
+  const numberWidth = String(groups.length).length;
+  const cell = numberWidth + 1;
+  const describe = (index: number) => {
+    const group = groups[index]!;
+    return `${String(index + 1).padStart(numberWidth)} ${group.router ?? '?'} ${group.id} (${group.servers.length} servers)`;
+  };
+  const labelWidth = Math.max(...groups.map((_, index) => describe(index).length));
+  const lines = [
+    `${' '.repeat(labelWidth)} | ${groups.map((_, index) => String(index + 1).padEnd(cell)).join('')}`,
+  ];
+  groups.forEach((from, index) => {
+    const cells = groups.map((to, column) => {
+      // The diagonal group pair is two different servers of one group; a group of one has none.
+      if (from === to && from.servers.length === 1) return '-'.padEnd(cell);
+      return mark(report[view][index]?.[column]).padEnd(cell);
+    });
+    lines.push(`${describe(index).padEnd(labelWidth)} | ${cells.join('')}`);
+  });
+  return lines.map((line) => line.trimEnd());
+}
+
+function groupSummary(report: ReachReport, view: View): string[] {
+  const size = new Map(report.groups.map((group) => [group.id, group.servers.length]));
+  return report.groups.map((from, row) => {
+    let reachable = 0;
+    let total = 0;
+    report.groups.forEach((to, column) => {
+      const count = from === to ? size.get(to.id)! - 1 : size.get(to.id)!;
+      total += count;
+      if (report[view][row]?.[column]?.reachable) reachable += count;
+    });
+    return `${from.router ?? '?'} ${from.id} (${from.servers.length} servers): reaches ${reachable} of ${total} other servers`;
+  });
+}
+
+/** Server pairs by failure reason, most frequent first. */
+function reasonLines(report: ReachReport, view: View): string[] {
+  const size = new Map(report.groups.map((group) => [group.id, group.servers.length]));
+  const counts = new Map<string, number>();
+  let reachable = 0;
+  let total = 0;
+  for (const [row, from] of report.groups.entries()) {
+    for (const [column, to] of report.groups.entries()) {
+      const pairs = size.get(from.id)! * (from === to ? size.get(to.id)! - 1 : size.get(to.id)!);
+      if (pairs === 0) continue;
+      const outcome = report[view][row]?.[column];
+      total += pairs;
+      if (outcome?.reachable) reachable += pairs;
+      else counts.set(outcome?.reason ?? 'unknown', (counts.get(outcome?.reason ?? 'unknown') ?? 0) + pairs);
+    }
+  }
+  const reasons = [...counts].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+  return [
+    `${reachable} of ${total} server pairs reachable${reasons.length ? `; x: ${reasons.map(([reason, count]) => `${count} ${reason}`).join(', ')}` : ''}`,
+  ];
+}
+
+export function renderMatrix(report: ReachReport, view: View, options: RenderOptions = {}): string {
+  const width = options.width ?? 120;
+  const title = `Reachability ${TITLES[view]}: o reachable, x not, - itself`;
+  let body = report.servers.length > 0 ? serverMatrix(report, view) : [];
+  if (body?.some((line) => line.length > width)) {
+    body = groupMatrix(report, view);
+    if (body.some((line) => line.length > width)) body = groupSummary(report, view);
+    else
+      body.unshift(
+        `(${report.servers.length} servers do not fit ${width} columns: one row per server group)`,
+      );
+  }
+  const lines = [title, ...(body ?? [])];
+  if (options.reasons ?? true) lines.push(...reasonLines(report, view));
+  return `${lines.join('\n')}\n`;
+}
