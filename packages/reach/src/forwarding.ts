@@ -303,19 +303,19 @@ export function decide(
 ): Decision {
   if (current.addresses.has(destination)) return DELIVERED_HERE;
   if (!origin && !current.forwards) {
-    return (current.refuses ??= failure(
-      'no-route',
-      current,
-      `${current.name} is not a router and does not forward`,
-    ));
+    if (!current.refuses)
+      current.refuses = failure('no-route', current, `${current.name} is not a router and does not forward`);
+    return current.refuses;
   }
   const entry = lookup(current.table, destination);
   if (!entry) {
-    return (current.noRoute ??= failure(
-      'no-route',
-      current,
-      `${current.name} has no route to the destination (no default route either)`,
-    ));
+    if (!current.noRoute)
+      current.noRoute = failure(
+        'no-route',
+        current,
+        `${current.name} has no route to the destination (no default route either)`,
+      );
+    return current.noRoute;
   }
   if (entry.decision && !underlayOnly) return entry.decision;
   const egress = entry.egress;
