@@ -303,19 +303,22 @@ export function decide(
 ): Decision {
   if (current.addresses.has(destination)) return DELIVERED_HERE;
   if (!origin && !current.forwards) {
-    if (!current.refuses)
-      current.refuses = failure('no-route', current, `${current.name} is not a router and does not forward`);
-    return current.refuses;
+    const refuses =
+      current.refuses ?? failure('no-route', current, `${current.name} is not a router and does not forward`);
+    current.refuses = refuses;
+    return refuses;
   }
   const entry = lookup(current.table, destination);
   if (!entry) {
-    if (!current.noRoute)
-      current.noRoute = failure(
+    const noRoute =
+      current.noRoute ??
+      failure(
         'no-route',
         current,
         `${current.name} has no route to the destination (no default route either)`,
       );
-    return current.noRoute;
+    current.noRoute = noRoute;
+    return noRoute;
   }
   if (entry.decision && !underlayOnly) return entry.decision;
   const egress = entry.egress;
