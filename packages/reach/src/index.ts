@@ -15,6 +15,8 @@ export { type GeneratedFiles, readGeneratedNetwork } from './files.ts';
 export { computeReachability } from './reachability.ts';
 export { type RenderOptions, renderMatrix } from './render.ts';
 export {
+  groupIndex,
+  groupOutcome,
   INITIAL_TTL,
   type Matrix,
   type Outcome,
@@ -29,4 +31,4 @@ export {
   reachabilityByName,
   type View,
 } from './report.ts';
-export { readGeneratedNetworkAtRevision } from './revision.ts';
+export { diffAtRevisions, readGeneratedNetworkAtRevision } from './revision.ts';
