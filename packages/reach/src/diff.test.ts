@@ -15,7 +15,10 @@ const repository = mkdtempSync(join(tmpdir(), 'reach-diff-'));
 afterAll(() => rmSync(repository, { recursive: true, force: true }));
 
 const git = (...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=reach', '-c', 'user.email=reach@example.invalid', ...args], { cwd: repository, encoding: 'utf8' });
+  execFileSync('git', ['-c', 'user.name=reach', '-c', 'user.email=reach@example.invalid', ...args], {
+    cwd: repository,
+    encoding: 'utf8',
+  });
 
 function dropLines(path: string, prefix: string): void {
   const file = join(repository, folder, path);
@@ -39,10 +42,14 @@ describe('diffAtRevisions', () => {
     git('commit', '-qam', 'remove the site2--site3 tunnel');
 
     // Reading a revision gives the bytes that were committed.
-    expect(await readGeneratedNetworkAtRevision(repository, 'HEAD', folder)).toEqual(await readGeneratedNetwork(join(repository, folder)));
+    expect(await readGeneratedNetworkAtRevision(repository, 'HEAD', folder)).toEqual(
+      await readGeneratedNetwork(join(repository, folder)),
+    );
 
     const { diff } = await diffAtRevisions(repository, folder, 'HEAD~1', 'HEAD');
-    const lost = ['node01', 'node02'].flatMap((a) => ['node03', 'node04'].flatMap((b) => [`${a}>${b}`, `${b}>${a}`]));
+    const lost = ['node01', 'node02'].flatMap((a) =>
+      ['node03', 'node04'].flatMap((b) => [`${a}>${b}`, `${b}>${a}`]),
+    );
     expect(changedPairs(diff).map(([view, change, from, to]) => `${view} ${change} ${from}>${to}`)).toEqual(
       lost.map((pair) => `after lost ${pair}`).sort(),
     );

@@ -20,7 +20,12 @@ describe('parseLinuxRouter', () => {
       ['eth0', ['192.0.2.30/32']],
     ]);
     const [end] = device.tunnels;
-    expect(end).toMatchObject({ interface: 'vtun1', localPort: 1194, remotePort: 1196, authentication: { kind: 'tls', role: 'active' } });
+    expect(end).toMatchObject({
+      interface: 'vtun1',
+      localPort: 1194,
+      remotePort: 1196,
+      authentication: { kind: 'tls', role: 'active' },
+    });
     expect(formatAddress(end!.remoteHost!)).toBe('198.51.100.10');
     expect(device.routes.map((route) => `${formatPrefix(route.prefix)} ${route.interface}`)).toEqual([
       '10.10.0.0/23 vtun1',
@@ -31,10 +36,21 @@ describe('parseLinuxRouter', () => {
   });
 
   it('reads a static key by its file name and reports unknown directives', () => {
-    const text = ['dev vtun3', 'ifconfig 10.255.0.1 10.255.0.2', 'secret /etc/openvpn/geostage/a--b.key', 'push "route 1.2.3.0 255.255.255.0"'].join('\n');
+    const text = [
+      'dev vtun3',
+      'ifconfig 10.255.0.1 10.255.0.2',
+      'secret /etc/openvpn/geostage/a--b.key',
+      'push "route 1.2.3.0 255.255.255.0"',
+    ].join('\n');
     const { end, warnings } = parseOpenvpn('r', 'routers/r/openvpn/vtun3.conf', text);
     expect(end.authentication).toEqual({ kind: 'static-key', key: 'a--b' });
-    expect(warnings).toEqual([{ file: 'routers/r/openvpn/vtun3.conf', line: 4, message: 'not modelled: push "route 1.2.3.0 255.255.255.0"' }]);
+    expect(warnings).toEqual([
+      {
+        file: 'routers/r/openvpn/vtun3.conf',
+        line: 4,
+        message: 'not modelled: push "route 1.2.3.0 255.255.255.0"',
+      },
+    ]);
   });
 });
 
@@ -56,10 +72,9 @@ describe('parseNetplan', () => {
     ].join('\n');
     const { device, warnings } = parseNetplan('master01', 'server', 'servers/master01/netplan.yaml', text);
     expect(device.interfaces[0]!.addresses.map(formatPrefix)).toEqual(['192.168.10.0/24']);
-    expect(device.routes.map((route) => `${formatPrefix(route.prefix)} via ${formatAddress(route.nextHop!)}`)).toEqual([
-      '0.0.0.0/0 via 192.168.10.1',
-      '10.9.0.0/16 via 192.168.10.9',
-    ]);
+    expect(
+      device.routes.map((route) => `${formatPrefix(route.prefix)} via ${formatAddress(route.nextHop!)}`),
+    ).toEqual(['0.0.0.0/0 via 192.168.10.1', '10.9.0.0/16 via 192.168.10.9']);
     expect(warnings).toEqual([
       { file: 'servers/master01/netplan.yaml', line: 11, message: 'not modelled: ens160.routing-policy' },
       { file: 'servers/master01/netplan.yaml', line: 12, message: 'not modelled: network.tunnels' },

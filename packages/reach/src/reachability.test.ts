@@ -8,9 +8,14 @@ import { computeReachability } from './reachability.ts';
 import { outcome, type ReachReport, reachabilityByName, type View } from './report.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
-const reference = JSON.parse(readFileSync(new URL('../test-data/keio-2019.json', import.meta.url), 'utf8')) as {
+const reference = JSON.parse(
+  readFileSync(new URL('../test-data/keio-2019.json', import.meta.url), 'utf8'),
+) as {
   servers: { name: string; vlan: number }[];
-  reachability: { before_vpn: Record<string, Record<string, boolean>>; after_vpn: Record<string, Record<string, boolean>> };
+  reachability: {
+    before_vpn: Record<string, Record<string, boolean>>;
+    after_vpn: Record<string, Record<string, boolean>>;
+  };
 };
 
 let keio: Map<string, string>;
@@ -21,7 +26,11 @@ beforeAll(async () => {
 });
 
 /** A copy of the files with one file's lines changed. */
-function edited(files: Map<string, string>, path: string, change: (lines: string[]) => string[]): Map<string, string> {
+function edited(
+  files: Map<string, string>,
+  path: string,
+  change: (lines: string[]) => string[],
+): Map<string, string> {
   const text = files.get(path);
   if (text === undefined) throw new Error(`no ${path}`);
   const lines = text.split('\n');
@@ -36,12 +45,14 @@ function changedPairs(base: ReachReport, head: ReachReport, view: View): string[
   const y = reachabilityByName(head, view);
   const out: string[] = [];
   for (const [from, row] of Object.entries(x)) {
-    for (const [to, reachable] of Object.entries(row)) if (y[from]?.[to] !== reachable) out.push(`${from}>${to}`);
+    for (const [to, reachable] of Object.entries(row))
+      if (y[from]?.[to] !== reachable) out.push(`${from}>${to}`);
   }
   return out.sort();
 }
 
-const site = (vlan: number) => reference.servers.filter((server) => server.vlan === vlan).map((server) => server.name);
+const site = (vlan: number) =>
+  reference.servers.filter((server) => server.vlan === vlan).map((server) => server.name);
 const pairs = (from: string[], to: string[]) => from.flatMap((a) => to.map((b) => `${a}>${b}`));
 const both = (x: string[], y: string[]) => [...pairs(x, y), ...pairs(y, x)].sort();
 
@@ -64,7 +75,13 @@ describe('keio-2019: the thesis tables from the generated files alone', () => {
   it('after the VPN a site-2 server reaches 192.168.10.101 across two routers and one tunnel', () => {
     const after = outcome(computeReachability(keio), 'after', 'node01', 'master01')!;
     // The thesis saw ttl=63; two forwarding routers make it 62 (README, "TTL").
-    expect(after).toMatchObject({ reachable: true, path: ['vyos02', 'vyos01'], tunnels: ['vyos01--vyos02'], routers: 2, ttl: 62 });
+    expect(after).toMatchObject({
+      reachable: true,
+      path: ['vyos02', 'vyos01'],
+      tunnels: ['vyos01--vyos02'],
+      routers: 2,
+      ttl: 62,
+    });
     expect(after.returnPath).toBeUndefined();
     const local = outcome(computeReachability(keio), 'after', 'master01', 'lb')!;
     expect(local).toMatchObject({ reachable: true, path: [], tunnels: [], ttl: 64 });
@@ -94,8 +111,16 @@ describe('keio-2019 mutations: exactly the dependent pairs fail, for the right r
     expect(changedPairs(base, head, 'before')).toEqual([]);
     for (const pair of pairs(site1, site2)) {
       const [from, to] = pair.split('>') as [string, string];
-      expect(outcome(head, 'after', from, to)).toMatchObject({ reachable: false, reason: 'no-route', at: 'vyos01' });
-      expect(outcome(head, 'after', to, from)).toMatchObject({ reachable: false, reason: 'no-return-path', at: 'vyos01' });
+      expect(outcome(head, 'after', from, to)).toMatchObject({
+        reachable: false,
+        reason: 'no-route',
+        at: 'vyos01',
+      });
+      expect(outcome(head, 'after', to, from)).toMatchObject({
+        reachable: false,
+        reason: 'no-return-path',
+        at: 'vyos01',
+      });
     }
   });
 
@@ -106,21 +131,33 @@ describe('keio-2019 mutations: exactly the dependent pairs fail, for the right r
     const head = computeReachability(mutated);
     expect(changedPairs(computeReachability(keio), head, 'after')).toEqual(both(site1, site2));
     expect(outcome(head, 'after', 'master01', 'node01')).toMatchObject({ reason: 'no-route', at: 'vyos01' });
-    expect(outcome(head, 'after', 'node01', 'master01')).toMatchObject({ reason: 'tunnel-down', at: 'vyos02' });
+    expect(outcome(head, 'after', 'node01', 'master01')).toMatchObject({
+      reason: 'tunnel-down',
+      at: 'vyos02',
+    });
     expect(head.tunnels.find((tunnel) => tunnel.name === 'vyos02:vtun1')).toMatchObject({ up: false });
     // The route into the deleted interface is reported where it is.
     const warning = head.warnings.find((entry) => entry.message.includes('vtun2, which does not exist'));
     expect(warning?.file).toBe('routers/vyos01/config.set');
-    expect(mutated.get(warning!.file)!.split('\n')[warning!.line - 1]).toContain('interface-route 192.168.20.0/24');
+    expect(mutated.get(warning!.file)!.split('\n')[warning!.line - 1]).toContain(
+      'interface-route 192.168.20.0/24',
+    );
   });
 
   it('changing one tunnel address: the tunnel is down both ways, and only it', () => {
     const mutated = edited(keio, 'routers/vyos02/config.set', (lines) =>
-      lines.map((line) => (line.startsWith('set interfaces openvpn vtun1 local-address ') ? 'set interfaces openvpn vtun1 local-address 10.255.0.99' : line)),
+      lines.map((line) =>
+        line.startsWith('set interfaces openvpn vtun1 local-address ')
+          ? 'set interfaces openvpn vtun1 local-address 10.255.0.99'
+          : line,
+      ),
     );
     const head = computeReachability(mutated);
     expect(changedPairs(computeReachability(keio), head, 'after')).toEqual(both(site1, site2));
-    expect(outcome(head, 'after', 'master01', 'node01')).toMatchObject({ reason: 'tunnel-down', at: 'vyos01' });
+    expect(outcome(head, 'after', 'master01', 'node01')).toMatchObject({
+      reason: 'tunnel-down',
+      at: 'vyos01',
+    });
     expect(outcome(head, 'after', 'node02', 'lb')).toMatchObject({ reason: 'tunnel-down', at: 'vyos02' });
     const tunnel = head.tunnels.find((candidate) => candidate.name === 'vyos01--vyos02')!;
     expect(tunnel.up).toBe(false);
@@ -133,13 +170,23 @@ describe('keio-2019 mutations: exactly the dependent pairs fail, for the right r
     );
     const head = computeReachability(mutated);
     expect(changedPairs(computeReachability(keio), head, 'after')).toEqual(both(site(20), site(30)));
-    expect(head.tunnels.find((tunnel) => tunnel.name === 'vyos02--vyos03')!.problems.join()).toMatch(/static keys differ/);
+    expect(head.tunnels.find((tunnel) => tunnel.name === 'vyos02--vyos03')!.problems.join()).toMatch(
+      /static keys differ/,
+    );
   });
 
   it('an unknown line is a warning with its file and line, not silence', () => {
-    const mutated = edited(keio, 'routers/vyos01/config.set', (lines) => [...lines.slice(0, 3), 'set policy route PBR rule 10 set table 100', ...lines.slice(3)]);
+    const mutated = edited(keio, 'routers/vyos01/config.set', (lines) => [
+      ...lines.slice(0, 3),
+      'set policy route PBR rule 10 set table 100',
+      ...lines.slice(3),
+    ]);
     expect(computeReachability(mutated).warnings).toEqual([
-      { file: 'routers/vyos01/config.set', line: 4, message: 'not modelled: set policy route PBR rule 10 set table 100' },
+      {
+        file: 'routers/vyos01/config.set',
+        line: 4,
+        message: 'not modelled: set policy route PBR rule 10 set table 100',
+      },
     ]);
   });
 });
@@ -172,7 +219,11 @@ describe('global-hub: hub and spoke, NAT, VyOS 1.4/1.5 and a Linux router', () =
 
   it('before the VPN only a site reaches itself (two VLANs of tokyo through their router); the rest dies at the underlay', () => {
     const report = computeReachability(hub);
-    expect(outcome(report, 'before', 'w-tokyo-1', 'cp-tokyo')).toMatchObject({ reachable: true, path: ['hub-tokyo'], ttl: 63 });
+    expect(outcome(report, 'before', 'w-tokyo-1', 'cp-tokyo')).toMatchObject({
+      reachable: true,
+      path: ['hub-tokyo'],
+      ttl: 63,
+    });
     const lost = outcome(report, 'before', 'cp-osaka', 'cp-berlin')!;
     expect(lost).toMatchObject({ reachable: false, reason: 'no-route', at: 'rt-osaka' });
     expect(lost.detail).toMatch(/underlay.*carries no LAN prefixes/);
@@ -187,7 +238,10 @@ describe('global-hub: hub and spoke, NAT, VyOS 1.4/1.5 and a Linux router', () =
     const report = computeReachability(mutated);
     const tunnel = report.tunnels.find((candidate) => candidate.name === 'hub-tokyo--rt-osaka')!;
     expect(tunnel.problems.join()).toMatch(/both ends have TLS role passive/);
-    expect(outcome(report, 'after', 'cp-berlin', 'cp-osaka')).toMatchObject({ reason: 'tunnel-down', at: 'hub-tokyo' });
+    expect(outcome(report, 'after', 'cp-berlin', 'cp-osaka')).toMatchObject({
+      reason: 'tunnel-down',
+      at: 'hub-tokyo',
+    });
     expect(outcome(report, 'after', 'cp-berlin', 'w-campus-1')).toMatchObject({ reachable: true });
   });
 
@@ -198,6 +252,9 @@ describe('global-hub: hub and spoke, NAT, VyOS 1.4/1.5 and a Linux router', () =
     expect(report.warnings.map((warning) => warning.message)).toContain(
       'rt-berlin: nothing sets net.ipv4.ip_forward = 1, so it does not forward',
     );
-    expect(outcome(report, 'after', 'cp-berlin', 'cp-tokyo')).toMatchObject({ reachable: false, at: 'rt-berlin' });
+    expect(outcome(report, 'after', 'cp-berlin', 'cp-tokyo')).toMatchObject({
+      reachable: false,
+      at: 'rt-berlin',
+    });
   });
 });

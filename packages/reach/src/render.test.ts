@@ -4,7 +4,8 @@ import { readGeneratedNetwork } from './files.ts';
 import { computeReachability } from './reachability.ts';
 import { renderMatrix } from './render.ts';
 
-const network = (env: string) => new URL(`../../../environments/${env}/generated/network`, import.meta.url).pathname;
+const network = (env: string) =>
+  new URL(`../../../environments/${env}/generated/network`, import.meta.url).pathname;
 
 describe('renderMatrix', () => {
   it('prints keio-2019 before the VPN like thesis table 4.6, grouped by router', async () => {

@@ -11,6 +11,8 @@ export interface RenderOptions {
   reasons?: boolean;
 }
 
+const servers = (count: number) => `${count} server${count === 1 ? '' : 's'}`;
+
 const TITLES: Record<View, string> = {
   before: 'before the VPN (tunnels removed)',
   after: 'after the VPN',
@@ -60,7 +62,7 @@ function groupMatrix(report: ReachReport, view: View): string[] {
   const cell = numberWidth + 1;
   const describe = (index: number) => {
     const group = groups[index]!;
-    return `${String(index + 1).padStart(numberWidth)} ${group.router ?? '?'} ${group.id} (${group.servers.length} servers)`;
+    return `${String(index + 1).padStart(numberWidth)} ${group.router ?? '?'} ${group.id} (${servers(group.servers.length)})`;
   };
   const labelWidth = Math.max(...groups.map((_, index) => describe(index).length));
   const lines = [
@@ -87,7 +89,7 @@ function groupSummary(report: ReachReport, view: View): string[] {
       total += count;
       if (report[view][row]?.[column]?.reachable) reachable += count;
     });
-    return `${from.router ?? '?'} ${from.id} (${from.servers.length} servers): reaches ${reachable} of ${total} other servers`;
+    return `${from.router ?? '?'} ${from.id} (${servers(from.servers.length)}): reaches ${reachable} of ${total} other servers`;
   });
 }
 

@@ -18,13 +18,27 @@ describe('parseVyos', () => {
       ['eth1.10', ['10.0.10.0/24']],
     ]);
     const [tunnel] = device.tunnels;
-    expect(tunnel).toMatchObject({ interface: 'vtun0', localPort: 1195, remotePort: 1195, authentication: { kind: 'static-key', key: 'openvpn-1' } });
+    expect(tunnel).toMatchObject({
+      interface: 'vtun0',
+      localPort: 1195,
+      remotePort: 1195,
+      authentication: { kind: 'static-key', key: 'openvpn-1' },
+    });
     expect(formatAddress(tunnel!.remoteHost!)).toBe('203.0.113.11');
-    expect(device.routes.map((route) => [formatPrefix(route.prefix), route.interface, route.nextHop && formatAddress(route.nextHop), route.line])).toEqual([
+    expect(
+      device.routes.map((route) => [
+        formatPrefix(route.prefix),
+        route.interface,
+        route.nextHop && formatAddress(route.nextHop),
+        route.line,
+      ]),
+    ).toEqual([
       ['10.1.0.0/16', 'vtun0', null, 23],
       ['0.0.0.0/0', null, '198.51.100.1', 24],
     ]);
-    expect(device.nat.map((rule) => [rule.rule, rule.outboundInterface, rule.exclude, rule.masquerade])).toEqual([
+    expect(
+      device.nat.map((rule) => [rule.rule, rule.outboundInterface, rule.exclude, rule.masquerade]),
+    ).toEqual([
       ['100', 'eth0', false, true],
       ['90', 'eth0', true, false],
     ]);
@@ -46,7 +60,10 @@ describe('parseVyos', () => {
       'set pki openvpn shared-secret tokyo--osaka key @secret:openvpn/tokyo--osaka.key.body@',
       'set interfaces openvpn vtun2 shared-secret-key tokyo--osaka',
     ].join('\n');
-    expect(parseVyos('r', 'f', text).device.tunnels[0]!.authentication).toEqual({ kind: 'static-key', key: 'tokyo--osaka' });
+    expect(parseVyos('r', 'f', text).device.tunnels[0]!.authentication).toEqual({
+      kind: 'static-key',
+      key: 'tokyo--osaka',
+    });
   });
 
   it('reports what it does not model, with the line, and tells a mixed-up route form apart', () => {
@@ -62,17 +79,35 @@ describe('parseVyos', () => {
       'set service ssh port 22',
     ].join('\n');
     expect(parseVyos('r', 'f', text).warnings).toEqual([
-      { file: 'f', line: 3, message: 'not modelled: set protocols static interface-route 10.1.0.0/16 interface vtun0' },
+      {
+        file: 'f',
+        line: 3,
+        message: 'not modelled: set protocols static interface-route 10.1.0.0/16 interface vtun0',
+      },
       { file: 'f', line: 4, message: 'not modelled: set interfaces ethernet eth0 adress 10.0.0.1/24' },
-      { file: 'f', line: 5, message: "unbalanced quotes: set interfaces ethernet eth0 description 'unterminated" },
-      { file: 'f', line: 6, message: 'invalid next-hop: set protocols static route 10.2.0.0/16 next-hop 10.0.0.300' },
+      {
+        file: 'f',
+        line: 5,
+        message: "unbalanced quotes: set interfaces ethernet eth0 description 'unterminated",
+      },
+      {
+        file: 'f',
+        line: 6,
+        message: 'invalid next-hop: set protocols static route 10.2.0.0/16 next-hop 10.0.0.300',
+      },
       { file: 'f', line: 7, message: 'not a set line, not modelled: delete interfaces ethernet eth1' },
     ]);
   });
 
   it('splits words with quotes', () => {
     expect(words(`set interfaces ethernet eth0 description 'two words' "x y"`)).toEqual([
-      'set', 'interfaces', 'ethernet', 'eth0', 'description', 'two words', 'x y',
+      'set',
+      'interfaces',
+      'ethernet',
+      'eth0',
+      'description',
+      'two words',
+      'x y',
     ]);
   });
 });

@@ -2,7 +2,8 @@
 import type { Command } from '../command.ts';
 import { check } from './check.ts';
 import { generate } from './generate.ts';
+import { reach } from './reach.ts';
 import { secrets } from './secrets.ts';
 import { validate } from './validate.ts';
 
-export const COMMANDS: readonly Command[] = [validate, secrets, generate, check];
+export const COMMANDS: readonly Command[] = [validate, secrets, generate, check, reach];

@@ -1,0 +1,118 @@
+// geostage reach: which servers reach which, computed from the generated device files alone
+// (before and after the VPN), and with --diff, what a change does to that.
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  computeReachability,
+  diffAtRevisions,
+  type ReachReport,
+  readGeneratedNetwork,
+  renderDiff,
+  renderMatrix,
+  type View,
+} from '@geostage/reach';
+import { type Command, EXIT, UsageError } from '../command.ts';
+import { repositoryRoot, selectEnvironments } from '../environment.ts';
+
+export const reach: Command = {
+  name: 'reach',
+  summary: 'reachability matrices (before/after the VPN) from the generated files',
+  help: `Usage: geostage reach <env> [--before|--after|--both] [--format text|json] [--output FILE]
+       geostage reach <env> --diff <git-ref> [--format text|json] [--output FILE]
+
+Reads environments/<env>/generated/network/ back like the devices would (VyOS set scripts,
+Linux router files, netplan), follows every server pair there and back, and prints the
+reachability matrix: o reachable, x not, - the server itself, grouped by router. "Before"
+is the same files with every tunnel removed. Lines reach does not understand are printed as
+warnings with file:line on stderr.
+
+With --diff, compares the generated files at <git-ref> (e.g. origin/main) with the working
+tree and lists every server pair that gains or loses reachability, and every reachable pair
+whose path changes tunnels.
+
+Options:
+  --before, --after, --both   which matrix to print (default both; JSON always has both).
+  --format text|json          text (default), or the reachability.json document (with
+                              --diff: the list of changes).
+  --output FILE               write there instead of to stdout.
+  --diff REF                  the reviewer's view against a git revision.
+  --width N                   terminal width for the matrix (default 120); wider
+                              environments print one row per server group instead.
+  -h, --help                  show this help.
+
+Exit codes: 0 ok, 1 no generated files, 2 usage error.`,
+  options: {
+    before: { type: 'boolean' },
+    after: { type: 'boolean' },
+    both: { type: 'boolean' },
+    format: { type: 'string', default: 'text' },
+    output: { type: 'string' },
+    diff: { type: 'string' },
+    width: { type: 'string', default: '120' },
+  },
+  async run({ values, positionals, io }) {
+    const format = values.format;
+    if (format !== 'text' && format !== 'json')
+      throw new UsageError(`--format must be text or json, not "${String(format)}"`);
+    if (positionals.length !== 1) throw new UsageError('name one environment');
+    const width = Number(values.width);
+    if (!Number.isInteger(width) || width < 20)
+      throw new UsageError(`--width must be a number of columns, not "${String(values.width)}"`);
+    const chosen = (['before', 'after', 'both'] as const).filter((view) => values[view] === true);
+    if (chosen.length > 1) throw new UsageError('choose one of --before, --after and --both');
+    const views: View[] =
+      chosen[0] === 'before' ? ['before'] : chosen[0] === 'after' ? ['after'] : ['before', 'after'];
+
+    const root = repositoryRoot(io.cwd);
+    const [env] = selectEnvironments(root, positionals);
+    const folder = `environments/${env}/generated/network`;
+    if (!existsSync(join(root, folder))) {
+      io.err(`geostage: ${folder} does not exist; run geostage generate ${env}\n`);
+      return EXIT.invalid;
+    }
+    const emit = async (text: string) => {
+      if (typeof values.output === 'string') await writeFile(resolve(io.cwd, values.output), text);
+      else io.out(text);
+    };
+    const warn = (report: ReachReport, label: string) => {
+      for (const warning of report.warnings) {
+        io.err(
+          `${folder}/${warning.file}${warning.line ? `:${warning.line}` : ''}: warning${label}: ${warning.message}\n`,
+        );
+      }
+    };
+
+    if (typeof values.diff === 'string') {
+      const { base, head, diff } = await diffAtRevisions(root, folder, values.diff, null);
+      warn(head, '');
+      if (base.servers.length === 0) io.err(`geostage: ${folder} has no servers at ${values.diff}\n`);
+      await emit(
+        format === 'json'
+          ? `${JSON.stringify({ environment: env, base: values.diff, ...diff }, null, 2)}\n`
+          : renderDiff(diff, `${env}: reachability of the working tree against ${values.diff}`),
+      );
+      return EXIT.ok;
+    }
+
+    const report = computeReachability(await readGeneratedNetwork(join(root, folder)));
+    warn(report, '');
+    if (format === 'json') {
+      await emit(`${JSON.stringify(report, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    const tunnels = report.tunnels.map(
+      (tunnel) =>
+        `  ${tunnel.up ? 'up  ' : 'down'} ${tunnel.name}${tunnel.up ? '' : `: ${tunnel.problems.join('; ')}`}`,
+    );
+    await emit(
+      [
+        `${env}: ${report.servers.length} servers, ${report.routers.length} routers, ${report.tunnels.filter((tunnel) => tunnel.up).length} of ${report.tunnels.length} tunnels up`,
+        ...tunnels,
+        '',
+        ...views.map((view) => renderMatrix(report, view, { width })),
+      ].join('\n'),
+    );
+    return EXIT.ok;
+  },
+};
