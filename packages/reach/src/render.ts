@@ -11,7 +11,7 @@ export interface RenderOptions {
   reasons?: boolean;
 }
 
-const servers = (count: number) => `${count} server${count === 1 ? '' : 's'}`;
+const serverCount = (count: number) => `${count} server${count === 1 ? '' : 's'}`;
 
 const TITLES: Record<View, string> = {
   before: 'before the VPN (tunnels removed)',
@@ -62,7 +62,7 @@ function groupMatrix(report: ReachReport, view: View): string[] {
   const cell = numberWidth + 1;
   const describe = (index: number) => {
     const group = groups[index]!;
-    return `${String(index + 1).padStart(numberWidth)} ${group.router ?? '?'} ${group.id} (${servers(group.servers.length)})`;
+    return `${String(index + 1).padStart(numberWidth)} ${group.router ?? '?'} ${group.id} (${serverCount(group.servers.length)})`;
   };
   const labelWidth = Math.max(...groups.map((_, index) => describe(index).length));
   const lines = [
@@ -89,7 +89,7 @@ function groupSummary(report: ReachReport, view: View): string[] {
       total += count;
       if (report[view][row]?.[column]?.reachable) reachable += count;
     });
-    return `${from.router ?? '?'} ${from.id} (${servers(from.servers.length)}): reaches ${reachable} of ${total} other servers`;
+    return `${from.router ?? '?'} ${from.id} (${serverCount(from.servers.length)}): reaches ${reachable} of ${total} other servers`;
   });
 }
 
