@@ -41,8 +41,11 @@ async function environmentsDirectory(): Promise<string> {
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
   const environments = await environmentsDirectory();
-  const astro = spawnSync(join(repository, 'node_modules/.bin/astro'), ['build', '--outDir', dist], {
-    cwd: join(repository, 'site'),
+  // cwd = work: with the output outside cwd, Astro would put its prerender chunks in site/.astro,
+  // shared with any concurrent `nx run site:build`.
+  mkdirSync(work, { recursive: true });
+  const astro = spawnSync(join(repository, 'node_modules/.bin/astro'), ['build', '--root', join(repository, 'site'), '--outDir', dist], {
+    cwd: work,
     env: {
       ...process.env,
       PATH: `${join(repository, 'node_modules/node/bin')}:${process.env.PATH}`,

@@ -101,7 +101,6 @@ export async function topologyPicture(model: Model, detailed: boolean, links: Pi
           'elk.layered.spacing.nodeNodeBetweenLayers': labelled ? '90' : '60',
           'elk.layered.spacing.edgeNodeBetweenLayers': '20',
           'elk.edgeLabels.placement': 'CENTER',
-          'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
         },
     children: model.sites.map((site) => {
       const box = boxes.get(site.name);

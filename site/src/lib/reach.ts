@@ -1,6 +1,7 @@
 // The adapter to @geostage/reach: generated network files in, the site's Reachability out.
-// reach keeps its matrices per server group; the look-ups below expand a server pair by group.
-import { computeReachability, type Outcome, type ReachReport, type View } from '@geostage/reach';
+// reach keeps its matrices per server group (row i = groups[i]); the look-ups below expand a
+// server pair to its groups' cell.
+import { computeReachability, groupIndex, type Outcome, type ReachReport, type View } from '@geostage/reach';
 import type { SiteFile } from './files.ts';
 import type { Reachability } from './reachability.ts';
 
@@ -12,10 +13,11 @@ export function computedReachability(files: readonly SiteFile[]): Reachability |
   } catch (error) {
     return `reach could not read generated/network: ${(error as Error).message}`;
   }
-  const groupOf = new Map(report.servers.map((server) => [server.name, server.group] as const));
+  const index = groupIndex(report);
+  const rowOf = new Map(report.servers.map((server) => [server.name, index.get(server.group)] as const));
   const lookup = (view: View) => (from: string, to: string): Outcome | undefined => {
-    const source = groupOf.get(from);
-    const target = groupOf.get(to);
+    const source = rowOf.get(from);
+    const target = rowOf.get(to);
     return source === undefined || target === undefined ? undefined : report[view][source]?.[target];
   };
   const before = lookup('before');

@@ -1,0 +1,102 @@
+// Benchmark of the site build at scale: a synthetic hub-and-spoke environment of 1,000 sites
+// with 10 servers each, generated with the real generators, then `astro build` against it.
+// Usage: npx node scripts/bench-site.ts [sites] [servers-per-site]     (target: under 60 s)
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { generateEnvironment } from '../site/scripts/generate.ts';
+
+const repository = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const siteCount = Number(process.argv[2] ?? 1000);
+const perSite = Number(process.argv[3] ?? 10);
+
+/** The topology as data: site i gets LAN 10.<hi>.<lo>.0/24 and WAN 100.64.<hi>.<lo>/16. */
+function topology(sites: number, servers: number): unknown {
+  const name = (index: number) => `s${String(index).padStart(4, '0')}`;
+  const octets = (index: number) => [Math.floor(index / 250) + 1, index % 250];
+  return {
+    name: 'bench',
+    description: `Synthetic: ${sites} sites around one hub, ${servers} servers each.`,
+    sites: Array.from({ length: sites }, (_, index) => {
+      const [high, low] = octets(index);
+      return {
+        name: name(index),
+        router: { name: `r${name(index)}`, os: 'vyos', release: '1.4', wan: { interface: 'eth0', address: `100.64.${high}.${low + 1}/16` } },
+        segments: [{ name: 'lan', prefix: `10.${high}.${low}.0/24`, gateway: `10.${high}.${low}.1`, interface: 'eth1' }],
+      };
+    }),
+    servers: Array.from({ length: sites }, (_, index) => {
+      const [high, low] = octets(index);
+      return Array.from({ length: servers }, (__, slot) => ({
+        name: `${name(index)}-n${String(slot + 1).padStart(2, '0')}`,
+        site: name(index),
+        address: `10.${high}.${low}.${slot + 10}`,
+        roles: index === 0 && slot === 0 ? ['load-balancer'] : index < 3 && slot === 1 ? ['control-plane'] : ['worker'],
+      }));
+    }).flat(),
+    vpn: { policy: { type: 'hub-and-spoke', hubs: [name(0)] }, pool: '10.255.0.0/16', authentication: 'tls', cipher: 'aes-256-gcm' },
+    // /24 per node: 10,000 nodes need a /10 of pod addresses.
+    kubernetes: { version: '1.33.2', podSubnet: '172.64.0.0/10', serviceSubnet: '10.96.0.0/12', cni: { name: 'calico', encapsulation: 'ipip', mtu: 'auto' }, controlPlaneEndpoint: { loadBalancer: `${name(0)}-n01` } },
+    applications: [{ name: 'hello-world', image: 'nginx:1.27', ports: [{ name: 'http', port: 80 }], replicas: { perSite: 1 } }],
+  };
+}
+
+function countPages(folder: string): number {
+  let pages = 0;
+  for (const entry of readdirSync(folder)) {
+    const path = join(folder, entry);
+    if (statSync(path).isDirectory()) pages += countPages(path);
+    else if (entry === 'index.html') pages += 1;
+  }
+  return pages;
+}
+
+// Inside the repository (tmp/ is git-ignored): the prerendered chunks resolve node_modules upward.
+mkdirSync(join(repository, 'tmp'), { recursive: true });
+const work = mkdtempSync(join(repository, 'tmp', 'bench-site-'));
+const keep = process.env.GEOSTAGE_BENCH_KEEP === '1';
+try {
+  const environment = join(work, 'environments', 'bench');
+  mkdirSync(environment, { recursive: true });
+  writeFileSync(join(environment, 'topology.yaml'), stringify(topology(siteCount, perSite)));
+  let started = performance.now();
+  const files = await generateEnvironment(environment, 'bench');
+  const generateSeconds = (performance.now() - started) / 1000;
+
+  const dist = join(work, 'dist');
+  started = performance.now();
+  // Run from the work folder: Astro keeps its prerender chunks in <cwd>/.astro when the output
+  // folder is outside the working directory, which would collide with a concurrent site build.
+  const build = spawnSync(join(repository, 'node_modules/.bin/astro'), ['build', '--root', join(repository, 'site'), '--outDir', dist], {
+    cwd: work,
+    env: {
+      ...process.env,
+      PATH: `${join(repository, 'node_modules/node/bin')}:${process.env.PATH}`,
+      ASTRO_TELEMETRY_DISABLED: '1',
+      GEOSTAGE_ENVIRONMENTS_DIR: join(work, 'environments'),
+    },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const buildSeconds = (performance.now() - started) / 1000;
+  if (build.status !== 0) {
+    console.error(build.stdout.slice(-4000), build.stderr.slice(-4000));
+    process.exitCode = 1;
+  } else {
+    const rows = [
+      ['sites', String(siteCount)],
+      ['servers', String(siteCount * perSite)],
+      ['generated files', String(files)],
+      ['generate seconds', generateSeconds.toFixed(1)],
+      ['pages', String(countPages(dist))],
+      ['build seconds', buildSeconds.toFixed(1)],
+      ['target', buildSeconds < 60 ? 'met (< 60 s)' : 'MISSED (>= 60 s)'],
+    ];
+    for (const [key, value] of rows) console.log(`${key.padEnd(18)} ${value}`);
+  }
+} finally {
+  if (keep) console.log(`kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
