@@ -15,7 +15,7 @@ const perSite = Number(process.argv[3] ?? 10);
 /** The topology as data: site i gets LAN 10.<hi>.<lo>.0/24 and WAN 100.64.<hi>.<lo>/16. */
 function topology(sites: number, servers: number): unknown {
   const name = (index: number) => `s${String(index).padStart(4, '0')}`;
-  const octets = (index: number) => [Math.floor(index / 250) + 1, index % 250];
+  const octets = (index: number): [number, number] => [Math.floor(index / 250) + 1, index % 250];
   return {
     name: 'bench',
     description: `Synthetic: ${sites} sites around one hub, ${servers} servers each.`,
@@ -85,7 +85,7 @@ try {
     console.error(build.stdout.slice(-4000), build.stderr.slice(-4000));
     process.exitCode = 1;
   } else {
-    const rows = [
+    const rows: [string, string][] = [
       ['sites', String(siteCount)],
       ['servers', String(siteCount * perSite)],
       ['generated files', String(files)],

@@ -98,7 +98,9 @@ async function matrix(page: Page, id: string): Promise<Record<string, Record<str
 async function seriousViolations(page: Page): Promise<string[]> {
   const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
   await page.addScriptTag({ path: axe });
-  const results = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
+  type Axe = { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
+  // The callback runs in the page, where axe-core defines a global `axe`.
+  const results = await page.evaluate(() => (globalThis as unknown as { axe: Axe }).axe.run());
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join('; ')}`);
@@ -178,7 +180,10 @@ describe('every page type', () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.screenshot({ path: join(screenshots, `${type}-phone.png`), fullPage: false });
       // Nothing but wide tables and the picture scrolls sideways on a phone: the page itself fits.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate(() => {
+        const { document, innerWidth } = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+        return document.documentElement.scrollWidth - innerWidth;
+      });
       expect(overflow).toBeLessThanOrEqual(1);
       await page.close();
     });

@@ -1,0 +1,61 @@
+// The site's data layer without a browser: measured results against computed ones, site-level
+// counts for large environments, and which device a generated file belongs to.
+import { readFileSync } from 'node:fs';
+import { loadTopology, resolve } from '@geostage/schema';
+import { describe, expect, test } from 'vitest';
+import { ownersOf } from '../site/src/lib/files.ts';
+import { intendedReachability, sitePairCounts } from '../site/src/lib/reachability.ts';
+import { scaleOf } from '../site/src/lib/scale.ts';
+import { disagreements, measuredLookup, parseVerify } from '../site/src/lib/verify.ts';
+
+const source = 'environments/keio-2019/topology.yaml';
+const loaded = loadTopology(readFileSync(new URL(`../${source}`, import.meta.url), 'utf8'), source);
+const model = resolve(loaded.topology!, source);
+const servers = model.servers.map((server) => server.name);
+
+describe('verify.json', () => {
+  test('a disagreement between measured and computed reachability is reported with both values', () => {
+    const intended = intendedReachability(model);
+    const pairs = servers.flatMap((from) =>
+      servers.filter((to) => to !== from).map((to) => ({ from, to, reachable: intended.after(from, to), rttMs: 1.2 })),
+    );
+    // The measurement says node01 cannot reach master01.
+    pairs.find((pair) => pair.from === 'node01' && pair.to === 'master01')!.reachable = false;
+    const parsed = parseVerify(JSON.stringify({ measuredAt: '2025-01-31T12:00:00Z', pairs }));
+    if (typeof parsed === 'string') throw new Error(parsed);
+    expect(disagreements(servers, intended.after, measuredLookup(parsed))).toEqual([
+      { from: 'node01', to: 'master01', computed: true, measured: false },
+    ]);
+  });
+
+  test('a malformed file is a message naming what is missing, not an exception', () => {
+    expect(parseVerify('{')).toMatch(/not JSON/);
+    expect(parseVerify('{"pairs": []}')).toMatch(/measuredAt/);
+    expect(parseVerify('{"measuredAt": "x", "pairs": [{"from": "lb"}]}')).toMatch(/pairs\[0\]/);
+  });
+});
+
+describe('site-level counts', () => {
+  test('keio-2019: sites reach only themselves before the VPN and everyone after', () => {
+    const intended = intendedReachability(model);
+    const before = sitePairCounts(model, intended.before);
+    const after = sitePairCounts(model, intended.after);
+    expect(before.get('site1', 'site1')).toEqual({ reachable: 12, total: 12 });
+    expect(before.get('site1', 'site2')).toEqual({ reachable: 0, total: 8 });
+    expect(after.get('site2', 'site3')).toEqual({ reachable: 4, total: 4 });
+  });
+});
+
+describe('files and scale', () => {
+  test('a file belongs to the devices named in its path', () => {
+    const devices = new Set(['vyos01', 'lb', 'master01']);
+    expect(ownersOf('routers/vyos01/config.set', devices)).toEqual(['vyos01']);
+    expect(ownersOf('load-balancers/lb/haproxy.cfg', devices)).toEqual(['lb']);
+    expect(ownersOf('cni/flannel.yaml', devices)).toEqual([]);
+  });
+
+  test('large environments switch to site-level views and plain file pages', () => {
+    expect(scaleOf({ sites: 3, servers: 8, files: 26 })).toEqual({ detailed: true, siteMatrix: true, highlighted: true });
+    expect(scaleOf({ sites: 1000, servers: 10000, files: 22004 })).toEqual({ detailed: false, siteMatrix: false, highlighted: false });
+  });
+});
