@@ -87,6 +87,15 @@ describe('keio-2019: the thesis tables from the generated files alone', () => {
     expect(local).toMatchObject({ reachable: true, path: [], tunnels: [], ttl: 64 });
   });
 
+  it('gives the same tables from the hand-written, quoted fixture (test-data/keio-fixture)', async () => {
+    const fixture = computeReachability(
+      await readGeneratedNetwork(new URL('../test-data/keio-fixture', import.meta.url).pathname),
+    );
+    expect(fixture.warnings).toEqual([]);
+    expect(reachabilityByName(fixture, 'before')).toEqual(reference.reachability.before_vpn);
+    expect(reachabilityByName(fixture, 'after')).toEqual(reference.reachability.after_vpn);
+  });
+
   it('lists the three tunnels as up', () => {
     const tunnels = computeReachability(keio).tunnels;
     expect(tunnels.map((tunnel) => [tunnel.name, tunnel.up])).toEqual([
