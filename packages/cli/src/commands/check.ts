@@ -23,7 +23,9 @@ Exit codes: 0 up to date, 1 drift or an invalid topology, 2 usage error.`,
     return runGenerators(input, async ({ folder, shown, files, source }) => {
       const drift = await checkFileSet(folder, files, source);
       for (const entry of drift) input.io.out(`${shown}/${entry.path}: ${entry.status}\n`);
-      input.io.out(`${shown}: ${drift.length === 0 ? 'up to date' : `${drift.length} files differ; run geostage generate`}\n`);
+      input.io.out(
+        `${shown}: ${drift.length === 0 ? 'up to date' : `${drift.length} files differ; run geostage generate`}\n`,
+      );
       return drift.length === 0;
     });
   },

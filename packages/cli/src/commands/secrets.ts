@@ -49,7 +49,9 @@ Exit codes: 0 done, 1 invalid topology, 2 usage error, 3 a tool (openssl) failed
       io.err(`secrets init failed: ${result.error}\n`);
       return EXIT.failure;
     }
-    io.out(`${environment.folder}: ${result.created.length} created, ${result.kept.length} kept; now run geostage generate ${name}\n`);
+    io.out(
+      `${environment.folder}: ${result.created.length} created, ${result.kept.length} kept; now run geostage generate ${name}\n`,
+    );
     return EXIT.ok;
   },
 };
