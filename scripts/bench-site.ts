@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 // Benchmark of the site build at scale: a synthetic hub-and-spoke environment of 1,000 sites
 // with 10 servers each, generated with the real generators, then `astro build` against it.
 // Usage: npx node scripts/bench-site.ts [sites] [servers-per-site]     (target: under 60 s)
@@ -55,7 +56,7 @@ function countPages(folder: string): number {
 
 // Inside the repository (tmp/ is git-ignored): the prerendered chunks resolve node_modules upward.
 mkdirSync(join(repository, 'tmp'), { recursive: true });
-const work = mkdtempSync(join(repository, 'tmp', 'bench-site-'));
+const work = mkdtempSync(join(repository, 'site', '.bench-build-'));
 const keep = process.env.GEOSTAGE_BENCH_KEEP === '1';
 try {
   const environment = join(work, 'environments', 'bench');
@@ -69,7 +70,7 @@ try {
   started = performance.now();
   // Run from the work folder: Astro keeps its prerender chunks in <cwd>/.astro when the output
   // folder is outside the working directory, which would collide with a concurrent site build.
-  const build = spawnSync(join(repository, 'node_modules/.bin/astro'), ['build', '--root', join(repository, 'site'), '--outDir', dist], {
+  const build = spawnSync(process.execPath, [astroBin(repository), 'build', '--root', join(repository, 'site'), '--outDir', dist], {
     cwd: work,
     env: {
       ...process.env,
@@ -99,4 +100,10 @@ try {
 } finally {
   if (keep) console.log(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });
+}
+
+/** The astro CLI as the site package resolves it (npm may nest it under site/node_modules). */
+function astroBin(root: string): string {
+  const manifest = createRequire(join(root, 'site', 'package.json')).resolve('astro/package.json');
+  return join(dirname(manifest), 'bin', 'astro.mjs');
 }

@@ -11,7 +11,8 @@ import { generateEnvironment } from '../../site/scripts/generate.ts';
 import { serveDirectory, type StaticServer } from './static-server.ts';
 
 const repository = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const work = join(repository, 'test-results', 'site');
+// Inside site/ so that Astro's prerender chunks resolve packages through site/node_modules.
+const work = join(repository, 'site', '.test-build');
 const screenshots = join(repository, 'test-results', 'screenshots');
 const dist = join(work, 'dist');
 const BASE = '/geostage/';
@@ -44,7 +45,7 @@ beforeAll(async () => {
   // cwd = work: with the output outside cwd, Astro would put its prerender chunks in site/.astro,
   // shared with any concurrent `nx run site:build`.
   mkdirSync(work, { recursive: true });
-  const astro = spawnSync(join(repository, 'node_modules/.bin/astro'), ['build', '--root', join(repository, 'site'), '--outDir', dist], {
+  const astro = spawnSync(process.execPath, [astroBin(repository), 'build', '--root', join(repository, 'site'), '--outDir', dist], {
     cwd: work,
     env: {
       ...process.env,
@@ -229,3 +230,9 @@ describe('weight', () => {
     }
   });
 });
+
+/** The astro CLI as the site package resolves it (npm may nest it under site/node_modules). */
+function astroBin(root: string): string {
+  const manifest = createRequire(join(root, 'site', 'package.json')).resolve('astro/package.json');
+  return join(dirname(manifest), 'bin', 'astro.mjs');
+}
