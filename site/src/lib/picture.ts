@@ -30,7 +30,7 @@ export const ROLE_CLASS: Record<string, string> = {
   worker: 'role-worker',
 };
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -149,7 +149,7 @@ export async function topologyPicture(model: Model, detailed: boolean, links: Pi
     const path = points.map((point, index) => `${index === 0 ? 'M' : 'L'}${round(point.x)} ${round(point.y)}`).join(' ');
     const title = `Tunnel ${tunnel.name}, ${tunnel.subnet}: ${tunnel.a.router} ${tunnel.a.interface} ${tunnel.a.address} (udp ${tunnel.a.port}) to ${tunnel.b.router} ${tunnel.b.interface} ${tunnel.b.address} (udp ${tunnel.b.port})`;
     tunnelParts.push(
-      `<g class="tunnel" data-tunnel="${escape(tunnel.name)}"><title>${escape(title)}</title><path d="${path}"/></g>`,
+      `<g class="tunnel" data-tunnel="${escapeXml(tunnel.name)}"><title>${escapeXml(title)}</title><path d="${path}"/></g>`,
     );
     if (!labelled) continue;
     const label = edge.labels?.[0];
@@ -169,7 +169,7 @@ export async function topologyPicture(model: Model, detailed: boolean, links: Pi
     labelParts.push(
       `<g class="tunnel-label" aria-hidden="true"><rect x="${round(x)}" y="${round(y)}" width="${round(width)}" height="34" rx="4"/>` +
         lines
-          .map((line, index) => `<text x="${round(x + width / 2)}" y="${round(y + 14 + index * 14)}">${escape(line)}</text>`)
+          .map((line, index) => `<text x="${round(x + width / 2)}" y="${round(y + 14 + index * 14)}">${escapeXml(line)}</text>`)
           .join('') +
         '</g>',
     );
@@ -194,7 +194,7 @@ export async function topologyPicture(model: Model, detailed: boolean, links: Pi
   const description = `${model.sites.length} sites joined by ${model.tunnels.length} tunnels (${model.vpn.policy}${hubs.size ? `, hub ${[...hubs].join(', ')}` : ''}), ${model.servers.length} servers.`;
   return (
     `<svg class="topology" xmlns="http://www.w3.org/2000/svg" viewBox="${viewBox}" width="${width}" height="${height}" role="group" aria-labelledby="topology-title" data-sites="${model.sites.length}" data-tunnels="${model.tunnels.length}" data-view="${detailed ? 'servers' : 'sites'}">` +
-    `<title id="topology-title">Topology of ${escape(model.name)}: ${escape(description)}</title>` +
+    `<title id="topology-title">Topology of ${escapeXml(model.name)}: ${escapeXml(description)}</title>` +
     tunnelParts.join('') +
     siteParts.join('') +
     labelParts.join('') +
@@ -206,22 +206,22 @@ function drawSite(box: SiteBox, x: number, y: number, hub: boolean, links: Pictu
   const { site } = box;
   const parts: string[] = [];
   parts.push(
-    `<g class="site${hub ? ' hub' : ''}" data-site="${escape(site.name)}" transform="translate(${round(x)} ${round(y)})">`,
+    `<g class="site${hub ? ' hub' : ''}" data-site="${escapeXml(site.name)}" transform="translate(${round(x)} ${round(y)})">`,
     `<rect class="site-box" width="${box.width}" height="${box.height}" rx="8"/>`,
-    `<a href="${escape(links.site(site.name))}"><text class="site-name" x="${PAD}" y="18">${escape(site.name)}${hub ? ' (hub)' : ''}${site.region !== site.name ? ` · ${escape(site.region)}` : ''}</text></a>`,
+    `<a href="${escapeXml(links.site(site.name))}"><text class="site-name" x="${PAD}" y="18">${escapeXml(site.name)}${hub ? ' (hub)' : ''}${site.region !== site.name ? ` · ${escapeXml(site.region)}` : ''}</text></a>`,
   );
   const router = site.router;
   const routerX = (box.width - ROUTER.width) / 2;
   const release = router.os === 'vyos' ? `VyOS ${router.release}` : `Linux ${router.release}`;
   parts.push(
-    `<a href="${escape(links.device(router.name))}" data-device="${escape(router.name)}" data-kind="router">`,
+    `<a href="${escapeXml(links.device(router.name))}" data-device="${escapeXml(router.name)}" data-kind="router">`,
     `<g class="router" transform="translate(${round(routerX)} ${HEADER})"><rect width="${ROUTER.width}" height="${ROUTER.height}" rx="6"/>`,
-    `<text class="name" x="${ROUTER.width / 2}" y="16">${escape(router.name)}</text>`,
-    `<text class="detail" x="${ROUTER.width / 2}" y="31">${escape(release)} · ${escape(router.wan.host)}${router.wan.nat ? ' · NAT' : ''}</text></g></a>`,
+    `<text class="name" x="${ROUTER.width / 2}" y="16">${escapeXml(router.name)}</text>`,
+    `<text class="detail" x="${ROUTER.width / 2}" y="31">${escapeXml(release)} · ${escapeXml(router.wan.host)}${router.wan.nat ? ' · NAT' : ''}</text></g></a>`,
   );
   let top = HEADER + ROUTER.height + GAP;
   for (const segment of box.segments) {
-    parts.push(`<text class="segment" x="${PAD}" y="${top + 14}">${escape(segment.label)}</text>`);
+    parts.push(`<text class="segment" x="${PAD}" y="${top + 14}">${escapeXml(segment.label)}</text>`);
     top += SEGMENT_LABEL;
     segment.servers.forEach((server, index) => {
       const column = index % COLUMNS;
@@ -230,11 +230,11 @@ function drawSite(box: SiteBox, x: number, y: number, hub: boolean, links: Pictu
       const sy = top + row * (SERVER.height + GAP);
       const role = primaryRole(server);
       parts.push(
-        `<a href="${escape(links.device(server.name))}" data-device="${escape(server.name)}" data-kind="server">`,
+        `<a href="${escapeXml(links.device(server.name))}" data-device="${escapeXml(server.name)}" data-kind="server">`,
         `<g class="server ${ROLE_CLASS[role]}" transform="translate(${sx} ${sy})"><rect width="${SERVER.width}" height="${SERVER.height}" rx="5"/><rect class="stripe" width="6" height="${SERVER.height}" rx="2"/>`,
-        `<text class="name" x="14" y="16">${escape(server.name)}</text>`,
-        `<text class="detail" x="14" y="30">${escape(server.address)}</text>`,
-        `<text class="role" x="14" y="44">${escape(roleLabel(server))}</text></g></a>`,
+        `<text class="name" x="14" y="16">${escapeXml(server.name)}</text>`,
+        `<text class="detail" x="14" y="30">${escapeXml(server.address)}</text>`,
+        `<text class="role" x="14" y="44">${escapeXml(roleLabel(server))}</text></g></a>`,
       );
     });
     const rows = Math.max(1, Math.ceil(segment.servers.length / COLUMNS));
@@ -256,11 +256,11 @@ function drawSummary(site: ModelSite, model: Model, x: number, y: number, hub: b
   }
   const counts = `${servers} servers · ${controlPlanes} cp · ${workers} w`;
   return (
-    `<a href="${escape(links.site(site.name))}">` +
-    `<g class="site summary${hub ? ' hub' : ''}" data-site="${escape(site.name)}" transform="translate(${round(x)} ${round(y)})">` +
+    `<a href="${escapeXml(links.site(site.name))}">` +
+    `<g class="site summary${hub ? ' hub' : ''}" data-site="${escapeXml(site.name)}" transform="translate(${round(x)} ${round(y)})">` +
     `<rect class="site-box" width="${SUMMARY.width}" height="${SUMMARY.height}" rx="8"/>` +
-    `<text class="site-name" x="10" y="20">${escape(site.name)}${hub ? ' (hub)' : ''}</text>` +
-    `<text class="detail" x="10" y="38">${escape(counts)}</text></g></a>`
+    `<text class="site-name" x="10" y="20">${escapeXml(site.name)}${hub ? ' (hub)' : ''}</text>` +
+    `<text class="detail" x="10" y="38">${escapeXml(counts)}</text></g></a>`
   );
 }
 
