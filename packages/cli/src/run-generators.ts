@@ -7,7 +7,7 @@ import { GENERATORS, type Generator, outputFolder } from './generation.ts';
 
 export const GENERATOR_OPTIONS = {
   only: { type: 'string' },
-  env: { type: 'string', multiple: true },
+  environment: { type: 'string', multiple: true },
 } as const;
 
 export type Sink = (input: {
@@ -22,9 +22,11 @@ export async function runGenerators({ values, positionals, io }: CommandInput, s
   const only = values.only;
   const generators = only === undefined ? GENERATORS : GENERATORS.filter((g) => g.name === only);
   if (generators.length === 0) {
-    throw new UsageError(`--only must be one of ${GENERATORS.map((g) => g.name).join(', ')}, not "${String(only)}"`);
+    throw new UsageError(
+      `--only must be one of ${GENERATORS.map((g) => g.name).join(', ')}, not "${String(only)}"`,
+    );
   }
-  const named = [...positionals, ...((values.env as string[] | undefined) ?? [])];
+  const named = [...positionals, ...((values.environment as string[] | undefined) ?? [])];
   let ok = true;
   for (const name of selectEnvironments(root, named)) {
     const environment = await loadEnvironment(root, name);
@@ -35,7 +37,10 @@ export async function runGenerators({ values, positionals, io }: CommandInput, s
       continue;
     }
     for (const generator of generators) {
-      const { files, warnings } = await generator.generate(environment.model, `${root}/${environment.folder}`);
+      const { files, warnings } = await generator.generate(
+        environment.model,
+        `${root}/${environment.folder}`,
+      );
       for (const warning of warnings) io.err(`${environment.source}: warning: ${warning}\n`);
       const folder = outputFolder(root, environment.folder, generator);
       const shown = `${environment.folder}/generated/${generator.name}`;

@@ -14,7 +14,7 @@ nx run gen-vyos:generate / gen-kubeadm:generate) and commit the result to fix dr
 
 Options:
   --only network|cluster   check one generator's folder.
-  --env NAME               the same as naming an environment.
+  --environment NAME       the same as naming an environment.
   -h, --help               show this help.
 
 Exit codes: 0 up to date, 1 drift or an invalid topology, 2 usage error.`,

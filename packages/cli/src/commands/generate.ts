@@ -17,7 +17,7 @@ lists every file with its SHA-256. With no environment named, every environment 
 
 Options:
   --only network|cluster   run one generator (nx run gen-vyos:generate uses network).
-  --env NAME               the same as naming an environment (for nx run ... --env=NAME).
+  --environment NAME       the same as naming an environment (nx run gen-vyos:generate --environment=NAME).
   -h, --help               show this help.
 
 Exit codes: 0 generated, 1 a topology is invalid (its diagnostics are printed), 2 usage error.`,
