@@ -8,7 +8,11 @@ function route(prefix: string, site: string, through = 'vtun1'): ModelRoute {
 
 describe('forwardingTable', () => {
   it('merges sibling prefixes that leave through the same tunnel', () => {
-    const table = forwardingTable([route('10.10.0.0/24', 'a'), route('10.10.1.0/24', 'a'), route('10.20.0.0/24', 'b')]);
+    const table = forwardingTable([
+      route('10.10.0.0/24', 'a'),
+      route('10.10.1.0/24', 'a'),
+      route('10.20.0.0/24', 'b'),
+    ]);
     expect(table.map((entry) => [entry.prefix, entry.sites])).toEqual([
       ['10.10.0.0/23', ['a']],
       ['10.20.0.0/24', ['b']],

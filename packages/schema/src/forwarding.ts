@@ -3,7 +3,7 @@
 // aggregation: a merged prefix covers exactly the prefixes it replaces, never more). In
 // hub-and-spoke a spoke then needs a handful of routes instead of one per remote site, which
 // keeps generated router files linear in the number of sites.
-import { formatPrefix, parsePrefix } from './addressing.ts';
+import { formatPrefix, type Prefix, parsePrefix } from './addressing.ts';
 import type { ModelForwardingRoute, ModelRoute } from './model.ts';
 
 interface Block {
@@ -12,36 +12,43 @@ interface Block {
   sites: string[];
 }
 
+/** One pass over blocks sorted by address: merge the top two of a stack while they are siblings. */
 function mergeSiblings(blocks: Block[]): Block[] {
-  let current = [...blocks].sort((a, b) => a.network - b.network || a.length - b.length);
-  for (;;) {
-    const merged: Block[] = [];
-    let changed = false;
-    for (let index = 0; index < current.length; index++) {
-      const block = current[index]!;
-      const next = current[index + 1];
-      const size = 2 ** (32 - block.length);
-      const aligned = block.length > 0 && block.network % (size * 2) === 0;
-      if (aligned && next && next.length === block.length && next.network === block.network + size) {
-        merged.push({ network: block.network, length: block.length - 1, sites: [...block.sites, ...next.sites] });
-        index++;
-        changed = true;
-      } else {
-        merged.push(block);
-      }
+  const sorted = [...blocks].sort((a, b) => a.network - b.network || a.length - b.length);
+  const stack: Block[] = [];
+  for (const block of sorted) {
+    stack.push(block);
+    for (;;) {
+      const upper = stack[stack.length - 1]!;
+      const lower = stack[stack.length - 2];
+      if (!lower || lower.length !== upper.length || lower.length === 0) break;
+      const size = 2 ** (32 - lower.length);
+      if (lower.network % (size * 2) !== 0 || upper.network !== lower.network + size) break;
+      stack.splice(-2, 2, {
+        network: lower.network,
+        length: lower.length - 1,
+        sites: [...lower.sites, ...upper.sites],
+      });
     }
-    if (!changed) return merged;
-    current = merged;
   }
+  return stack;
 }
 
-/** Aggregates routes per (interface, next hop); the result is sorted by prefix. */
-export function forwardingTable(routes: readonly ModelRoute[]): ModelForwardingRoute[] {
+/** Aggregates routes per tunnel interface (one interface, one next hop); sorted by prefix. */
+export function forwardingTable(
+  routes: readonly ModelRoute[],
+  prefixOf: (prefix: string) => Prefix = parsePrefix,
+): ModelForwardingRoute[] {
   const groups = new Map<string, { interface: string; nextHop: string; via: string; blocks: Block[] }>();
   for (const route of routes) {
-    const key = `${route.interface} ${route.nextHop}`;
-    const group = groups.get(key) ?? { interface: route.interface, nextHop: route.nextHop, via: route.via, blocks: [] };
-    const prefix = parsePrefix(route.prefix);
+    const key = route.interface;
+    const group = groups.get(key) ?? {
+      interface: route.interface,
+      nextHop: route.nextHop,
+      via: route.via,
+      blocks: [],
+    };
+    const prefix = prefixOf(route.prefix);
     group.blocks.push({ network: prefix.network, length: prefix.length, sites: [route.site] });
     groups.set(key, group);
   }
@@ -54,11 +61,9 @@ export function forwardingTable(routes: readonly ModelRoute[]): ModelForwardingR
         interface: group.interface,
         nextHop: group.nextHop,
         via: group.via,
-        sites: [...new Set(block.sites)],
+        sites: block.sites.length === 1 ? block.sites : [...new Set(block.sites)],
       });
     }
   }
-  return table
-    .sort((a, b) => a.network - b.network)
-    .map(({ network: _network, ...route }) => route);
+  return table.sort((a, b) => a.network - b.network).map(({ network: _network, ...route }) => route);
 }

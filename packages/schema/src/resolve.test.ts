@@ -31,7 +31,9 @@ describe('keio-2019 resolves to the thesis environment', () => {
   });
 
   it('has the reference servers with address, segment, role and gateway', () => {
-    expect(model.servers.map((server) => server.name)).toEqual(reference.servers.map((s: { name: string }) => s.name));
+    expect(model.servers.map((server) => server.name)).toEqual(
+      reference.servers.map((s: { name: string }) => s.name),
+    );
     for (const expected of reference.servers) {
       const server = model.servers.find((candidate) => candidate.name === expected.name)!;
       const site = model.sites.find((candidate) => candidate.name === server.site)!;
@@ -44,7 +46,11 @@ describe('keio-2019 resolves to the thesis environment', () => {
   });
 
   it('joins the three sites with a full mesh of three tunnels', () => {
-    expect(model.tunnels.map((tunnel) => tunnel.name)).toEqual(['site1--site2', 'site1--site3', 'site2--site3']);
+    expect(model.tunnels.map((tunnel) => tunnel.name)).toEqual([
+      'site1--site2',
+      'site1--site3',
+      'site2--site3',
+    ]);
     for (const site of model.sites) {
       const ends = model.tunnels.flatMap((t) => [t.a, t.b]).filter((end) => end.site === site.name);
       expect(ends).toHaveLength(2);
@@ -87,7 +93,11 @@ describe('global-hub resolves hub-and-spoke with a site behind NAT', () => {
   const model = resolve(example('global-hub'));
 
   it('gives each spoke one tunnel, to the hub, and routes spoke-to-spoke through it', () => {
-    expect(model.tunnels.map((tunnel) => tunnel.name)).toEqual(['tokyo--osaka', 'tokyo--berlin', 'tokyo--campus']);
+    expect(model.tunnels.map((tunnel) => tunnel.name)).toEqual([
+      'tokyo--osaka',
+      'tokyo--berlin',
+      'tokyo--campus',
+    ]);
     const osaka = model.sites.find((site) => site.name === 'osaka')!;
     const toBerlin = osaka.router.routes.find((route) => route.site === 'berlin')!;
     expect(toBerlin.via).toBe('tokyo');
@@ -122,7 +132,9 @@ function syntheticTopology(count: number, policy: Topology['vpn']): Topology {
         release: '1.4' as const,
         wan: { interface: 'eth0', address: `198.18.${index}.2/24`, gateway: `198.18.${index}.1` },
       },
-      segments: [{ name: 'lan', prefix: `10.${index}.0.0/24`, gateway: `10.${index}.0.1`, interface: 'eth1' }],
+      segments: [
+        { name: 'lan', prefix: `10.${index}.0.0/24`, gateway: `10.${index}.0.1`, interface: 'eth1' },
+      ],
     })),
     servers: [],
     vpn: { ...policy, pool: '10.255.0.0/16' },
@@ -133,16 +145,21 @@ describe('adding a site never renumbers existing tunnels', () => {
   const policies = fc.constantFrom<'full-mesh' | 'hub-and-spoke'>('full-mesh', 'hub-and-spoke');
   it('keeps every existing tunnel subnet, port, interface and role', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 25 }), policies, fc.integer({ min: 1, max: 3 }), (count, kind, extra) => {
-        const policy =
-          kind === 'full-mesh'
-            ? { policy: { type: 'full-mesh' as const } }
-            : { policy: { type: 'hub-and-spoke' as const, hubs: ['s1'] } };
-        const before = tunnelFacts(resolve(syntheticTopology(count, policy)));
-        const after = tunnelFacts(resolve(syntheticTopology(count + extra, policy)));
-        for (const [name, facts] of before) expect(after.get(name)).toBe(facts);
-        expect(after.size).toBeGreaterThan(before.size);
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 25 }),
+        policies,
+        fc.integer({ min: 1, max: 3 }),
+        (count, kind, extra) => {
+          const policy =
+            kind === 'full-mesh'
+              ? { policy: { type: 'full-mesh' as const } }
+              : { policy: { type: 'hub-and-spoke' as const, hubs: ['s1'] } };
+          const before = tunnelFacts(resolve(syntheticTopology(count, policy)));
+          const after = tunnelFacts(resolve(syntheticTopology(count + extra, policy)));
+          for (const [name, facts] of before) expect(after.get(name)).toBe(facts);
+          expect(after.size).toBeGreaterThan(before.size);
+        },
+      ),
       { numRuns: 60 },
     );
   });

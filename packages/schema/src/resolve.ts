@@ -38,14 +38,18 @@ export function resolve(topology: Topology, source = ''): Model {
   const hubOrder = new Map(vpn.hubs.map((hub, index) => [hub, index] as const));
   const priority = (site: string) => (hubOrder.get(site) ?? vpn.hubs.length) * 100000 + ids.get(site)!;
   const graph = adjacency(tunnels, priority);
-  const networks = new Map(
-    sites.flatMap((site) => site.segments.map((segment) => [segment.prefix, parsePrefix(segment.prefix).network] as const)),
+  const prefixes = new Map(
+    sites.flatMap((site) =>
+      site.segments.map((segment) => [segment.prefix, parsePrefix(segment.prefix)] as const),
+    ),
   );
+  const prefixOf = (prefix: string) => prefixes.get(prefix) ?? parsePrefix(prefix);
   for (const site of sites) {
-    site.router.routes = routesFor(site, sites, graph).sort(
-      (x, y) => networks.get(x.prefix)! - networks.get(y.prefix)!,
-    );
-    site.router.forwarding = forwardingTable(site.router.routes);
+    site.router.routes = routesFor(site, sites, graph)
+      .map((route) => ({ route, network: prefixOf(route.prefix).network }))
+      .sort((x, y) => x.network - y.network)
+      .map(({ route }) => route);
+    site.router.forwarding = forwardingTable(site.router.routes, prefixOf);
     site.router.mssClamp = tunnels.length > 0 ? mtu.mss : null;
   }
   const siteByName = new Map(sites.map((site) => [site.name, site] as const));
@@ -53,9 +57,12 @@ export function resolve(topology: Topology, source = ''): Model {
   const kubernetes = resolveKubernetes(topology, servers, mtu);
   const workersPerSite = new Map<string, number>();
   for (const server of servers) {
-    if (server.roles.includes('worker')) workersPerSite.set(server.site, (workersPerSite.get(server.site) ?? 0) + 1);
+    if (server.roles.includes('worker'))
+      workersPerSite.set(server.site, (workersPerSite.get(server.site) ?? 0) + 1);
   }
-  const applications = (topology.applications ?? []).map((app) => resolveApplication(app, sites, workersPerSite));
+  const applications = (topology.applications ?? []).map((app) =>
+    resolveApplication(app, sites, workersPerSite),
+  );
   return {
     name: topology.name,
     description: topology.description ?? '',
@@ -146,7 +153,8 @@ function resolveTunnels(
     const b = byName.get(planned.b)!;
     const base = pool.network + planned.slot * block;
     // Behind NAT an end can only dial out; otherwise spokes dial their hub, and the higher id dials the lower.
-    const aInitiates = a.router.wan.nat || (!b.router.wan.nat && vpn.hubs.includes(b.name) && !vpn.hubs.includes(a.name));
+    const aInitiates =
+      a.router.wan.nat || (!b.router.wan.nat && vpn.hubs.includes(b.name) && !vpn.hubs.includes(a.name));
     const end = (site: ModelSite, peer: ModelSite, offset: number, initiator: boolean): TunnelEnd => ({
       site: site.name,
       router: site.router.name,
@@ -198,7 +206,11 @@ export function kubeadmApiFor(version: string): ModelKubernetes['kubeadmApi'] {
   return minor >= 31 ? 'kubeadm.k8s.io/v1beta4' : 'kubeadm.k8s.io/v1beta3';
 }
 
-function resolveKubernetes(topology: Topology, servers: readonly ModelServer[], mtu: MtuBudget): ModelKubernetes | null {
+function resolveKubernetes(
+  topology: Topology,
+  servers: readonly ModelServer[],
+  mtu: MtuBudget,
+): ModelKubernetes | null {
   const kubernetes = topology.kubernetes;
   if (!kubernetes) return null;
   const withRole = (role: string) => servers.filter((server) => server.roles.includes(role as never));
@@ -241,7 +253,11 @@ function resolveApplication(
   return {
     name: app.name,
     image: app.image,
-    ports: (app.ports ?? []).map((port) => ({ name: port.name, port: port.port, protocol: port.protocol ?? 'TCP' })),
+    ports: (app.ports ?? []).map((port) => ({
+      name: port.name,
+      port: port.port,
+      protocol: port.protocol ?? 'TCP',
+    })),
     command: app.command ?? [],
     args: app.args ?? [],
     resources: { cpu: app.resources?.cpu ?? DEFAULTS.cpu, memory: app.resources?.memory ?? DEFAULTS.memory },
@@ -253,4 +269,3 @@ function resolveApplication(
     },
   };
 }
-

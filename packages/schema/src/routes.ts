@@ -9,7 +9,10 @@ interface Hop {
   remote: TunnelEnd;
 }
 
-export function adjacency(tunnels: readonly ModelTunnel[], priority: (site: string) => number): Map<string, Hop[]> {
+export function adjacency(
+  tunnels: readonly ModelTunnel[],
+  priority: (site: string) => number,
+): Map<string, Hop[]> {
   const graph = new Map<string, Hop[]>();
   const add = (local: TunnelEnd, remote: TunnelEnd) => {
     const hops = graph.get(local.site) ?? [];

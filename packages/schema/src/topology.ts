@@ -13,7 +13,9 @@ const InterfaceName = Type.String({
   description: 'An interface name as the device knows it (eth0, ens160, enp1s0), at most 15 characters.',
 });
 const Address = Type.String({ description: 'An IPv4 address, e.g. 192.168.10.101.' });
-const AddressWithPrefix = Type.String({ description: 'An IPv4 address with its prefix length, e.g. 10.4.0.90/16.' });
+const AddressWithPrefix = Type.String({
+  description: 'An IPv4 address with its prefix length, e.g. 10.4.0.90/16.',
+});
 const Prefix = Type.String({ description: 'An IPv4 network prefix, e.g. 192.168.10.0/24.' });
 
 function withDefault<T extends TSchema>(schema: T, value: unknown, description: string): T {
@@ -41,7 +43,11 @@ export const Wan = Type.Object(
       ),
     ),
     mtu: Type.Optional(
-      withDefault(Type.Integer({ minimum: 576, maximum: 9000 }), 1500, 'Underlay MTU in bytes. Default 1500.'),
+      withDefault(
+        Type.Integer({ minimum: 576, maximum: 9000 }),
+        1500,
+        'Underlay MTU in bytes. Default 1500.',
+      ),
     ),
   },
   { ...strict, description: 'The router underlay (WAN) interface.' },
@@ -76,7 +82,9 @@ export const Router = Type.Union([VyosRouter, LinuxRouter], {
 export const Segment = Type.Object(
   {
     name: Name,
-    vlan: Type.Optional(Type.Integer({ minimum: 1, maximum: 4094, description: 'The VLAN id of the segment.' })),
+    vlan: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 4094, description: 'The VLAN id of the segment.' }),
+    ),
     tagged: Type.Optional(
       withDefault(
         Type.Boolean(),
@@ -87,7 +95,9 @@ export const Segment = Type.Object(
     prefix: Prefix,
     gateway: { ...Address, description: 'The router address on this segment; the servers default gateway.' },
     interface: { ...InterfaceName, description: 'The router interface that carries this segment.' },
-    mtu: Type.Optional(withDefault(Type.Integer({ minimum: 576, maximum: 9000 }), 1500, 'LAN MTU. Default 1500.')),
+    mtu: Type.Optional(
+      withDefault(Type.Integer({ minimum: 576, maximum: 9000 }), 1500, 'LAN MTU. Default 1500.'),
+    ),
   },
   { ...strict, description: 'A LAN segment of a site, routed by the site router.' },
 );
@@ -104,7 +114,9 @@ export const Site = Type.Object(
       }),
     ),
     region: Type.Optional(
-      Type.String({ description: 'topology.kubernetes.io/region of the site nodes. Default: the site name.' }),
+      Type.String({
+        description: 'topology.kubernetes.io/region of the site nodes. Default: the site name.',
+      }),
     ),
     description: Type.Optional(Type.String()),
     router: Router,
@@ -122,12 +134,21 @@ export const Server = Type.Object(
   {
     name: Name,
     site: Name,
-    segment: Type.Optional({ ...Name, description: 'The segment of the site. Default: the site first segment.' }),
-    interface: Type.Optional(withDefault(InterfaceName, 'ens160', 'The server LAN interface. Default ens160.')),
+    segment: Type.Optional({
+      ...Name,
+      description: 'The segment of the site. Default: the site first segment.',
+    }),
+    interface: Type.Optional(
+      withDefault(InterfaceName, 'ens160', 'The server LAN interface. Default ens160.'),
+    ),
     address: Address,
     roles: Type.Array(Role, { minItems: 1, uniqueItems: true }),
     os: Type.Optional(
-      withDefault(Type.String(), 'ubuntu-24.04', 'The operating system release, e.g. ubuntu-24.04. Default ubuntu-24.04.'),
+      withDefault(
+        Type.String(),
+        'ubuntu-24.04',
+        'The operating system release, e.g. ubuntu-24.04. Default ubuntu-24.04.',
+      ),
     ),
   },
   { ...strict, description: 'A server on a site LAN segment.' },
@@ -135,14 +156,18 @@ export const Server = Type.Object(
 
 export const Policy = Type.Union(
   [
-    Type.Object({ type: Type.Literal('full-mesh') }, { ...strict, description: 'A tunnel between every two sites.' }),
+    Type.Object(
+      { type: Type.Literal('full-mesh') },
+      { ...strict, description: 'A tunnel between every two sites.' },
+    ),
     Type.Object(
       {
         type: Type.Literal('hub-and-spoke'),
         hubs: Type.Array(Name, {
           minItems: 1,
           uniqueItems: true,
-          description: 'Hub sites; each spoke tunnels to every hub, hubs are meshed, spokes route through the first hub.',
+          description:
+            'Hub sites; each spoke tunnels to every hub, hubs are meshed, spokes route through the first hub.',
         }),
       },
       { ...strict },
@@ -152,7 +177,8 @@ export const Policy = Type.Union(
         type: Type.Literal('pairs'),
         pairs: Type.Array(Type.Array(Name, { minItems: 2, maxItems: 2 }), {
           minItems: 1,
-          description: 'Explicit tunnels as [site, site]. Append new pairs at the end: a pair address block is its position.',
+          description:
+            'Explicit tunnels as [site, site]. Append new pairs at the end: a pair address block is its position.',
         }),
       },
       { ...strict },
@@ -230,20 +256,29 @@ export const Kubernetes = Type.Object(
       description: 'The Kubernetes version installed by kubeadm, e.g. 1.31.4. Supported: 1.26 and later.',
     }),
     podSubnet: Type.Optional(withDefault(Prefix, '10.244.0.0/16', 'Pod subnet. Default 10.244.0.0/16.')),
-    serviceSubnet: Type.Optional(withDefault(Prefix, '10.96.0.0/12', 'Service subnet. Default 10.96.0.0/12.')),
-    dnsDomain: Type.Optional(withDefault(Type.String(), 'cluster.local', 'Cluster DNS domain. Default cluster.local.')),
-    cni: Type.Optional(withDefault(Cni, { name: 'calico' }, 'The CNI. Default Calico with VXLAN and auto MTU.')),
+    serviceSubnet: Type.Optional(
+      withDefault(Prefix, '10.96.0.0/12', 'Service subnet. Default 10.96.0.0/12.'),
+    ),
+    dnsDomain: Type.Optional(
+      withDefault(Type.String(), 'cluster.local', 'Cluster DNS domain. Default cluster.local.'),
+    ),
+    cni: Type.Optional(
+      withDefault(Cni, { name: 'calico' }, 'The CNI. Default Calico with VXLAN and auto MTU.'),
+    ),
     controlPlaneEndpoint: Type.Optional(
       Type.Object(
         {
           loadBalancer: Type.Optional({
             ...Name,
-            description: 'The load-balancer server in front of the control planes. Default: the first load balancer.',
+            description:
+              'The load-balancer server in front of the control planes. Default: the first load balancer.',
           }),
           dnsName: Type.Optional(
             Type.String({ description: 'A DNS name for the endpoint; added to the API server certificate.' }),
           ),
-          port: Type.Optional(withDefault(Type.Integer({ minimum: 1, maximum: 65535 }), 6443, 'Default 6443.')),
+          port: Type.Optional(
+            withDefault(Type.Integer({ minimum: 1, maximum: 65535 }), 6443, 'Default 6443.'),
+          ),
         },
         { ...strict },
       ),
@@ -297,10 +332,16 @@ export const Application = Type.Object(
               'none, or static: every pod receives the stable DNS names of peers in other sites, through the argument template.',
           }),
           argument: Type.Optional(
-            Type.String({ description: 'Argument added once per peer; {peer} is replaced, e.g. -addnode={peer}:18444.' }),
+            Type.String({
+              description: 'Argument added once per peer; {peer} is replaced, e.g. -addnode={peer}:18444.',
+            }),
           ),
           count: Type.Optional(
-            withDefault(Type.Integer({ minimum: 1 }), 2, 'How many peers each pod gets, spread over other sites. Default 2.'),
+            withDefault(
+              Type.Integer({ minimum: 1 }),
+              2,
+              'How many peers each pod gets, spread over other sites. Default 2.',
+            ),
           ),
         },
         strict,
@@ -325,7 +366,8 @@ export const Topology = Type.Object(
     ...strict,
     $id: 'https://geostage.dev/schema/topology.schema.json',
     title: 'geostage topology',
-    description: 'One staging environment: sites, routers, servers, the VPN between them and the cluster on top.',
+    description:
+      'One staging environment: sites, routers, servers, the VPN between them and the cluster on top.',
   },
 );
 
