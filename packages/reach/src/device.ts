@@ -93,6 +93,24 @@ export interface ParseResult {
 
 export const OPENVPN_DEFAULT_PORT = 1194;
 
+/** A tunnel end before any of its settings are read: OpenVPN's defaults. */
+export function newTunnelEnd(router: string, name: string, origin: Origin): TunnelEnd {
+  return {
+    router,
+    interface: name,
+    protocol: 'udp',
+    localHost: null,
+    remoteHost: null,
+    localPort: OPENVPN_DEFAULT_PORT,
+    remotePort: OPENVPN_DEFAULT_PORT,
+    localAddress: null,
+    remoteAddress: null,
+    authentication: null,
+    disabled: false,
+    origin,
+  };
+}
+
 export function emptyDevice(name: string, kind: Device['kind']): Device {
   return {
     name,

@@ -4,6 +4,7 @@
 import { lengthOfMask, parseAddress } from './address.ts';
 import {
   keyBasis,
+  newTunnelEnd,
   OPENVPN_DEFAULT_PORT,
   type Origin,
   type StaticRoute,
@@ -75,20 +76,7 @@ function port(text: string | undefined): number | null {
 
 export function parseOpenvpn(router: string, file: string, text: string): OpenvpnResult {
   const fallbackName = file.slice(file.lastIndexOf('/') + 1).replace(/\.conf$/, '');
-  const end: TunnelEnd = {
-    router,
-    interface: fallbackName,
-    protocol: 'udp',
-    localHost: null,
-    remoteHost: null,
-    localPort: OPENVPN_DEFAULT_PORT,
-    remotePort: OPENVPN_DEFAULT_PORT,
-    localAddress: null,
-    remoteAddress: null,
-    authentication: null,
-    disabled: false,
-    origin: { file, line: 1 },
-  };
+  const end: TunnelEnd = newTunnelEnd(router, fallbackName, { file, line: 1 });
   const routes: StaticRoute[] = [];
   const warnings: Warning[] = [];
   let tlsRole: 'active' | 'passive' | null = null;

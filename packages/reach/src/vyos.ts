@@ -9,7 +9,7 @@ import {
   emptyDevice,
   interfaceOf,
   keyBasis,
-  OPENVPN_DEFAULT_PORT,
+  newTunnelEnd,
   type Origin,
   type ParseResult,
   type TunnelEnd,
@@ -119,22 +119,6 @@ function startsWith(path: readonly string[], prefix: string): boolean {
   return true;
 }
 
-function newTunnel(router: string, name: string, origin: Origin): TunnelEnd {
-  return {
-    router,
-    interface: name,
-    protocol: 'udp',
-    localHost: null,
-    remoteHost: null,
-    localPort: OPENVPN_DEFAULT_PORT,
-    remotePort: OPENVPN_DEFAULT_PORT,
-    localAddress: null,
-    remoteAddress: null,
-    authentication: null,
-    disabled: false,
-    origin,
-  };
-}
 
 function port(text: string | undefined): number | null {
   if (text === undefined || !/^\d{1,5}$/.test(text)) return null;
@@ -199,7 +183,7 @@ export function parseVyos(router: string, file: string, text: string): ParseResu
       }
       let end = tunnels.get(name);
       if (!end) {
-        end = newTunnel(router, name, origin);
+        end = newTunnelEnd(router, name, origin);
         tunnels.set(name, end);
       }
       const value = path[4];
