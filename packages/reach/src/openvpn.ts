@@ -5,7 +5,6 @@ import { lengthOfMask, parseAddress } from './address.ts';
 import {
   keyBasis,
   newTunnelEnd,
-  OPENVPN_DEFAULT_PORT,
   type Origin,
   type StaticRoute,
   type TunnelEnd,
