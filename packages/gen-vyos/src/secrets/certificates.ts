@@ -27,6 +27,14 @@ export function privateKey(type: KeyType): Promise<Outcome<string>> {
     : openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048']);
 }
 
+/**
+ * DH parameters for the passive TLS end of VyOS 1.2/1.3 (OpenVPN 2.4 there has no `dh none`):
+ * the RFC 7919 ffdhe2048 group, a published constant, so the file is public and always the same.
+ */
+export function dhParameters(): Promise<Outcome<string>> {
+  return openssl(['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:ffdhe2048']);
+}
+
 /** Subject names go through -subj, where `/`, `=` and `+` separate fields. */
 function subject(commonName: string): string {
   return `/CN=${commonName.replace(/([/=+\\])/g, '\\$1')}`;

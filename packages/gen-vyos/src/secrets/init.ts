@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Model } from '@geostage/schema';
 import {
   caCertificate,
+  dhParameters,
   fingerprint,
   issuedBy,
   type KeyType,
@@ -164,6 +165,10 @@ export async function secretsInit(
       fingerprints[certificateName] = fingerprint(certificate!);
     }
     await derive(`public/${publicNames.fingerprints}`, `${JSON.stringify(fingerprints, null, 2)}\n`, PUBLIC);
+    const legacy = model.sites.some(
+      (site) => site.router.os === 'vyos' && (site.router.release === '1.2' || site.router.release === '1.3'),
+    );
+    if (legacy) await derive(`public/${publicNames.dhParameters}`, need(await dhParameters()), PUBLIC);
     return { ok: true, ...report };
   } catch (error) {
     const message =

@@ -22,4 +22,6 @@ export const publicNames = {
   routerCertificate: (router: string) => `${router}.crt`,
   /** `{ "ca.crt": "<SHA-256>", "<router>.crt": "<SHA-256>" }`, colon-separated upper-case hex. */
   fingerprints: 'fingerprints.json',
+  /** RFC 7919 ffdhe2048 DH parameters, for passive TLS ends on VyOS 1.2/1.3 (/config/auth/dh.pem). */
+  dhParameters: 'dh.pem',
 } as const;

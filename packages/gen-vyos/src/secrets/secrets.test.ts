@@ -189,3 +189,20 @@ describe('TLS (global-hub)', { timeout: 30_000 }, () => {
     expect(stdout).toContain('rsaEncryption');
   });
 });
+
+describe('secrets init for TLS on VyOS 1.2 (keio-2019 switched to TLS)', () => {
+  const keio = example('keio-2019');
+  const model: Model = { ...keio, vpn: { ...keio.vpn, authentication: 'tls', cipher: 'aes-256-gcm' } };
+
+  it('adds the public DH parameters the passive VyOS 1.2 end names in dh-file', async () => {
+    const env = await environment();
+    const result = await secretsInit(env, model);
+    expect(result.ok).toBe(true);
+    expect(result.created).toContain('public/dh.pem');
+    const dh = join(env, 'public', 'dh.pem');
+    const check = await run('openssl', ['pkeyparam', '-in', dh, '-text', '-noout']);
+    expect(check.stdout).toContain('GROUP: ffdhe2048');
+    expect(await modeOf(dh)).toBe(0o644);
+    expect((await secretsInit(env, model)).kept).toContain('public/dh.pem');
+  });
+});
