@@ -43,10 +43,14 @@ describe('semantic checks accept', () => {
     expect(messages(base('1.3', '  authentication: tls\n  cipher: chacha20-poly1305'))).toEqual([]);
   });
 
-  it('two load balancers on different segments of one site', () => {
+  it('two load balancers on different segments of one site, with a warning that no VIP joins them', () => {
     const extra =
       '  - { name: lb2, site: alpha, segment: dmz, address: 192.168.5.10, roles: [load-balancer] }';
-    expect(messages(base('1.4', '  pool: 10.255.0.0/24', extra))).toEqual([]);
+    const loaded = loadTopology(base('1.4', '  pool: 10.255.0.0/24', extra), 'lab.yaml');
+    expect(loaded.topology).not.toBeNull();
+    expect(loaded.diagnostics.map((d) => `${d.severity} ${d.code}`)).toEqual([
+      'warning load-balancer-vip-across-segments',
+    ]);
   });
 
   it('routers on one shared WAN prefix, and a /31 tunnel pool for one tunnel', () => {

@@ -4,6 +4,7 @@
 import type { YamlPath } from '../positions.ts';
 import { type Check, error, type Finding, warning } from './finding.ts';
 import { parsePrefix } from './ipv4.ts';
+import type { Topology } from '../topology.ts';
 
 /** The oldest minor release the generators support (kubeadm v1beta3 from 1.26, v1beta4 from 1.31). */
 export const OLDEST_KUBERNETES_MINOR = 26;
@@ -138,5 +139,39 @@ export const checkKubernetes: Check = ({ topology, written }) => {
       );
     }
   }
+  findings.push(...loadBalancersApart(topology, loadBalancers, endpoint));
   return findings;
 };
+
+/**
+ * A keepalived VIP moves between hosts of one segment; it cannot span segments, let alone
+ * sites. A load balancer on another segment than the endpoint's therefore takes no part in the
+ * API endpoint: say so, so that nobody counts on it for failover.
+ */
+function loadBalancersApart(
+  topology: Topology,
+  loadBalancers: readonly Topology['servers'][number][],
+  endpoint: string | undefined,
+): Finding[] {
+  if (loadBalancers.length < 2) return [];
+  const segmentOf = (server: Topology['servers'][number]) => {
+    const site = topology.sites.find((candidate) => candidate.name === server.site);
+    return `${server.site}/${server.segment ?? site?.segments[0]?.name ?? ''}`;
+  };
+  const primary = loadBalancers.find((server) => server.name === endpoint) ?? loadBalancers[0]!;
+  const home = segmentOf(primary);
+  const findings: Finding[] = [];
+  for (const server of loadBalancers) {
+    if (segmentOf(server) === home) continue;
+    const index = topology.servers.indexOf(server);
+    findings.push(
+      warning(
+        'load-balancer-vip-across-segments',
+        ['servers', index, 'roles'],
+        `load balancer ${server.name} (${segmentOf(server)}) is not on ${home} with ${primary.name}, which holds the API endpoint: a keepalived VIP cannot span segments or sites, so ${server.name} takes no part in it`,
+        `put a second load balancer on ${home} for failover by VIP, or give the endpoint a DNS name (kubernetes.controlPlaneEndpoint.dnsName) whose records you fail over between sites`,
+      ),
+    );
+  }
+  return findings;
+}
