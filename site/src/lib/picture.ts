@@ -35,7 +35,11 @@ function escapeXml(text: string): string {
 }
 
 function roleLabel(server: ModelServer): string {
-  return server.roles.map((role) => (role === 'control-plane' ? 'control plane' : role === 'load-balancer' ? 'load balancer' : role)).join(', ');
+  return server.roles
+    .map((role) =>
+      role === 'control-plane' ? 'control plane' : role === 'load-balancer' ? 'load balancer' : role,
+    )
+    .join(', ');
 }
 
 function primaryRole(server: ModelServer): string {
@@ -73,12 +77,26 @@ function tunnelLabel(tunnel: ModelTunnel): string[] {
   return [`${tunnel.a.address} ⇄ ${tunnel.b.address}`, `${tunnel.a.interface} · ${tunnel.b.interface}`];
 }
 
+/** Above this many sites the site-level view is a grid, not an elkjs layout (see gridPicture). */
+export const GRID_SITES = 24;
+/** Above this many tunnels a grid picture draws no lines between spokes: the tables list them. */
+const GRID_LINES = 300;
+
 /** Draws the picture; async because elkjs lays out asynchronously. */
 export async function topologyPicture(model: Model, detailed: boolean, links: PictureLinks): Promise<string> {
+  if (!detailed && model.sites.length > GRID_SITES) return gridPicture(model, links);
   const hubs = new Set(model.vpn.hubs);
   const boxes = new Map<string, SiteBox | null>();
   for (const site of model.sites) {
-    boxes.set(site.name, detailed ? measureSite(site, model.servers.filter((server) => server.site === site.name)) : null);
+    boxes.set(
+      site.name,
+      detailed
+        ? measureSite(
+            site,
+            model.servers.filter((server) => server.site === site.name),
+          )
+        : null,
+    );
   }
   const labelled = detailed || model.tunnels.length <= 12;
   // Hub-and-spoke reads best as a tree: hubs in the first layer, spokes beside them.
@@ -115,7 +133,13 @@ export async function topologyPicture(model: Model, detailed: boolean, links: Pi
         sources: [reversed ? tunnel.b.site : tunnel.a.site],
         targets: [reversed ? tunnel.a.site : tunnel.b.site],
         labels: labelled
-          ? [{ text: lines.join('\n'), width: Math.max(...lines.map((line) => line.length)) * CHAR + 12, height: 34 }]
+          ? [
+              {
+                text: lines.join('\n'),
+                width: Math.max(...lines.map((line) => line.length)) * CHAR + 12,
+                height: 34,
+              },
+            ]
           : [],
       };
     }),
@@ -146,7 +170,9 @@ export async function topologyPicture(model: Model, detailed: boolean, links: Pi
     let points: ElkPoint[];
     if (section) points = [section.startPoint, ...(section.bendPoints ?? []), section.endPoint];
     else points = [clip(center(from), center(to), from), clip(center(to), center(from), to)];
-    const path = points.map((point, index) => `${index === 0 ? 'M' : 'L'}${round(point.x)} ${round(point.y)}`).join(' ');
+    const path = points
+      .map((point, index) => `${index === 0 ? 'M' : 'L'}${round(point.x)} ${round(point.y)}`)
+      .join(' ');
     const title = `Tunnel ${tunnel.name}, ${tunnel.subnet}: ${tunnel.a.router} ${tunnel.a.interface} ${tunnel.a.address} (udp ${tunnel.a.port}) to ${tunnel.b.router} ${tunnel.b.interface} ${tunnel.b.address} (udp ${tunnel.b.port})`;
     tunnelParts.push(
       `<g class="tunnel" data-tunnel="${escapeXml(tunnel.name)}"><title>${escapeXml(title)}</title><path d="${path}"/></g>`,
@@ -169,7 +195,10 @@ export async function topologyPicture(model: Model, detailed: boolean, links: Pi
     labelParts.push(
       `<g class="tunnel-label" aria-hidden="true"><rect x="${round(x)}" y="${round(y)}" width="${round(width)}" height="34" rx="4"/>` +
         lines
-          .map((line, index) => `<text x="${round(x + width / 2)}" y="${round(y + 14 + index * 14)}">${escapeXml(line)}</text>`)
+          .map(
+            (line, index) =>
+              `<text x="${round(x + width / 2)}" y="${round(y + 14 + index * 14)}">${escapeXml(line)}</text>`,
+          )
           .join('') +
         '</g>',
     );
@@ -198,6 +227,87 @@ export async function topologyPicture(model: Model, detailed: boolean, links: Pi
     tunnelParts.join('') +
     siteParts.join('') +
     labelParts.join('') +
+    '</svg>'
+  );
+}
+
+/**
+ * Many sites, one box each, in a grid ordered by site id: hubs on the top row, every other site
+ * below. elkjs lays a star of hundreds of sites out as one tall column, which nobody can read.
+ * Hub-and-spoke tunnels are drawn as a comb: from the hub down a bus, along the column's trunk,
+ * and a short stub into each spoke, so 200 spokes stay legible. Other policies get straight
+ * lines while there are few enough to see, and none above GRID_LINES (the tables list them).
+ */
+function gridPicture(model: Model, links: PictureLinks): string {
+  const hubs = new Set(model.vpn.hubs);
+  const bySite = new Map(model.sites.map((site) => [site.name, site] as const));
+  const ordered = [...model.sites].sort((a, b) => a.id - b.id);
+  const hubSites = ordered.filter((site) => hubs.has(site.name));
+  const others = ordered.filter((site) => !hubs.has(site.name));
+  // At most six columns: about 1,270 px, the width of a laptop window, so only phones scroll sideways.
+  const columns = Math.max(4, Math.min(6, Math.ceil(Math.sqrt(others.length * 1.6))));
+  const cellWidth = SUMMARY.width + 36;
+  const cellHeight = SUMMARY.height + 18;
+  const gridWidth = columns * cellWidth;
+  const top = hubSites.length > 0 ? SUMMARY.height + 48 : 0;
+  const positions = new Map<string, { x: number; y: number }>();
+  hubSites.forEach((site, index) => {
+    const rowWidth = hubSites.length * cellWidth;
+    positions.set(site.name, { x: (gridWidth - rowWidth) / 2 + index * cellWidth + 18, y: 0 });
+  });
+  others.forEach((site, index) => {
+    positions.set(site.name, {
+      x: (index % columns) * cellWidth + 18,
+      y: top + Math.floor(index / columns) * cellHeight,
+    });
+  });
+
+  const busY = SUMMARY.height + 24;
+  const tunnelParts: string[] = [];
+  const comb = model.vpn.policy === 'hub-and-spoke';
+  const drawLines = comb || model.tunnels.length <= GRID_LINES;
+  for (const tunnel of model.tunnels) {
+    const a = positions.get(tunnel.a.site);
+    const b = positions.get(tunnel.b.site);
+    if (!a || !b || !drawLines) continue;
+    let path: string;
+    const aHub = hubs.has(tunnel.a.site);
+    const bHub = hubs.has(tunnel.b.site);
+    if (comb && aHub !== bHub) {
+      const hub = aHub ? a : b;
+      const spoke = aHub ? b : a;
+      const trunkX = spoke.x - 9;
+      const hubX = hub.x + SUMMARY.width / 2;
+      path =
+        `M${round(hubX)} ${SUMMARY.height} L${round(hubX)} ${busY} L${round(trunkX)} ${busY} ` +
+        `L${round(trunkX)} ${round(spoke.y + SUMMARY.height / 2)} L${round(spoke.x)} ${round(spoke.y + SUMMARY.height / 2)}`;
+    } else {
+      const from = { x: a.x + SUMMARY.width / 2, y: a.y + SUMMARY.height / 2 };
+      const to = { x: b.x + SUMMARY.width / 2, y: b.y + SUMMARY.height / 2 };
+      path = `M${round(from.x)} ${round(from.y)} L${round(to.x)} ${round(to.y)}`;
+    }
+    const title = `Tunnel ${tunnel.name}, ${tunnel.subnet}: ${tunnel.a.router} ${tunnel.a.interface} ${tunnel.a.address} to ${tunnel.b.router} ${tunnel.b.interface} ${tunnel.b.address}`;
+    tunnelParts.push(
+      `<g class="tunnel" data-tunnel="${escapeXml(tunnel.name)}"><title>${escapeXml(title)}</title><path d="${path}"/></g>`,
+    );
+  }
+  const siteParts = ordered.map((site) => {
+    const position = positions.get(site.name)!;
+    return drawSummary(bySite.get(site.name)!, model, position.x, position.y, hubs.has(site.name), links);
+  });
+  const rows = Math.ceil(others.length / columns);
+  const width = Math.ceil(gridWidth + 16);
+  const height = Math.ceil(top + rows * cellHeight + 8);
+  const note = drawLines
+    ? ''
+    : `<text class="detail" x="18" y="${height - 2}">${model.tunnels.length} tunnels are not drawn; the tunnel table lists them.</text>`;
+  const description = `${model.sites.length} sites joined by ${model.tunnels.length} tunnels (${model.vpn.policy}${hubs.size ? `, hub ${[...hubs].join(', ')}` : ''}), ${model.servers.length} servers.`;
+  return (
+    `<svg class="topology grid" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height + (note ? 16 : 0)}" width="${width}" height="${height + (note ? 16 : 0)}" role="group" aria-labelledby="topology-title" data-sites="${model.sites.length}" data-tunnels="${model.tunnels.length}" data-view="sites">` +
+    `<title id="topology-title">Topology of ${escapeXml(model.name)}: ${escapeXml(description)}</title>` +
+    tunnelParts.join('') +
+    siteParts.join('') +
+    note +
     '</svg>'
   );
 }
@@ -244,7 +354,14 @@ function drawSite(box: SiteBox, x: number, y: number, hub: boolean, links: Pictu
   return parts.join('');
 }
 
-function drawSummary(site: ModelSite, model: Model, x: number, y: number, hub: boolean, links: PictureLinks): string {
+function drawSummary(
+  site: ModelSite,
+  model: Model,
+  x: number,
+  y: number,
+  hub: boolean,
+  links: PictureLinks,
+): string {
   let servers = 0;
   let controlPlanes = 0;
   let workers = 0;
@@ -274,7 +391,10 @@ function clip(inside: ElkPoint, outside: ElkPoint, node: ElkNode): ElkPoint {
   const dy = outside.y - inside.y;
   const halfWidth = (node.width ?? 0) / 2;
   const halfHeight = (node.height ?? 0) / 2;
-  const scale = Math.min(dx === 0 ? Infinity : halfWidth / Math.abs(dx), dy === 0 ? Infinity : halfHeight / Math.abs(dy));
+  const scale = Math.min(
+    dx === 0 ? Infinity : halfWidth / Math.abs(dx),
+    dy === 0 ? Infinity : halfHeight / Math.abs(dy),
+  );
   return { x: inside.x + dx * scale, y: inside.y + dy * scale };
 }
 
