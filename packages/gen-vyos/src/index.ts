@@ -7,7 +7,7 @@ import { NO_MATERIAL, type PublicMaterial } from './material.ts';
 import { generateNetplan } from './netplan/index.ts';
 import { generateVyos } from './vyos/index.ts';
 
-export { generateLinuxRouters } from './linux/index.ts';
+export { generateLinuxRouters, linuxDevicePath, OPENVPN_DIR } from './linux/index.ts';
 export { NO_MATERIAL, type PublicMaterial, type RouterMaterial, readPublicMaterial } from './material.ts';
 export { generateNetplan } from './netplan/index.ts';
 export * as vyos from './vyos/index.ts';

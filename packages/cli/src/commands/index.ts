@@ -2,8 +2,9 @@
 import type { Command } from '../command.ts';
 import { check } from './check.ts';
 import { generate } from './generate.ts';
+import { plan } from './plan.ts';
 import { reach } from './reach.ts';
 import { secrets } from './secrets.ts';
 import { validate } from './validate.ts';
 
-export const COMMANDS: readonly Command[] = [validate, secrets, generate, check, reach];
+export const COMMANDS: readonly Command[] = [validate, secrets, generate, check, reach, plan];
