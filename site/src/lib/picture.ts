@@ -5,8 +5,20 @@
 // Above DETAILED_SERVERS servers the picture switches to a site-level view: one small box per
 // site with its server counts, which stays readable with hundreds of sites.
 import type { Model, ModelServer, ModelSite, ModelTunnel } from '@geostage/schema';
-import ELK from 'elkjs/lib/elk.bundled.js';
-import type { ElkExtendedEdge, ElkNode, ElkPoint } from 'elkjs/lib/elk-api.js';
+import ElkBundled from 'elkjs/lib/elk.bundled.js';
+import type {
+  ELK as ElkLayouter,
+  ELKConstructorArguments,
+  ElkExtendedEdge,
+  ElkNode,
+  ElkPoint,
+} from 'elkjs/lib/elk-api.js';
+
+type ElkConstructor = new (args?: ELKConstructorArguments) => ElkLayouter;
+// elkjs is CommonJS whose types declare an ES default export: under NodeNext the default import
+// is the module object, under Vite the constructor. Take the constructor either way.
+const ELK = ((ElkBundled as unknown as { default?: ElkConstructor }).default ??
+  ElkBundled) as unknown as ElkConstructor;
 
 export interface PictureLinks {
   device(name: string): string;
