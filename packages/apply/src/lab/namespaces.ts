@@ -1,6 +1,6 @@
-// Network namespaces for real-tool tests. Everything made here carries the caller's unique
-// prefix and is removed by exact name; the host's own interfaces, routes and firewall are
-// never touched (veth pairs are created directly inside the namespaces).
+// Network namespaces for the lab and for real-tool tests. Everything made here carries the
+// caller's unique prefix and is removed by exact name; the host's own interfaces, routes and
+// firewall are never touched (veth pairs are created directly inside the namespaces).
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -78,4 +78,13 @@ export async function waitFor<T>(
     await new Promise((done) => setTimeout(done, 200));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Every network namespace on this machine, by name (`ip netns list` prints "name (id: N)"). */
+export async function listNamespaces(): Promise<string[]> {
+  const listed = await run('ip', ['netns', 'list']);
+  return listed
+    .split('\n')
+    .map((line) => line.split(' ')[0] ?? '')
+    .filter((name) => name !== '');
 }

@@ -2,9 +2,11 @@
 import type { Command } from '../command.ts';
 import { check } from './check.ts';
 import { generate } from './generate.ts';
+import { lab } from './lab.ts';
 import { plan } from './plan.ts';
 import { reach } from './reach.ts';
 import { secrets } from './secrets.ts';
 import { validate } from './validate.ts';
+import { verify } from './verify.ts';
 
-export const COMMANDS: readonly Command[] = [validate, secrets, generate, check, reach, plan];
+export const COMMANDS: readonly Command[] = [validate, secrets, generate, check, reach, plan, lab, verify];

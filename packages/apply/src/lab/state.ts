@@ -1,0 +1,62 @@
+// The lab's state file, environments/<env>/.lab/state.json (git-ignored): everything `lab up`
+// made, by exact name and pid, written as it goes so that `lab down` can remove a lab that
+// failed halfway. `verify` reads the servers from it.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LabNamespace, LabRouter, LabServer } from './plan.ts';
+
+export const LAB_FOLDER = '.lab';
+export const STATE_FORMAT = 'geostage-lab';
+export const STATE_VERSION = 1;
+
+export interface LabProcess {
+  pid: number;
+  router: string;
+  namespace: string;
+  interface: string;
+  tunnel: string;
+  /** Relative to the lab folder. */
+  log: string;
+}
+
+export interface LabState {
+  format: typeof STATE_FORMAT;
+  version: typeof STATE_VERSION;
+  environment: string;
+  /** The absolute environment folder the lab was made from (its hash is in `prefix`). */
+  folder: string;
+  prefix: string;
+  startedAt: string;
+  /** False until every tunnel is up; a lab that failed halfway stays false. */
+  complete: boolean;
+  /** 'environment': environments/<env>/secrets; 'lab': lab-only secrets in .lab/keys. */
+  secrets: 'environment' | 'lab';
+  /** Routers the lab runs as Linux though the topology says otherwise. */
+  converted: { router: string; was: string }[];
+  /** In creation order; `lab down` deletes them in reverse. */
+  namespaces: LabNamespace[];
+  processes: LabProcess[];
+  routers: LabRouter[];
+  servers: LabServer[];
+}
+
+export const labFolder = (environmentFolder: string) => join(environmentFolder, LAB_FOLDER);
+const statePath = (environmentFolder: string) => join(labFolder(environmentFolder), 'state.json');
+
+export async function readState(environmentFolder: string): Promise<LabState | null> {
+  const path = statePath(environmentFolder);
+  if (!existsSync(path)) return null;
+  const state = JSON.parse(await readFile(path, 'utf8')) as LabState;
+  if (state.format !== STATE_FORMAT || state.version !== STATE_VERSION)
+    throw new Error(`${path}: not a geostage lab state file of version ${STATE_VERSION}`);
+  return state;
+}
+
+/** Written to a temporary file and renamed, so an interrupted write never leaves half a state. */
+export async function writeState(environmentFolder: string, state: LabState): Promise<void> {
+  await mkdir(labFolder(environmentFolder), { recursive: true, mode: 0o700 });
+  const path = statePath(environmentFolder);
+  await writeFile(`${path}.tmp`, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await rename(`${path}.tmp`, path);
+}

@@ -1,0 +1,50 @@
+// The measured matrix: every ordered pair of servers, pinged from inside the sender's
+// namespace, a few pairs at a time (two cores should not decide the round-trip times).
+
+import { median, type PingOptions, ping } from './ping.ts';
+import type { MeasuredPair } from './results.ts';
+
+export interface MeasuredServer {
+  name: string;
+  namespace: string;
+  address: string;
+}
+
+export interface MeasureOptions extends PingOptions {
+  /** Pairs measured at once (default 8). */
+  concurrency?: number;
+  progress?(done: number, total: number): void;
+}
+
+const roundMs = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
+
+export async function measureMatrix(
+  servers: readonly MeasuredServer[],
+  options: MeasureOptions = {},
+): Promise<MeasuredPair[]> {
+  const pairs = servers.flatMap((from) =>
+    servers.filter((to) => to !== from).map((to) => [from, to] as const),
+  );
+  const results: MeasuredPair[] = new Array(pairs.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < pairs.length) {
+      const index = next++;
+      const [from, to] = pairs[index]!;
+      const result = await ping(from.namespace, to.address, options);
+      results[index] = {
+        from: from.name,
+        to: to.name,
+        reachable: result.received > 0,
+        rttMs: roundMs(median(result.rttsMs)),
+        ttl: result.ttl,
+        sent: result.sent,
+        received: result.received,
+      };
+      options.progress?.(++done, pairs.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, pairs.length) }, worker));
+  return results;
+}

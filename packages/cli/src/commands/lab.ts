@@ -1,0 +1,119 @@
+// geostage lab up|down|status <env>: the environment in network namespaces on this machine,
+// with the Linux flavour of every router and real OpenVPN between them.
+import { join } from 'node:path';
+import { labDown, labHealth, labUp, readState } from '@geostage/apply/lab';
+import { formatDiagnostic } from '@geostage/schema';
+import { type Command, EXIT, UsageError } from '../command.ts';
+import { loadEnvironment, repositoryRoot, selectEnvironments } from '../environment.ts';
+
+const ACTIONS = ['up', 'down', 'status'] as const;
+
+export const lab: Command = {
+  name: 'lab',
+  summary: 'build (up), inspect (status) or remove (down) the environment in network namespaces',
+  help: `Usage: geostage lab up <env>
+       geostage lab status <env>
+       geostage lab down <env>
+
+up      Builds the environment on this machine (root, iproute2, openvpn, nftables): an
+        underlay namespace whose bridge carries the routers' WAN addresses, a namespace per
+        router, a NAT namespace in front of each site behind NAT, a switch namespace per site
+        and a namespace per server with its netplan addresses and routes. Every router runs
+        the Linux flavour of the same topology (VyOS cannot run in a namespace): the generated
+        sysctl, nftables and OpenVPN files on real openvpn. Secrets come from
+        environments/<env>/secrets, or when there is none, lab-only keys in .lab/keys.
+        Nothing touches the host's own interfaces, routes or firewall. Names start with
+        gs-<hash>- and everything made is listed in environments/<env>/.lab/state.json.
+        Running it again on a healthy lab does nothing.
+status  What the state file lists, and whether it is still there.
+down    Stops the lab's openvpn processes (by pid) and deletes its namespaces (by name), then
+        the .lab folder.
+
+Then: geostage verify <env> measures the reachability matrix from inside the servers.
+
+Options:
+  -h, --help   show this help.
+
+Exit codes: 0 ok, 1 invalid topology or (status) no healthy lab, 2 usage error,
+3 the lab could not be built (the reason is printed; what was made is removed).`,
+  options: {},
+  async run({ positionals, io }) {
+    const [action, ...names] = positionals;
+    if (!ACTIONS.includes(action as (typeof ACTIONS)[number]))
+      throw new UsageError(`say what to do: geostage lab ${ACTIONS.join('|')} <env>`);
+    if (names.length !== 1) throw new UsageError('name one environment');
+    const root = repositoryRoot(io.cwd);
+    const [env] = selectEnvironments(root, names);
+    const folder = join(root, 'environments', env!);
+    const progress = (line: string) => io.out(`${line}\n`);
+
+    if (action === 'down') {
+      const result = await labDown({ folder, progress });
+      if (!result.found) io.out(`no lab of ${env} is up\n`);
+      else
+        io.out(
+          `lab of ${env} is down: ${result.stopped} openvpn processes stopped, ${result.removed.length} namespaces removed\n`,
+        );
+      if (result.strays.length > 0)
+        io.err(
+          `geostage: namespaces with this environment's prefix that no state lists (left alone): ${result.strays.join(', ')}\n`,
+        );
+      return EXIT.ok;
+    }
+
+    if (action === 'status') {
+      const state = await readState(folder);
+      if (!state) {
+        io.out(`no lab of ${env} is up\n`);
+        return EXIT.invalid;
+      }
+      const health = await labHealth(state);
+      io.out(
+        `lab of ${env} (${state.prefix}*, started ${state.startedAt}): ${health.healthy ? 'up' : `NOT HEALTHY: ${health.problems.join('; ')}`}\n`,
+      );
+      io.out(`  namespaces: ${health.namespacesPresent} of ${state.namespaces.length} present\n`);
+      for (const tunnel of health.tunnels) {
+        const ok = tunnel.running && tunnel.device;
+        io.out(
+          `  ${ok ? 'up  ' : 'down'} ${tunnel.tunnel.padEnd(24)} ${tunnel.router} ${tunnel.interface} pid ${tunnel.pid}${ok ? '' : tunnel.running ? ' (no device)' : ' (not running)'}\n`,
+        );
+      }
+      return health.healthy ? EXIT.ok : EXIT.invalid;
+    }
+
+    const loaded = await loadEnvironment(root, env!);
+    if (!loaded.model) {
+      for (const diagnostic of loaded.diagnostics) io.err(`${formatDiagnostic(diagnostic)}\n`);
+      return EXIT.invalid;
+    }
+    const started = Date.now();
+    const result = await labUp({ environment: env!, folder, model: loaded.model, progress });
+    if (!result.ok) {
+      io.err(`geostage: lab up ${env}: ${result.error}\n`);
+      return EXIT.failure;
+    }
+    for (const warning of result.warnings) io.err(`warning: ${warning}\n`);
+    const { state } = result;
+    if (!result.alreadyUp) {
+      const rows = [
+        ...state.routers.map((router) => [
+          'router',
+          router.name,
+          router.namespace,
+          `${router.wan}${router.natAddress ? ` (NAT ${router.natAddress})` : ''}`,
+        ]),
+        ...state.servers.map((server) => ['server', server.name, server.namespace, server.address]),
+      ];
+      const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+      io.out(
+        `lab of ${env} is up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${state.namespaces.length} namespaces, ${state.processes.length / 2} tunnels\n`,
+      );
+      for (const row of rows)
+        io.out(`  ${row.map((text, column) => text.padEnd(widths[column] ?? 0)).join('  ')}\n`);
+      const [first, second] = state.servers;
+      if (first && second) io.out(`try: ip netns exec ${first.namespace} ping -c 2 ${second.address}\n`);
+      io.out(`then: geostage verify ${env}; geostage lab down ${env}\n`);
+    }
+    return EXIT.ok;
+  },
+};
