@@ -33,9 +33,11 @@ for name, version in nx.get('optionalDependencies', {}).items():
         continue
     platform = name.removeprefix('@nx/nx-')
     os_name, cpu, libc = PLATFORMS[platform]
-    entry = {'version': version, 'cpu': [cpu], 'dev': True, 'license': 'MIT', 'optional': True, 'os': [os_name]}
+    # Keys in the order npm writes them, so that a later `npm install` leaves the entry as it is.
+    entry = {'version': version, 'cpu': [cpu], 'dev': True}
     if libc:
         entry['libc'] = [libc]
+    entry.update({'license': 'MIT', 'optional': True, 'os': [os_name]})
     packages[key] = entry
 lock['packages'] = dict(sorted(packages.items(), key=lambda item: (item[0] != '', item[0])))
 lock_path.write_text(json.dumps(lock, indent=2) + '\n')
