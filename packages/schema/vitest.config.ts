@@ -4,5 +4,8 @@ export default defineConfig({
   test: {
     name: 'schema',
     include: ['src/**/*.test.ts'],
+    // Real tools (netplan, haproxy, openssl, python checkers) run in these tests; on two busy
+    // cores a file can take longer than Vitest's 5 s default without anything being wrong.
+    testTimeout: 30_000,
   },
 });
