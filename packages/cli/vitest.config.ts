@@ -7,5 +7,6 @@ export default defineConfig({
     // Real tools (netplan, haproxy, openssl, python checkers) run in these tests; on two busy
     // cores a file can take longer than Vitest's 5 s default without anything being wrong.
     testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });
