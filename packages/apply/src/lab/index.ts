@@ -20,3 +20,6 @@ export { isLabProcess } from './processes.ts';
 export { LAB_FOLDER, type LabProcess, type LabState, labFolder, readState } from './state.ts';
 export { type LabHealth, labHealth, type TunnelStatus } from './status.ts';
 export { type LabUpOptions, type LabUpResult, labUp } from './up.ts';
+export { type LabAccess, type LabSshd, planAccess, SSH_USER, sshdConfig } from './access.ts';
+export { hostKeyBlob, makeSshFiles, startSshd } from './sshd.ts';
+export type { LabSshAccess } from './state.ts';

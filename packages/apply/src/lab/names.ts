@@ -11,7 +11,7 @@ export function labPrefix(environmentFolder: string): string {
   return `gs-${createHash('sha256').update(environmentFolder).digest('hex').slice(0, 4)}-`;
 }
 
-export type NamespaceRole = 'underlay' | 'switch' | 'router' | 'nat' | 'server';
+export type NamespaceRole = 'underlay' | 'switch' | 'router' | 'nat' | 'server' | 'operator';
 
 const ROLE_LETTER: Record<NamespaceRole, string> = {
   underlay: 'u',
@@ -19,9 +19,14 @@ const ROLE_LETTER: Record<NamespaceRole, string> = {
   router: 'r',
   nat: 'n',
   server: 's',
+  operator: 'o',
 };
 
 /** gs-ab12-r-vyos01: the role letter keeps a server and a router of the same name apart. */
 export function namespaceName(prefix: string, role: NamespaceRole, of: string): string {
-  return role === 'underlay' ? `${prefix}u` : `${prefix}${ROLE_LETTER[role]}-${of}`;
+  return role === 'underlay'
+    ? `${prefix}u`
+    : role === 'operator'
+      ? `${prefix}o`
+      : `${prefix}${ROLE_LETTER[role]}-${of}`;
 }

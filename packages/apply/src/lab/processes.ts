@@ -13,22 +13,32 @@ function commandLine(pid: number): string[] | null {
   }
 }
 
-/** Whether `pid` is a live openvpn started for the lab in `labFolder`. */
-export function isLabProcess(pid: number, labFolder: string): boolean {
+/** Whether `pid` is a live `program` (openvpn, or sshd) started for the lab in `labFolder`. */
+export function isLabProcess(pid: number, labFolder: string, program = 'openvpn'): boolean {
   const args = commandLine(pid);
   if (args === null) return false;
-  return args.some((arg) => arg.endsWith('openvpn')) && args.some((arg) => arg.startsWith(labFolder));
+  // sshd rewrites its title to one string: "sshd: /usr/sbin/sshd -D -f <config> [listener] ...".
+  const text = ` ${args.join(' ')}`;
+  return (
+    (args.some((arg) => arg.endsWith(program)) || text.includes(`/${program} `)) &&
+    (args.some((arg) => arg.startsWith(labFolder)) || text.includes(` ${labFolder}/`))
+  );
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; true when it was ours and is gone. */
-export async function stopLabProcess(pid: number, labFolder: string, graceMs = 3000): Promise<boolean> {
-  if (!isLabProcess(pid, labFolder)) return false;
+export async function stopLabProcess(
+  pid: number,
+  labFolder: string,
+  graceMs = 3000,
+  program = 'openvpn',
+): Promise<boolean> {
+  if (!isLabProcess(pid, labFolder, program)) return false;
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    if (!isLabProcess(pid, labFolder)) return true;
+    if (!isLabProcess(pid, labFolder, program)) return true;
     await new Promise((done) => setTimeout(done, 50));
   }
-  if (isLabProcess(pid, labFolder)) process.kill(pid, 'SIGKILL');
+  if (isLabProcess(pid, labFolder, program)) process.kill(pid, 'SIGKILL');
   return true;
 }

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { LabSshd } from './access.ts';
 import type { LabNamespace, LabRouter, LabServer } from './plan.ts';
 
 export const LAB_FOLDER = '.lab';
@@ -18,6 +19,15 @@ export interface LabProcess {
   tunnel: string;
   /** Relative to the lab folder. */
   log: string;
+}
+
+/** How apply reaches the lab: the operator namespace and one sshd per router (paths relative to the lab folder). */
+export interface LabSshAccess {
+  namespace: string;
+  addresses: string[];
+  user: string;
+  identity: string;
+  sshd: (LabSshd & { pid: number })[];
 }
 
 export interface LabState {
@@ -39,6 +49,8 @@ export interface LabState {
   processes: LabProcess[];
   routers: LabRouter[];
   servers: LabServer[];
+  /** Absent in a lab made before apply could reach it over SSH. */
+  access?: LabSshAccess;
 }
 
 export const labFolder = (environmentFolder: string) => join(environmentFolder, LAB_FOLDER);

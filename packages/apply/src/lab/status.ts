@@ -42,6 +42,13 @@ export async function labHealth(state: LabState): Promise<LabHealth> {
     problems.push(
       `openvpn not running for ${down.map((tunnel) => `${tunnel.router} ${tunnel.interface}`).join(', ')}`,
     );
+  if (state.access) {
+    const access = state.access;
+    if (!present.has(access.namespace)) problems.push(`operator namespace ${access.namespace} missing`);
+    const stopped = access.sshd.filter((sshd) => !isLabProcess(sshd.pid, lab, 'sshd'));
+    if (stopped.length > 0)
+      problems.push(`sshd not running for ${stopped.map((sshd) => sshd.router).join(', ')}`);
+  }
   return {
     healthy: problems.length === 0,
     namespacesPresent: state.namespaces.length - missingNamespaces.length,

@@ -9,6 +9,7 @@ import { generateLinuxRouters, generateNetplan, readPublicMaterial } from '@geos
 import { secretsInit } from '@geostage/gen-vyos/secrets';
 import type { Model } from '@geostage/schema';
 import { assertNoPlaceholders, fillSecrets } from '../secrets.ts';
+import { planAccess, SSH_USER } from './access.ts';
 import { labDown } from './down.ts';
 import { linuxFlavour } from './flavour.ts';
 import { labPrefix } from './names.ts';
@@ -16,6 +17,7 @@ import { listNamespaces, namespaceSupport, run, waitFor } from './namespaces.ts'
 import { type LabPlan, planLab } from './plan.ts';
 import { isLabProcess } from './processes.ts';
 import { type LabState, labFolder, readState, STATE_FORMAT, STATE_VERSION, writeState } from './state.ts';
+import { makeSshFiles, startSshd } from './sshd.ts';
 import { labHealth } from './status.ts';
 
 export interface LabUpOptions {
@@ -61,6 +63,47 @@ async function install(plan: LabPlan, lab: string, secrets: string): Promise<voi
     await writeFile(target, filled.content, { mode: file.mode });
     await chmod(target, file.mode);
   }
+}
+
+/** The operator namespace on the underlay and an sshd in every router namespace, for apply. */
+async function sshAccess(
+  model: Model,
+  plan: LabPlan,
+  lab: string,
+  state: LabState,
+  folder: string,
+  progress: (line: string) => void,
+): Promise<void> {
+  const gateways = new Map(model.sites.map((site) => [site.router.name, site.router.wan.gateway ?? null]));
+  const planned = planAccess(
+    plan.prefix,
+    plan.routers.map((router) => ({ ...router, gateway: gateways.get(router.name) ?? null })),
+  );
+  if (!planned.ok) throw new LabFailure(`operator: ${planned.error}`);
+  const { access } = planned;
+  // Recorded before it exists, so that a failure from here on still removes it. It is kept
+  // apart from `namespaces` (the environment itself): the operator is not part of the topology.
+  state.access = {
+    namespace: access.namespace,
+    addresses: access.addresses,
+    user: SSH_USER,
+    identity: access.identity,
+    sshd: [],
+  };
+  await writeState(folder, state);
+  await run('ip', ['netns', 'add', access.namespace]);
+  await run('ip', ['-n', access.namespace, 'link', 'set', 'lo', 'up']);
+  progress(access.phase.title);
+  for (const [command, ...args] of access.phase.commands) await run(command!, args);
+  await makeSshFiles(lab, access);
+  for (const sshd of access.sshd) {
+    const pid = await startSshd(lab, sshd);
+    state.access.sshd.push({ ...sshd, pid });
+    await writeState(folder, state);
+  }
+  progress(
+    `sshd: ${access.sshd.length} listening (${access.sshd.map((sshd) => `${sshd.router} ${sshd.address}:22`).join(', ')})`,
+  );
 }
 
 const tail = (text: string, lines = 15) => text.trimEnd().split('\n').slice(-lines).join('\n');
@@ -202,6 +245,7 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
       }),
     );
     progress(`tunnels: ${plan.tunnels.length / 2} up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await sshAccess(flavour.model, plan, lab, state, folder, progress);
     state.complete = true;
     await writeState(folder, state);
     return { ok: true, state, alreadyUp: false, warnings };
