@@ -19,6 +19,8 @@ export interface LabProcess {
   tunnel: string;
   /** Relative to the lab folder. */
   log: string;
+  /** Where openvpn writes its pid, relative to the lab folder (apply restarts it and reads it again). */
+  pidFile?: string;
 }
 
 /** How apply reaches the lab: the operator namespace and one sshd per router (paths relative to the lab folder). */

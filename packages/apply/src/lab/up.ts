@@ -220,6 +220,7 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
         interface: tunnel.interface,
         tunnel: tunnel.tunnel,
         log: tunnel.log,
+        pidFile: tunnel.pidFile,
       });
       await writeState(folder, state);
     }

@@ -1,5 +1,6 @@
 // Every geostage command, in the order `geostage --help` lists them. Add a command here.
 import type { Command } from '../command.ts';
+import { apply } from './apply.ts';
 import { check } from './check.ts';
 import { generate } from './generate.ts';
 import { lab } from './lab.ts';
@@ -9,4 +10,14 @@ import { secrets } from './secrets.ts';
 import { validate } from './validate.ts';
 import { verify } from './verify.ts';
 
-export const COMMANDS: readonly Command[] = [validate, secrets, generate, check, reach, plan, lab, verify];
+export const COMMANDS: readonly Command[] = [
+  validate,
+  secrets,
+  generate,
+  check,
+  reach,
+  plan,
+  apply,
+  lab,
+  verify,
+];

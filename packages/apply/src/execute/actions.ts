@@ -1,0 +1,44 @@
+// What apply executes on one host in one phase: a list of actions (upload this text there with
+// this mode, run this command), each with an id that names its phase, host and content, so a
+// rerun can skip what already completed and redo what changed.
+import { createHash } from 'node:crypto';
+
+export type Action =
+  | { id: string; kind: 'upload'; label: string; to: string; content: string; mode: number }
+  | { id: string; kind: 'run'; label: string; command: string };
+
+export interface HostActions {
+  phase: string;
+  host: string;
+  /** The address apply connects to (SSH, port 22). */
+  address: string;
+  actions: Action[];
+  /** What the plan asks that is not done here, and why. */
+  skipped: string[];
+  /** Why the host cannot be reached at all (e.g. behind NAT); the host is skipped. */
+  unreachable: string | null;
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
+
+/** `routers/vyos01/upload:/etc/nftables.conf@<sha>`: same text, same id. */
+export function uploadAction(phase: string, host: string, to: string, content: string, mode: number): Action {
+  return {
+    id: `${phase}/${host}/upload:${to}@${digest(`${mode.toString(8)}\n${content}`)}`,
+    kind: 'upload',
+    label: `upload ${to} (${mode.toString(8).padStart(4, '0')})`,
+    to,
+    content,
+    mode,
+  };
+}
+
+export function runAction(
+  phase: string,
+  host: string,
+  command: string,
+  index: number,
+  label = command,
+): Action {
+  return { id: `${phase}/${host}/run#${index}:${digest(command)}`, kind: 'run', label, command };
+}

@@ -1,0 +1,145 @@
+// Runs one phase: every host over its own SSH connection, at most `parallel` hosts at once, its
+// actions in order, stopping at the host's first failure. A progress line per host and action,
+// a log per host (commands, exit codes, output), and every completed action recorded in the
+// apply state file as it completes, so a rerun skips it. Errors are values naming host and step.
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { assertNoPlaceholders, fillSecrets } from '../secrets.ts';
+import type { Result, SshSession } from '../ssh/transport.ts';
+import type { Action, HostActions } from './actions.ts';
+
+export const APPLY_STATE_FORMAT = 'geostage-apply';
+
+export interface ApplyState {
+  format: typeof APPLY_STATE_FORMAT;
+  /** Action id -> when it completed. */
+  completed: Record<string, string>;
+}
+
+export async function readApplyState(path: string): Promise<ApplyState> {
+  try {
+    const state = JSON.parse(await readFile(path, 'utf8')) as ApplyState;
+    if (state.format === APPLY_STATE_FORMAT) return state;
+  } catch {}
+  return { format: APPLY_STATE_FORMAT, completed: {} };
+}
+
+async function writeApplyState(path: string, state: ApplyState): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await writeFile(`${path}.tmp`, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await rename(`${path}.tmp`, path);
+}
+
+export interface RunPhaseOptions {
+  hosts: HostActions[];
+  parallel: number;
+  connect(host: HostActions): Promise<Result<SshSession>>;
+  /** Where upload placeholders are filled from. */
+  secrets: string;
+  statePath: string;
+  /** The log file of one host. */
+  logPath(host: string): string;
+  progress(line: string): void;
+}
+
+export interface HostOutcome {
+  host: string;
+  ran: number;
+  skipped: number;
+  error: string | null;
+}
+
+const tail = (text: string, lines = 8) => text.trimEnd().split('\n').slice(-lines).join('\n');
+
+async function perform(session: SshSession, action: Action, secrets: string): Promise<string | null> {
+  if (action.kind === 'upload') {
+    const filled = await fillSecrets(action.content, secrets);
+    if (!filled.ok) return `missing secrets ${filled.missing.join(', ')} in ${secrets}`;
+    const check = assertNoPlaceholders(filled.content);
+    if (!check.ok) return `unfilled ${check.placeholders.join(', ')}`;
+    const sent = await session.upload(action.to, filled.content, action.mode);
+    return sent.ok ? null : sent.error;
+  }
+  const result = await session.exec(action.command);
+  if (!result.ok) return result.error;
+  if (result.value.code !== 0)
+    return `exit ${result.value.code}${result.value.stderr || result.value.stdout ? `:\n${tail(result.value.stderr || result.value.stdout)}` : ''}`;
+  return null;
+}
+
+export async function runPhase(options: RunPhaseOptions): Promise<HostOutcome[]> {
+  const state = await readApplyState(options.statePath);
+  // One write at a time: hosts finish actions concurrently.
+  let saving = Promise.resolve();
+  const save = () => {
+    saving = saving.then(() => writeApplyState(options.statePath, state));
+    return saving;
+  };
+
+  const runHost = async (host: HostActions): Promise<HostOutcome> => {
+    const log = options.logPath(host.host);
+    await mkdir(dirname(log), { recursive: true, mode: 0o700 });
+    const write = (line: string) => appendFile(log, `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
+    const outcome: HostOutcome = { host: host.host, ran: 0, skipped: 0, error: null };
+    const say = (line: string) => options.progress(`[${host.phase}] ${host.host}: ${line}`);
+    if (host.unreachable) {
+      outcome.error = `${host.host}: ${host.unreachable}`;
+      say(`skipped: ${host.unreachable}`);
+      return outcome;
+    }
+    const pending = host.actions.filter((action) => !(action.id in state.completed));
+    outcome.skipped = host.actions.length - pending.length;
+    if (pending.length === 0) {
+      say(`all ${host.actions.length} steps completed before; skipped`);
+      return outcome;
+    }
+    if (outcome.skipped > 0) say(`${outcome.skipped} steps completed before; skipped`);
+    await write(`[${host.phase}] connecting to ${host.address}`);
+    const connected = await options.connect(host);
+    if (!connected.ok) {
+      outcome.error = `${host.host}: connect: ${connected.error}`;
+      await write(outcome.error);
+      say(`FAILED to connect: ${connected.error}`);
+      return outcome;
+    }
+    const session = connected.value;
+    try {
+      for (const [index, action] of pending.entries()) {
+        const started = Date.now();
+        await write(`[${host.phase}] ${action.label}`);
+        const failure = await perform(session, action, options.secrets);
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        const counter = `${index + 1 + outcome.skipped}/${host.actions.length}`;
+        if (failure) {
+          outcome.error = `${host.host}: ${action.label}: ${failure}`;
+          await write(`failed: ${failure}`);
+          say(`${counter} FAILED ${action.label}: ${failure}`);
+          return outcome;
+        }
+        await write(`ok in ${seconds} s`);
+        say(
+          `${counter} ok ${action.label.length > 100 ? `${action.label.slice(0, 97)}...` : action.label} (${seconds} s)`,
+        );
+        state.completed[action.id] = new Date().toISOString();
+        outcome.ran += 1;
+        await save();
+      }
+      return outcome;
+    } finally {
+      session.close();
+    }
+  };
+
+  // Bounded parallelism: `parallel` workers take hosts in plan order.
+  const outcomes: HostOutcome[] = new Array(options.hosts.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < options.hosts.length) {
+      const index = next++;
+      outcomes[index] = await runHost(options.hosts[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.parallel, options.hosts.length) }, worker));
+  await saving;
+  return outcomes;
+}
