@@ -21,7 +21,9 @@ export interface LabDownResult {
   stopped: number;
   /** sshd processes stopped (one per router). */
   sshdStopped: number;
+  /** The environment's namespaces removed (the operator's is counted apart). */
   removed: string[];
+  operatorRemoved: boolean;
   /** Namespaces with this environment's prefix that no state records: left alone, reported. */
   strays: string[];
 }
@@ -35,6 +37,7 @@ export async function labDown(options: LabDownOptions): Promise<LabDownResult> {
     stopped: 0,
     sshdStopped: 0,
     removed: [],
+    operatorRemoved: false,
     strays: [],
   };
   if (state) {
@@ -48,16 +51,18 @@ export async function labDown(options: LabDownOptions): Promise<LabDownResult> {
     result.sshdStopped = sshdStopped.filter(Boolean).length;
     if (sshd.length > 0) progress(`sshd: ${result.sshdStopped} of ${sshd.length} stopped`);
     const present = new Set(await listNamespaces());
-    const names = [
-      ...(state.access ? [state.access.namespace] : []),
-      ...[...state.namespaces].reverse().map((namespace) => namespace.name),
-    ];
-    for (const name of names) {
-      if (!present.has(name)) continue;
-      await run('ip', ['netns', 'del', name]);
-      result.removed.push(name);
+    if (state.access && present.has(state.access.namespace)) {
+      await run('ip', ['netns', 'del', state.access.namespace]);
+      result.operatorRemoved = true;
     }
-    progress(`namespaces: ${result.removed.length} removed`);
+    for (const namespace of [...state.namespaces].reverse()) {
+      if (!present.has(namespace.name)) continue;
+      await run('ip', ['netns', 'del', namespace.name]);
+      result.removed.push(namespace.name);
+    }
+    progress(
+      `namespaces: ${result.removed.length} removed${result.operatorRemoved ? `, and the operator's ${state.access?.namespace}` : ''}`,
+    );
   }
   const prefix = state?.prefix ?? labPrefix(folder);
   const recorded = new Set([
