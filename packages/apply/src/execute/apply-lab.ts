@@ -34,6 +34,8 @@ export interface ApplyLabResult {
   errors: string[];
   ran: number;
   skipped: number;
+  /** Hosts not reached (behind NAT), per phase, with the reason. */
+  notReached: { phase: PhaseName; host: string; reason: string }[];
   /** Phases the lab cannot execute, with the reason. */
   notExecutable: { phase: PhaseName; reason: string }[];
 }
@@ -42,7 +44,14 @@ export const APPLY_STATE = 'apply-state.json';
 
 export async function applyLab(options: ApplyLabOptions): Promise<ApplyLabResult> {
   const { folder, progress, environment } = options;
-  const result: ApplyLabResult = { ok: false, errors: [], ran: 0, skipped: 0, notExecutable: [] };
+  const result: ApplyLabResult = {
+    ok: false,
+    errors: [],
+    ran: 0,
+    skipped: 0,
+    notReached: [],
+    notExecutable: [],
+  };
   const state = await readState(folder);
   if (!state?.complete) {
     result.errors.push(`no lab of ${environment} is up; run geostage lab up ${environment}`);
@@ -128,6 +137,8 @@ export async function applyLab(options: ApplyLabOptions): Promise<ApplyLabResult
       result.ran += outcome.ran;
       result.skipped += outcome.skipped;
       if (outcome.error) result.errors.push(outcome.error);
+      if (outcome.unreachable)
+        result.notReached.push({ phase, host: outcome.host, reason: outcome.unreachable });
     }
     if (phase === 'routers') await recordTunnelPids(folder);
     if (result.errors.length > 0) {

@@ -47,6 +47,8 @@ export interface HostOutcome {
   ran: number;
   skipped: number;
   error: string | null;
+  /** Why the host was not reached at all (not a failure of the host; apply says so at the end). */
+  unreachable: string | null;
 }
 
 const tail = (text: string, lines = 8) => text.trimEnd().split('\n').slice(-lines).join('\n');
@@ -80,11 +82,11 @@ export async function runPhase(options: RunPhaseOptions): Promise<HostOutcome[]>
     const log = options.logPath(host.host);
     await mkdir(dirname(log), { recursive: true, mode: 0o700 });
     const write = (line: string) => appendFile(log, `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
-    const outcome: HostOutcome = { host: host.host, ran: 0, skipped: 0, error: null };
+    const outcome: HostOutcome = { host: host.host, ran: 0, skipped: 0, error: null, unreachable: null };
     const say = (line: string) => options.progress(`[${host.phase}] ${host.host}: ${line}`);
     if (host.unreachable) {
-      outcome.error = `${host.host}: ${host.unreachable}`;
-      say(`skipped: ${host.unreachable}`);
+      outcome.unreachable = host.unreachable;
+      say(`NOT RUN: ${host.unreachable}`);
       return outcome;
     }
     const pending = host.actions.filter((action) => !(action.id in state.completed));

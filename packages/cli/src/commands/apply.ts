@@ -82,6 +82,8 @@ failure is printed with its host and step).`,
         ? EXIT.invalid
         : EXIT.failure;
     }
+    for (const missed of result.notReached)
+      io.err(`warning: [${missed.phase}] ${missed.host} was not configured: ${missed.reason}\n`);
     if (!dryRun)
       io.out(
         `apply ${env} done in ${seconds} s: ${result.ran} steps ran, ${result.skipped} completed before and skipped\n`,
