@@ -64,6 +64,9 @@ export async function applyLab(options: ApplyLabOptions): Promise<ApplyLabResult
     );
     return result;
   }
+  progress(
+    `apply ${environment} in the lab${options.dryRun ? ' (dry run: nothing is touched)' : ''}: routers run the Linux flavour (VyOS cannot run in a namespace)`,
+  );
   const lab = labFolder(folder);
   const secrets = state.secrets === 'lab' ? join(lab, 'keys', 'secrets') : join(folder, 'secrets');
   const publicFrom = state.secrets === 'lab' ? join(lab, 'keys') : folder;

@@ -63,9 +63,6 @@ failure is printed with its host and step).`,
     }
     const dryRun = values['dry-run'] === true;
     const started = Date.now();
-    io.out(
-      `apply ${env} in the lab${dryRun ? ' (dry run: nothing is touched)' : ''}: routers run the Linux flavour\n`,
-    );
     const result = await applyLab({
       environment: env!,
       folder: join(root, 'environments', env!),
