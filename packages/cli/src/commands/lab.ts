@@ -22,14 +22,16 @@ up      Builds the environment on this machine (root, iproute2, openvpn, nftable
         the Linux flavour of the same topology (VyOS cannot run in a namespace): the generated
         sysctl, nftables and OpenVPN files on real openvpn. Secrets come from
         environments/<env>/secrets, or when there is none, lab-only keys in .lab/keys.
-        Nothing touches the host's own interfaces, routes or firewall. Names start with
+        An operator namespace sits on the underlay and every router runs sshd on its WAN
+        address, so that geostage apply --lab works over real SSH. Nothing touches the host's own interfaces, routes or firewall. Names start with
         gs-<hash>- and everything made is listed in environments/<env>/.lab/state.json.
         Running it again on a healthy lab does nothing.
 status  What the state file lists, and whether it is still there.
-down    Stops the lab's openvpn processes (by pid) and deletes its namespaces (by name), then
-        the .lab folder.
+down    Stops the lab's openvpn and sshd processes (by pid) and deletes its namespaces,
+        the operator's included (by name), then the .lab folder.
 
-Then: geostage verify <env> measures the reachability matrix from inside the servers.
+Then: geostage verify <env> measures the reachability matrix from inside the servers, and
+geostage apply <env> --lab configures the routers over SSH.
 
 Options:
   -h, --help   show this help.
