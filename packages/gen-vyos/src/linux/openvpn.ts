@@ -11,6 +11,7 @@ import {
   privateKeyFile,
   staticKeyFile,
 } from './paths.ts';
+import { namedSites, throughSite } from '../route-names.ts';
 import { render } from './templates.ts';
 
 /** The two ends of a tunnel seen from one router, or null when the router is not on it. */
@@ -34,13 +35,12 @@ function routesThrough(router: ModelRouter, local: TunnelEnd) {
     .filter((route) => route.interface === local.interface)
     .map((route) => {
       const prefix = parsePrefix(route.prefix);
-      const sites = route.sites.length <= 3 ? route.sites.join(', ') : `${route.sites.slice(0, 2).join(', ')} and ${route.sites.length - 2} more`;
       return {
         prefix: route.prefix,
         network: integerToAddress(prefix.network),
         netmask: netmaskOf(prefix.length),
-        site: sites,
-        through: route.sites.length === 1 && route.sites[0] === route.via ? '' : route.via,
+        site: namedSites(route.sites),
+        through: throughSite(route.sites, route.via) ?? '',
       };
     });
 }

@@ -3,7 +3,7 @@
 // must see the real server address; Kubernetes node addresses depend on it).
 import { type Section, type SetCommand, type Step, set, tag } from './command.ts';
 import type { RouterContext } from './context.ts';
-import { describeSites } from './routes.ts';
+import { describeSites } from '../route-names.ts';
 import type { VyosLine } from './versions.ts';
 
 /** `outbound-interface eth0` (1.2/1.3) or `outbound-interface name eth0` (1.4+). */

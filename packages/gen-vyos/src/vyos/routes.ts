@@ -1,6 +1,7 @@
 // Static routes: the default route to the underlay gateway and every remote LAN into its
 // tunnel. An interface route needs no next-hop address, so it survives a tunnel restart.
 import { type Section, type SetCommand, set, tag } from './command.ts';
+import { describeSites } from '../route-names.ts';
 import type { RouterContext } from './context.ts';
 import type { VyosLine } from './versions.ts';
 
@@ -29,10 +30,4 @@ export function routeSection(context: RouterContext): Section | null {
     commands.push(TUNNEL_ROUTE[context.line](route.prefix, route.interface));
   }
   return commands.length === 0 ? null : { comment, commands };
-}
-
-/** `site2`, `site2, through site1`, or `site3, site4 and 12 more, through site1` for merged prefixes. */
-export function describeSites(sites: readonly string[], via: string): string {
-  const named = sites.length <= 3 ? sites.join(', ') : `${sites.slice(0, 2).join(', ')} and ${sites.length - 2} more`;
-  return sites.length === 1 && sites[0] === via ? named : `${named}, through ${via}`;
 }
