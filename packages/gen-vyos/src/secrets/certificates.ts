@@ -40,8 +40,9 @@ function subject(commonName: string): string {
   return `/CN=${commonName.replace(/([/=+\\])/g, '\\$1')}`;
 }
 
-export function caCertificate(keyPath: string, commonName: string, days: number): Promise<Outcome<string>> {
-  return openssl([
+/** A new X.509 certificate for the key at `keyPath`: CA and router certificates start alike. */
+function newCertificate(keyPath: string, commonName: string, days: number): string[] {
+  return [
     'req',
     '-x509',
     '-new',
@@ -52,6 +53,12 @@ export function caCertificate(keyPath: string, commonName: string, days: number)
     subject(commonName),
     '-days',
     String(days),
+  ];
+}
+
+export function caCertificate(keyPath: string, commonName: string, days: number): Promise<Outcome<string>> {
+  return openssl([
+    ...newCertificate(keyPath, commonName, days),
     '-addext',
     'basicConstraints=critical,CA:TRUE,pathlen:0',
     '-addext',
@@ -69,20 +76,11 @@ export function routerCertificate(input: {
 }): Promise<Outcome<string>> {
   const usage = input.keyType === 'ec' ? 'digitalSignature,keyAgreement' : 'digitalSignature,keyEncipherment';
   return openssl([
-    'req',
-    '-x509',
-    '-new',
-    '-sha256',
-    '-key',
-    input.keyPath,
-    '-subj',
-    subject(input.router),
+    ...newCertificate(input.keyPath, input.router, input.days),
     '-CA',
     input.caCertificatePath,
     '-CAkey',
     input.caKeyPath,
-    '-days',
-    String(input.days),
     '-addext',
     'basicConstraints=critical,CA:FALSE',
     '-addext',
