@@ -1,0 +1,2 @@
+// @geostage/environment: the environments/<env>/ folder: paths, loading, generators, writer, results.
+export {};

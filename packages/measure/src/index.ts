@@ -1,0 +1,2 @@
+// @geostage/measure: measured views (verify reachability), compared with the computed ones.
+export {};

@@ -1,0 +1,2 @@
+// @geostage/secrets: every secret: names, placeholders, filling at upload, secrets init.
+export {};

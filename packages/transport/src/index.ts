@@ -1,0 +1,2 @@
+// @geostage/transport: where a command runs: local, namespace, SSH, jump host.
+export {};
