@@ -1,10 +1,10 @@
 // The site's data layer without a browser: measured results against computed ones, site-level
 // counts for large environments, and which device a generated file belongs to.
 import { readFileSync } from 'node:fs';
-import { loadTopology, resolve } from '@geostage/schema';
+import { intendedReachability, loadTopology, resolve } from '@geostage/schema';
 import { describe, expect, test } from 'vitest';
 import { ownersOf } from '../site/src/lib/files.ts';
-import { intendedReachability, sitePairCounts } from '../site/src/lib/reachability.ts';
+import { sitePairCounts } from '../site/src/lib/reachability.ts';
 import { scaleOf } from '../site/src/lib/scale.ts';
 import { disagreements, measuredLookup, parseVerify } from '../site/src/lib/verify.ts';
 

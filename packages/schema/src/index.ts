@@ -3,6 +3,7 @@ export * from './defaults.ts';
 export * from './diagnostics.ts';
 export * from './fileset.ts';
 export * from './forwarding.ts';
+export * from './intent.ts';
 export type * from './model.ts';
 export * from './mtu.ts';
 export * from './resolve.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { formatDiagnostic, loadTopologyFile, type Model, resolve } from '@geostage/schema';
 import { type Folder, ownersOf, type SiteFile } from './files.ts';
 import { computedReachability } from './reach.ts';
-import { intendedReachability, type Reachability } from './reachability.ts';
+import { modelReachability, type Reachability } from './reachability.ts';
 import { type Scale, scaleOf } from './scale.ts';
 import { parseVerify, type VerifyResults } from './verify.ts';
 
@@ -98,7 +98,7 @@ async function loadEnvironment(directory: string, name: string): Promise<Environ
     const network = files.filter((file) => file.folder === 'network');
     const computed = generated.network ? computedReachability(network) : null;
     if (typeof computed === 'string') problems.push(computed);
-    reachability = computed && typeof computed !== 'string' ? computed : intendedReachability(model);
+    reachability = computed && typeof computed !== 'string' ? computed : modelReachability(model);
     problems.push(...reachability.warnings);
   }
 

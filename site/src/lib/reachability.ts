@@ -1,7 +1,7 @@
 // Reachability as the site shows it: who reaches whom before the VPN (LANs alone) and after it.
 // The numbers come from @geostage/reach, which reads the generated files like a device would;
 // when generated/network is missing the site falls back to what the Model intends, and says so.
-import type { Model } from '@geostage/schema';
+import { intendedReachability, type Model } from '@geostage/schema';
 
 export type Reach = (from: string, to: string) => boolean;
 
@@ -23,38 +23,15 @@ export interface SitePairCount {
   total: number;
 }
 
-/** What the Model intends: a server reaches another when both routers route to each other's segment. */
-export function intendedReachability(model: Model): Reachability {
-  const serverByName = new Map(model.servers.map((server) => [server.name, server] as const));
-  const segmentPrefix = new Map<string, string>();
-  for (const site of model.sites) {
-    for (const segment of site.segments) segmentPrefix.set(`${site.name}/${segment.name}`, segment.prefix);
-  }
-  const routed = new Map<string, Set<string>>();
-  for (const site of model.sites) routed.set(site.name, new Set(site.router.routes.map((route) => route.prefix)));
-  const prefixOf = (name: string) => {
-    const server = serverByName.get(name);
-    return server ? segmentPrefix.get(`${server.site}/${server.segment}`) : undefined;
-  };
-  const sameSite = (from: string, to: string) => {
-    const a = serverByName.get(from);
-    const b = serverByName.get(to);
-    return a !== undefined && b !== undefined && a.site === b.site;
-  };
+/** The Model's intent (@geostage/schema) as the site's fallback when generated/network is missing. */
+export function modelReachability(model: Model): Reachability {
+  const intent = intendedReachability(model);
   return {
     source: 'model',
     note: 'generated/network is missing, so these tables show what the topology intends (routes of the Model), not what the generated router files do.',
     warnings: [],
-    before: sameSite,
-    after: (from, to) => {
-      if (sameSite(from, to)) return true;
-      const a = serverByName.get(from);
-      const b = serverByName.get(to);
-      if (!a || !b) return false;
-      const there = prefixOf(to);
-      const back = prefixOf(from);
-      return there !== undefined && back !== undefined && !!routed.get(a.site)?.has(there) && !!routed.get(b.site)?.has(back);
-    },
+    before: intent.before,
+    after: intent.after,
   };
 }
 
@@ -64,10 +41,7 @@ export function intendedReachability(model: Model): Reachability {
  * behaves alike (true of both reach and the Model: forwarding depends on the segment only),
  * so a 1,000-site environment costs sites² × segments² look-ups, not servers².
  */
-export function sitePairCounts(
-  model: Model,
-  reach: Reach,
-): { get(from: string, to: string): SitePairCount } {
+export function sitePairCounts(model: Model, reach: Reach): { get(from: string, to: string): SitePairCount } {
   interface Group {
     representative: string;
     /** A second server of the segment, to ask whether servers of one segment reach each other. */
