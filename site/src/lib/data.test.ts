@@ -3,13 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { intendedReachability, loadTopology, resolve } from '@geostage/schema';
 import { describe, expect, test } from 'vitest';
-import { ownersOf } from '../site/src/lib/files.ts';
-import { sitePairCounts } from '../site/src/lib/reachability.ts';
-import { scaleOf } from '../site/src/lib/scale.ts';
-import { disagreements, measuredLookup, parseVerify } from '../site/src/lib/verify.ts';
+import { ownersOf } from './files.ts';
+import { sitePairCounts } from './reachability.ts';
+import { scaleOf } from './scale.ts';
+import { disagreements, measuredLookup, parseVerify } from './verify.ts';
 
 const source = 'environments/keio-2019/topology.yaml';
-const loaded = loadTopology(readFileSync(new URL(`../${source}`, import.meta.url), 'utf8'), source);
+const loaded = loadTopology(readFileSync(new URL(`../../../${source}`, import.meta.url), 'utf8'), source);
 const model = resolve(loaded.topology!, source);
 const servers = model.servers.map((server) => server.name);
 

@@ -2,7 +2,7 @@
 import { loadTopology, resolve } from '@geostage/schema';
 import { syntheticYaml } from '@geostage/schema/synthetic';
 import { describe, expect, test } from 'vitest';
-import { GRID_SITES, topologyPicture } from '../site/src/lib/picture.ts';
+import { GRID_SITES, topologyPicture } from './picture.ts';
 
 const links = { device: (name: string) => `/d/${name}/`, site: (name: string) => `/s/${name}/` };
 
