@@ -17,7 +17,9 @@ describe('verify.json', () => {
   test('a disagreement between measured and computed reachability is reported with both values', () => {
     const intended = intendedReachability(model);
     const pairs = servers.flatMap((from) =>
-      servers.filter((to) => to !== from).map((to) => ({ from, to, reachable: intended.after(from, to), rttMs: 1.2 })),
+      servers
+        .filter((to) => to !== from)
+        .map((to) => ({ from, to, reachable: intended.after(from, to), rttMs: 1.2 })),
     );
     // The measurement says node01 cannot reach master01.
     pairs.find((pair) => pair.from === 'node01' && pair.to === 'master01')!.reachable = false;
@@ -55,7 +57,15 @@ describe('files and scale', () => {
   });
 
   test('large environments switch to site-level views and plain file pages', () => {
-    expect(scaleOf({ sites: 3, servers: 8, files: 26 })).toEqual({ detailed: true, siteMatrix: true, highlighted: true });
-    expect(scaleOf({ sites: 1000, servers: 10000, files: 22004 })).toEqual({ detailed: false, siteMatrix: false, highlighted: false });
+    expect(scaleOf({ sites: 3, servers: 8, files: 26 })).toEqual({
+      detailed: true,
+      siteMatrix: true,
+      highlighted: true,
+    });
+    expect(scaleOf({ sites: 1000, servers: 10000, files: 22004 })).toEqual({
+      detailed: false,
+      siteMatrix: false,
+      highlighted: false,
+    });
   });
 });
