@@ -2,7 +2,7 @@
 // for VyOS routers) and computes the matrix after the VPN; the lab runs the Linux flavour of
 // the same Model. Agreement means the design the files describe holds when built for real.
 import { outcome, type ReachReport } from '@geostage/reach';
-import type { MeasuredPair } from './results.ts';
+import type { MeasuredPair } from '@geostage/environment';
 
 export interface Disagreement {
   from: string;

@@ -2,7 +2,7 @@
 // namespace, a few pairs at a time (two cores should not decide the round-trip times).
 
 import { median, type PingOptions, ping } from './ping.ts';
-import type { MeasuredPair } from './results.ts';
+import type { MeasuredPair } from '@geostage/environment';
 
 export interface MeasuredServer {
   name: string;

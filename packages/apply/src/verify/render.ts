@@ -2,7 +2,7 @@
 // on both axes grouped by router, and the round-trip times in the same layout. When the names
 // do not fit the width, columns are numbered and the rows say which number is which server.
 import type { Comparison } from './compare.ts';
-import type { MeasuredPair } from './results.ts';
+import type { MeasuredPair } from '@geostage/environment';
 
 export interface MatrixServer {
   name: string;

@@ -12,6 +12,7 @@ import {
   renderMatrix,
   type View,
 } from '@geostage/reach';
+import { repositoryEnvironment } from '@geostage/environment';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { repositoryRoot, selectEnvironments } from '../environment.ts';
 
@@ -66,7 +67,7 @@ Exit codes: 0 ok, 1 no generated files, 2 usage error.`,
 
     const root = repositoryRoot(io.cwd);
     const [env] = selectEnvironments(root, positionals);
-    const folder = `environments/${env}/generated/network`;
+    const folder = repositoryEnvironment('', env!).generated.network;
     if (!existsSync(join(root, folder))) {
       io.err(`geostage: ${folder} does not exist; run geostage generate ${env}\n`);
       return EXIT.invalid;

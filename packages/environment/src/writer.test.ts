@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FileSet } from './fileset.ts';
+import type { FileSet } from '@geostage/schema';
 import { checkFileSet, writeFileSet } from './writer.ts';
 
 const files: FileSet = [
