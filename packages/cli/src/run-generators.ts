@@ -46,7 +46,8 @@ export async function runGenerators({ values, positionals, io }: CommandInput, s
       if (!output) continue;
       for (const warning of output.warnings) io.err(`${environment.source}: warning: ${warning}\n`);
       const shown = shownPaths.generated[output.generator];
-      ok = (await sink({ folder: output.folder, shown, files: output.files, source: environment.source })) && ok;
+      ok =
+        (await sink({ folder: output.folder, shown, files: output.files, source: environment.source })) && ok;
     }
   }
   return ok ? EXIT.ok : EXIT.invalid;

@@ -82,4 +82,3 @@ export async function regenerateFolder(folder: string, source: string): Promise<
   }
   return { ok: true, files: count };
 }
-

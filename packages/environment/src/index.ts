@@ -2,10 +2,10 @@
 // reading generated folders back, and the formats of results/.
 export { listFiles, readGeneratedFolder } from './generated.ts';
 export {
+  GENERATORS,
   type GeneratedOutput,
   type Generator,
   type GeneratorSelection,
-  GENERATORS,
   generateEnvironment,
   type RegenerateResult,
   regenerateFolder,

@@ -1,5 +1,5 @@
 // @geostage/secrets: every secret: names, placeholders, public material, filling at upload, secrets init.
-export { type FillResult, assertNoPlaceholders, fillSecrets, type PlaceholderCheck } from './fill.ts';
+export { assertNoPlaceholders, type FillResult, fillSecrets, type PlaceholderCheck } from './fill.ts';
 export { fingerprint, type KeyType } from './init/certificates.ts';
 export type { SecretFolders, SecretsReport } from './init/files.ts';
 export { type SecretsInitOptions, type SecretsInitResult, secretsInit } from './init/init.ts';

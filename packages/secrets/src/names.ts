@@ -43,7 +43,8 @@ export const publicNames = {
 export function secretRecipe(name: string, environment: string, file: string): string {
   if (name.startsWith('openvpn/')) return `geostage secrets init ${environment}`;
   if (name === kubeadmSecretNames.bootstrapToken) return `kubeadm token generate > ${file} (mode 0600)`;
-  if (name === kubeadmSecretNames.certificateKey) return `kubeadm certs certificate-key > ${file} (mode 0600)`;
+  if (name === kubeadmSecretNames.certificateKey)
+    return `kubeadm certs certificate-key > ${file} (mode 0600)`;
   if (name === kubeadmSecretNames.caCertHash) return 'made by kubeadm init on the first control plane';
   return `put it in ${file} (mode 0600)`;
 }

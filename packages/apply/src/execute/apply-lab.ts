@@ -5,8 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { environmentPaths, listFiles } from '@geostage/environment';
 import { generateLinuxRouters, generateNetplan } from '@geostage/gen-vyos';
-import { readPublicMaterial } from '@geostage/secrets';
 import type { Model } from '@geostage/schema';
+import { readPublicMaterial } from '@geostage/secrets';
 import { labFolder, linuxFlavour, planLab, readState } from '../lab/index.ts';
 import { isLabProcess } from '../lab/processes.ts';
 import { hostKeyBlob } from '../lab/sshd.ts';
@@ -78,7 +78,10 @@ export async function applyLab(options: ApplyLabOptions): Promise<ApplyLabResult
     progress(
       `${router}: the topology says ${was}; the lab runs the Linux flavour of it, so apply uploads Linux router files`,
     );
-  const linux = generateLinuxRouters(flavour.model, await readPublicMaterial(environmentPaths(publicFrom).public));
+  const linux = generateLinuxRouters(
+    flavour.model,
+    await readPublicMaterial(environmentPaths(publicFrom).public),
+  );
   const plan = buildPlan({
     model: flavour.model,
     network: linux.files,

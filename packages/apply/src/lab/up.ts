@@ -5,10 +5,10 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { environmentPaths } from '@geostage/environment';
+import { environmentPaths, repositoryEnvironment } from '@geostage/environment';
 import { generateLinuxRouters, generateNetplan } from '@geostage/gen-vyos';
-import { assertNoPlaceholders, fillSecrets, readPublicMaterial, secretsInit } from '@geostage/secrets';
 import type { Model } from '@geostage/schema';
+import { assertNoPlaceholders, fillSecrets, readPublicMaterial, secretsInit } from '@geostage/secrets';
 import { planAccess, SSH_USER } from './access.ts';
 import { labDown } from './down.ts';
 import { linuxFlavour } from './flavour.ts';
@@ -151,7 +151,7 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
     const secrets = await secretsFor(options, lab);
     progress(
       secrets.kind === 'environment'
-        ? `secrets: environments/${environment}/secrets`
+        ? `secrets: ${repositoryEnvironment('', environment).secrets}`
         : `secrets: lab-only keys in ${environment}/.lab/keys (the environment has no secrets/; they go with lab down)`,
     );
     const material = await readPublicMaterial(environmentPaths(secrets.publicFrom).public);

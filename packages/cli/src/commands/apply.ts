@@ -1,7 +1,8 @@
 // geostage apply <env> --lab: the plan executed over real SSH into the lab's router namespaces.
 // A real-host mode is not built yet; without --lab the command says so.
-import { applyLab } from '@geostage/apply/execute';
+
 import { isPhaseName, PHASE_NAMES } from '@geostage/apply';
+import { applyLab } from '@geostage/apply/execute';
 import { repositoryEnvironment } from '@geostage/environment';
 import { formatDiagnostic } from '@geostage/schema';
 import { type Command, EXIT, UsageError } from '../command.ts';

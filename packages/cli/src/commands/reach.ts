@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { repositoryEnvironment } from '@geostage/environment';
 import {
   computeReachability,
   diffAtRevisions,
@@ -12,7 +13,6 @@ import {
   renderMatrix,
   type View,
 } from '@geostage/reach';
-import { repositoryEnvironment } from '@geostage/environment';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { repositoryRoot, selectEnvironments } from '../environment.ts';
 

@@ -74,7 +74,11 @@ function resolveTargets(targets: string[], cwd: string): { path: string; shown: 
   return targets.map((target) => {
     const asFile = resolve(cwd, target);
     if (existsSync(asFile) && statSync(asFile).isFile()) return { path: asFile, shown: target };
-    if (root && /^[a-z0-9][a-z0-9-]*$/.test(target) && existsSync(repositoryEnvironment(root, target).topology)) {
+    if (
+      root &&
+      /^[a-z0-9][a-z0-9-]*$/.test(target) &&
+      existsSync(repositoryEnvironment(root, target).topology)
+    ) {
       const path = repositoryEnvironment(root, target).topology;
       return { path, shown: show(path) };
     }

@@ -3,12 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { labHealth, readState } from '@geostage/apply/lab';
-import {
-  compareWithReach,
-  measureMatrix,
-  renderComparison,
-  renderMeasured,
-} from '@geostage/apply/verify';
+import { compareWithReach, measureMatrix, renderComparison, renderMeasured } from '@geostage/apply/verify';
 import { repositoryEnvironment, writeResults } from '@geostage/environment';
 import { computeReachability, readGeneratedNetwork } from '@geostage/reach';
 import { type Command, EXIT, UsageError } from '../command.ts';
@@ -90,7 +85,7 @@ printed), no lab is up, or there are no generated files, 2 usage error.`,
     const network = repositoryEnvironment(root, env!).generated.network;
     if (!existsSync(network)) {
       io.err(
-        `geostage: environments/${env}/generated/network does not exist: nothing to compare with; run geostage generate ${env}\n`,
+        `geostage: ${repositoryEnvironment('', env!).generated.network} does not exist: nothing to compare with; run geostage generate ${env}\n`,
       );
       return EXIT.invalid;
     }

@@ -1,9 +1,9 @@
 // kubeadm init on the first control plane: InitConfiguration + the cluster-wide documents.
 import type { Model, ModelKubernetes, ModelServer } from '@geostage/schema';
+import { kubeadmSecretNames, secretPlaceholder } from '@geostage/secrets';
 import { type KubeadmDialect, LOCAL_API_SERVER_PORT, type Waits } from './api.ts';
 import { clusterConfiguration, kubeletConfiguration, kubeProxyConfiguration } from './cluster.ts';
 import { nodeRegistration } from './registration.ts';
-import { kubeadmSecretNames, secretPlaceholder } from '@geostage/secrets';
 
 export function initDocuments(
   model: Model,

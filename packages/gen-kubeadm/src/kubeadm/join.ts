@@ -1,10 +1,10 @@
 // kubeadm join on every other node: control planes (with their own API endpoint and the
 // certificate key) and workers.
 import type { ModelKubernetes, ModelServer } from '@geostage/schema';
+import { kubeadmSecretNames, secretPlaceholder } from '@geostage/secrets';
 import { type KubeadmDialect, LOCAL_API_SERVER_PORT, type Waits } from './api.ts';
 import { controlPlaneEndpoint } from './cluster.ts';
 import { nodeRegistration } from './registration.ts';
-import { kubeadmSecretNames, secretPlaceholder } from '@geostage/secrets';
 
 export function joinDocument(
   kubernetes: ModelKubernetes,

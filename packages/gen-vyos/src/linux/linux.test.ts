@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type FileSet, loadTopology, type Model, resolve } from '@geostage/schema';
+import { type PublicMaterial, placeholdersIn } from '@geostage/secrets';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { placeholdersIn, type PublicMaterial } from '@geostage/secrets';
 import { generateLinuxRouters, linuxDevicePath, openvpnQuote } from './index.ts';
 
 const run = promisify(execFile);

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { loadTopology, type Model, resolve } from '@geostage/schema';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SecretFolders } from './files.ts';
-import { type SecretsInitOptions, secretsInit as initIn } from './init.ts';
+import { secretsInit as initIn, type SecretsInitOptions } from './init.ts';
 
 const run = promisify(execFile);
 const repository = new URL('../../../../', import.meta.url);

@@ -57,7 +57,11 @@ async function initCa(
   }
   await files.write('secrets', secretNames.caKey, need(await privateKey(options.keyType)), PRIVATE);
   const made = need(
-    await caCertificate(files.path('secrets', secretNames.caKey), `geostage ${model.name} CA`, options.caDays),
+    await caCertificate(
+      files.path('secrets', secretNames.caKey),
+      `geostage ${model.name} CA`,
+      options.caDays,
+    ),
   );
   await files.write('public', publicNames.caCertificate, made, PUBLIC);
   return { ca: made, renewed: true };
@@ -113,7 +117,12 @@ export async function initTls(files: InitFiles, model: Model, options: TlsOption
     const certificate = await initRouter(files, router, ca, options);
     fingerprints[publicNames.routerCertificate(router)] = fingerprint(certificate);
   }
-  await files.derive('public', publicNames.fingerprints, `${JSON.stringify(fingerprints, null, 2)}\n`, PUBLIC);
+  await files.derive(
+    'public',
+    publicNames.fingerprints,
+    `${JSON.stringify(fingerprints, null, 2)}\n`,
+    PUBLIC,
+  );
   const legacy = model.sites.some(
     (site) => site.router.os === 'vyos' && (site.router.release === '1.2' || site.router.release === '1.3'),
   );
