@@ -11,15 +11,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { environmentPaths } from '@geostage/environment';
 import { type FileSet, loadTopology, type Model, resolve } from '@geostage/schema';
+import { assertNoPlaceholders, fillSecrets, readPublicMaterial, secretsInit } from '@geostage/secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 // Module paths rather than package names: apply has no index yet, and these are the modules under test.
-import { assertNoPlaceholders, fillSecrets } from '../packages/apply/src/secrets.ts';
 import { generateLinuxRouters, OPENVPN_DIR } from '../packages/gen-vyos/src/linux/index.ts';
-import { readPublicMaterial } from '../packages/gen-vyos/src/material.ts';
 import { generateNetplan } from '../packages/gen-vyos/src/netplan/index.ts';
-import { secretsInit } from '../packages/gen-vyos/src/secrets/index.ts';
 import { inside, Namespaces, namespaceSupport, run, waitFor } from './lab-helpers/namespaces.ts';
 
 interface Variant {
@@ -92,9 +91,9 @@ if (support !== null) {
 
       // Secrets, then generation with the public halves, as `secrets init` + `generate` would.
       const envDir = join(root, 'env');
-      const secrets = await secretsInit(envDir, model);
+      const secrets = await secretsInit(environmentPaths(envDir), model);
       if (!secrets.ok) throw new Error(secrets.error);
-      const material = await readPublicMaterial(envDir);
+      const material = await readPublicMaterial(environmentPaths(envDir).public);
       expect(Object.keys(material.routers).length).toBe(variant.authentication === 'tls' ? 2 : 0);
       const generated = generateLinuxRouters(model, material);
       expect(generated.warnings.filter((warning) => warning.includes('secrets init'))).toEqual([]);
@@ -107,7 +106,7 @@ if (support !== null) {
         await mkdir(folder, { mode: 0o700 });
         for (const file of files.filter((candidate) => candidate.path.startsWith(`routers/${router}/`))) {
           const relative = file.path.slice(`routers/${router}/`.length);
-          const filled = await fillSecrets(file.content, join(envDir, 'secrets'));
+          const filled = await fillSecrets(file.content, environmentPaths(envDir).secrets);
           if (!filled.ok) throw new Error(`${file.path}: missing secrets ${filled.missing.join(', ')}`);
           expect(assertNoPlaceholders(filled.content)).toEqual({ ok: true });
           const content = relative.startsWith('openvpn/')

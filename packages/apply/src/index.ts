@@ -1,5 +1,4 @@
-// @geostage/apply: executing an environment. Secrets are filled at upload; the plan says what
-// would be uploaded and run where. Lab and verify export from here too.
+// @geostage/apply: executing an environment. The plan says what would be uploaded and run
+// where; secrets are filled at upload (@geostage/secrets).
 
 export * from './plan/index.ts';
-export { assertNoPlaceholders, type FillResult, fillSecrets, type PlaceholderCheck } from './secrets.ts';

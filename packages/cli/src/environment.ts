@@ -1,19 +1,13 @@
-// Loading an environment for the commands that need its Model: topology -> diagnostics or Model.
-import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
-import { type Diagnostic, hasErrors, loadTopology, type Model, resolve } from '@geostage/schema';
+// The CLI's side of @geostage/environment: the repository root and the chosen environments,
+// with a mistake in either as a UsageError (exit code 2).
+import {
+  describeEnvironmentError,
+  findRepositoryRoot,
+  selectEnvironments as select,
+} from '@geostage/environment';
 import { UsageError } from './command.ts';
-import { environmentTopology, findRepositoryRoot, listEnvironments } from './repository.ts';
 
-export interface LoadedEnvironment {
-  name: string;
-  /** environments/<env>, absolute. */
-  folder: string;
-  /** The topology path relative to the repository root, as generated headers name it. */
-  source: string;
-  diagnostics: Diagnostic[];
-  model: Model | null;
-}
+export { type LoadedEnvironment, loadEnvironment } from '@geostage/environment';
 
 export function repositoryRoot(cwd: string): string {
   const root = findRepositoryRoot(cwd);
@@ -23,20 +17,7 @@ export function repositoryRoot(cwd: string): string {
 
 /** The environments named, or every environment when none is named; unknown names are usage errors. */
 export function selectEnvironments(root: string, names: readonly string[]): string[] {
-  const known = listEnvironments(root);
-  if (names.length === 0) return known;
-  for (const name of names) {
-    if (!known.includes(name)) {
-      throw new UsageError(`no environment named "${name}" (environments: ${known.join(', ') || 'none'})`);
-    }
-  }
-  return [...names];
-}
-
-export async function loadEnvironment(root: string, name: string): Promise<LoadedEnvironment> {
-  const path = environmentTopology(root, name);
-  const source = relative(root, path);
-  const { topology, diagnostics } = loadTopology(await readFile(path, 'utf8'), source);
-  const model = topology && !hasErrors(diagnostics) ? resolve(topology, source) : null;
-  return { name, folder: relative(root, path).replace(/\/topology\.yaml$/, ''), source, diagnostics, model };
+  const selection = select(root, names);
+  if (!selection.ok) throw new UsageError(describeEnvironmentError(selection));
+  return selection.names;
 }

@@ -1,9 +1,14 @@
 // What generate and check share: pick environments and generators, load each Model once,
-// run the generators, and hand each FileSet to a sink (write it, or compare it).
+// run the generators (@geostage/environment), and hand each FileSet to a sink (write it, or compare it).
+import {
+  type GeneratedOutput,
+  generateEnvironment,
+  repositoryEnvironment,
+  selectGenerators,
+} from '@geostage/environment';
 import { formatDiagnostic } from '@geostage/schema';
 import { type CommandInput, EXIT, UsageError } from './command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from './environment.ts';
-import { GENERATORS, type Generator, outputFolder } from './generation.ts';
 
 export const GENERATOR_OPTIONS = {
   only: { type: 'string' },
@@ -13,18 +18,16 @@ export const GENERATOR_OPTIONS = {
 export type Sink = (input: {
   folder: string;
   shown: string;
-  files: Awaited<ReturnType<Generator['generate']>>['files'];
+  files: GeneratedOutput['files'];
   source: string;
 }) => Promise<boolean>;
 
 export async function runGenerators({ values, positionals, io }: CommandInput, sink: Sink): Promise<number> {
   const root = repositoryRoot(io.cwd);
   const only = values.only;
-  const generators = only === undefined ? GENERATORS : GENERATORS.filter((g) => g.name === only);
-  if (generators.length === 0) {
-    throw new UsageError(
-      `--only must be one of ${GENERATORS.map((g) => g.name).join(', ')}, not "${String(only)}"`,
-    );
+  const selection = selectGenerators(only === undefined ? undefined : String(only));
+  if (!selection.ok) {
+    throw new UsageError(`--only must be one of ${selection.known.join(', ')}, not "${String(only)}"`);
   }
   const named = [...positionals, ...((values.environment as string[] | undefined) ?? [])];
   let ok = true;
@@ -36,15 +39,15 @@ export async function runGenerators({ values, positionals, io }: CommandInput, s
       ok = false;
       continue;
     }
-    for (const generator of generators) {
-      const { files, warnings } = await generator.generate(
-        environment.model,
-        `${root}/${environment.folder}`,
-      );
-      for (const warning of warnings) io.err(`${environment.source}: warning: ${warning}\n`);
-      const folder = outputFolder(root, environment.folder, generator);
-      const shown = `${environment.folder}/generated/${generator.name}`;
-      ok = (await sink({ folder, shown, files, source: environment.source })) && ok;
+    const shownPaths = repositoryEnvironment('', name);
+    for (const generator of selection.generators) {
+      // One generator at a time, so that its warnings come right before its folder's line.
+      const [output] = await generateEnvironment(environment.paths, environment.model, [generator]);
+      if (!output) continue;
+      for (const warning of output.warnings) io.err(`${environment.source}: warning: ${warning}\n`);
+      const shown = shownPaths.generated[output.generator];
+      ok =
+        (await sink({ folder: output.folder, shown, files: output.files, source: environment.source })) && ok;
     }
   }
   return ok ? EXIT.ok : EXIT.invalid;

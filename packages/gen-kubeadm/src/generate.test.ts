@@ -1,4 +1,4 @@
-import { placeholdersIn } from '@geostage/schema';
+import { placeholdersIn } from '@geostage/secrets';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLES, exampleModel } from './examples.ts';
 import { generateCluster } from './index.ts';

@@ -2,13 +2,12 @@
 // (environments/<env>/generated/network/): router configurations (VyOS per release line,
 // plain Linux with OpenVPN) and netplan for every server.
 import { type FileSet, type Model, sortFileSet } from '@geostage/schema';
+import { NO_MATERIAL, type PublicMaterial } from '@geostage/secrets';
 import { generateLinuxRouters } from './linux/index.ts';
-import { NO_MATERIAL, type PublicMaterial } from './material.ts';
 import { generateNetplan } from './netplan/index.ts';
 import { generateVyos } from './vyos/index.ts';
 
 export { generateLinuxRouters, linuxDevicePath, OPENVPN_DIR } from './linux/index.ts';
-export { NO_MATERIAL, type PublicMaterial, type RouterMaterial, readPublicMaterial } from './material.ts';
 export { generateNetplan } from './netplan/index.ts';
 export * as vyos from './vyos/index.ts';
 export { generateVyos } from './vyos/index.ts';

@@ -7,7 +7,6 @@ export * from './intent.ts';
 export type * from './model.ts';
 export * from './mtu.ts';
 export * from './resolve.ts';
-export * from './secrets.ts';
 export * from './topology.ts';
 export * from './tunnels.ts';
 export * from './load.ts';

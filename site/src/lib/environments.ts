@@ -1,13 +1,19 @@
 // The one place the site reads the disk: every environments/<env>/ with its topology, its
 // generated folders and its measured results. Everything after this is pure rendering.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  environmentPaths,
+  environmentsIn,
+  type MeasuredMatrix,
+  parseVerify,
+  repositoryEnvironment,
+} from '@geostage/environment';
 import { formatDiagnostic, loadTopologyFile, type Model, resolve } from '@geostage/schema';
 import { type Folder, ownersOf, type SiteFile } from './files.ts';
 import { computedReachability } from './reach.ts';
 import { modelReachability, type Reachability } from './reachability.ts';
 import { type Scale, scaleOf } from './scale.ts';
-import { parseVerify, type VerifyResults } from './verify.ts';
 
 export const FOLDERS: Folder[] = ['network', 'cluster'];
 
@@ -26,7 +32,7 @@ export interface Environment {
   /** The site of every server, for links and look-ups. */
   serverSite: Map<string, string>;
   reachability: Reachability | null;
-  verify: VerifyResults | null;
+  verify: MeasuredMatrix | null;
   scale: Scale;
 }
 
@@ -52,18 +58,15 @@ export async function environment(name: string): Promise<Environment> {
 }
 
 async function loadAll(directory: string): Promise<Environment[]> {
-  if (!existsSync(directory)) return [];
-  const names = readdirSync(directory)
-    .filter((name) => existsSync(join(directory, name, 'topology.yaml')))
-    .sort();
+  const names = environmentsIn(directory);
   return Promise.all(names.map((name) => loadEnvironment(directory, name)));
 }
 
 async function loadEnvironment(directory: string, name: string): Promise<Environment> {
-  const folder = join(directory, name);
-  const source = `environments/${name}/topology.yaml`;
+  const paths = environmentPaths(join(directory, name));
+  const source = repositoryEnvironment('', name).topology;
   const problems: string[] = [];
-  const loadedTopology = await loadTopologyFile(join(folder, 'topology.yaml'));
+  const loadedTopology = await loadTopologyFile(paths.topology);
   for (const diagnostic of loadedTopology.diagnostics) {
     problems.push(formatDiagnostic({ ...diagnostic, file: source }));
   }
@@ -72,7 +75,7 @@ async function loadEnvironment(directory: string, name: string): Promise<Environ
   const generated: Record<Folder, boolean> = { network: false, cluster: false };
   const files: SiteFile[] = [];
   for (const kind of FOLDERS) {
-    const read = readGenerated(join(folder, 'generated', kind), kind);
+    const read = readGenerated(paths.generated[kind], paths.index[kind], kind);
     if (typeof read === 'string') problems.push(read);
     else if (read) {
       generated[kind] = true;
@@ -102,8 +105,8 @@ async function loadEnvironment(directory: string, name: string): Promise<Environ
     problems.push(...reachability.warnings);
   }
 
-  let verify: VerifyResults | null = null;
-  const verifyPath = join(folder, 'results', 'verify.json');
+  let verify: MeasuredMatrix | null = null;
+  const verifyPath = paths.verifyResults;
   if (existsSync(verifyPath)) {
     const parsed = parseVerify(readFileSync(verifyPath, 'utf8'));
     if (typeof parsed === 'string') problems.push(parsed);
@@ -130,8 +133,7 @@ interface IndexFile {
 }
 
 /** Files listed in generated/<kind>/index.json; null when the folder was never generated. */
-function readGenerated(directory: string, folder: Folder): SiteFile[] | string | null {
-  const indexPath = join(directory, 'index.json');
+function readGenerated(directory: string, indexPath: string, folder: Folder): SiteFile[] | string | null {
   if (!existsSync(indexPath)) return null;
   let index: IndexFile;
   try {

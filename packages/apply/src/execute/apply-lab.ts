@@ -3,13 +3,15 @@
 // the lab runs (the same conversion `lab up` uses), plans, translates (lab.ts), runs (run.ts).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateLinuxRouters, generateNetplan, readPublicMaterial } from '@geostage/gen-vyos';
+import { environmentPaths, listFiles } from '@geostage/environment';
+import { generateLinuxRouters, generateNetplan } from '@geostage/gen-vyos';
 import type { Model } from '@geostage/schema';
+import { readPublicMaterial } from '@geostage/secrets';
 import { labFolder, linuxFlavour, planLab, readState } from '../lab/index.ts';
 import { isLabProcess } from '../lab/processes.ts';
 import { hostKeyBlob } from '../lab/sshd.ts';
 import { writeState } from '../lab/state.ts';
-import { buildPlan, listFiles, PHASE_NAMES, type PhaseName } from '../plan/index.ts';
+import { buildPlan, PHASE_NAMES, type PhaseName } from '../plan/index.ts';
 import { connect } from '../ssh/transport.ts';
 import type { HostActions } from './actions.ts';
 import { labActions } from './lab.ts';
@@ -68,7 +70,7 @@ export async function applyLab(options: ApplyLabOptions): Promise<ApplyLabResult
     `apply ${environment} in the lab${options.dryRun ? ' (dry run: nothing is touched)' : ''}: routers run the Linux flavour (VyOS cannot run in a namespace)`,
   );
   const lab = labFolder(folder);
-  const secrets = state.secrets === 'lab' ? join(lab, 'keys', 'secrets') : join(folder, 'secrets');
+  const secrets = environmentPaths(state.secrets === 'lab' ? join(lab, 'keys') : folder).secrets;
   const publicFrom = state.secrets === 'lab' ? join(lab, 'keys') : folder;
 
   const flavour = linuxFlavour(options.model);
@@ -76,13 +78,16 @@ export async function applyLab(options: ApplyLabOptions): Promise<ApplyLabResult
     progress(
       `${router}: the topology says ${was}; the lab runs the Linux flavour of it, so apply uploads Linux router files`,
     );
-  const linux = generateLinuxRouters(flavour.model, await readPublicMaterial(publicFrom));
+  const linux = generateLinuxRouters(
+    flavour.model,
+    await readPublicMaterial(environmentPaths(publicFrom).public),
+  );
   const plan = buildPlan({
     model: flavour.model,
     network: linux.files,
     cluster: [],
     secrets: await listFiles(secrets),
-    publicFiles: await listFiles(join(publicFrom, 'public')),
+    publicFiles: await listFiles(environmentPaths(publicFrom).public),
     ...(options.parallel ? { parallel: options.parallel } : {}),
   });
   const planned = planLab({

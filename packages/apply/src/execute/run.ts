@@ -4,7 +4,7 @@
 // apply state file as it completes, so a rerun skips it. Errors are values naming host and step.
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { assertNoPlaceholders, fillSecrets } from '../secrets.ts';
+import { assertNoPlaceholders, fillSecrets } from '@geostage/secrets';
 import type { Result, SshSession } from '../ssh/transport.ts';
 import type { Action, HostActions } from './actions.ts';
 

@@ -4,10 +4,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LAB_FOLDER } from '@geostage/environment';
 import type { LabSshd } from './access.ts';
 import type { LabNamespace, LabRouter, LabServer } from './plan.ts';
 
-export const LAB_FOLDER = '.lab';
+export { LAB_FOLDER };
 export const STATE_FORMAT = 'geostage-lab';
 export const STATE_VERSION = 1;
 

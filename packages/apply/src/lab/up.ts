@@ -5,10 +5,10 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { generateLinuxRouters, generateNetplan, readPublicMaterial } from '@geostage/gen-vyos';
-import { secretsInit } from '@geostage/gen-vyos/secrets';
+import { environmentPaths, repositoryEnvironment } from '@geostage/environment';
+import { generateLinuxRouters, generateNetplan } from '@geostage/gen-vyos';
 import type { Model } from '@geostage/schema';
-import { assertNoPlaceholders, fillSecrets } from '../secrets.ts';
+import { assertNoPlaceholders, fillSecrets, readPublicMaterial, secretsInit } from '@geostage/secrets';
 import { planAccess, SSH_USER } from './access.ts';
 import { labDown } from './down.ts';
 import { linuxFlavour } from './flavour.ts';
@@ -42,13 +42,13 @@ async function secretsFor(
   options: LabUpOptions,
   lab: string,
 ): Promise<{ kind: LabState['secrets']; secrets: string; publicFrom: string }> {
-  const own = join(options.folder, 'secrets');
+  const own = environmentPaths(options.folder).secrets;
   if (existsSync(own)) return { kind: 'environment', secrets: own, publicFrom: options.folder };
   // Lab-only secrets: never written into the environment, gone with `lab down`.
   const keys = join(lab, 'keys');
-  const made = await secretsInit(keys, options.model);
+  const made = await secretsInit(environmentPaths(keys), options.model);
   if (!made.ok) throw new LabFailure(`lab-only secrets: ${made.error}`);
-  return { kind: 'lab', secrets: join(keys, 'secrets'), publicFrom: keys };
+  return { kind: 'lab', secrets: environmentPaths(keys).secrets, publicFrom: keys };
 }
 
 async function install(plan: LabPlan, lab: string, secrets: string): Promise<void> {
@@ -151,10 +151,10 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
     const secrets = await secretsFor(options, lab);
     progress(
       secrets.kind === 'environment'
-        ? `secrets: environments/${environment}/secrets`
+        ? `secrets: ${repositoryEnvironment('', environment).secrets}`
         : `secrets: lab-only keys in ${environment}/.lab/keys (the environment has no secrets/; they go with lab down)`,
     );
-    const material = await readPublicMaterial(secrets.publicFrom);
+    const material = await readPublicMaterial(environmentPaths(secrets.publicFrom).public);
     const linux = generateLinuxRouters(flavour.model, material);
     const missing = linux.warnings.filter((warning) => warning.includes('secrets init'));
     if (missing.length > 0) throw new LabFailure(missing.join('\n'));

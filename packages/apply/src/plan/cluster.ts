@@ -3,6 +3,7 @@
 // parallel, then labels, CNI and apps applied with kubectl from one point, the first control
 // plane, which holds the admin credentials kubeadm init wrote.
 import type { ModelServer } from '@geostage/schema';
+import { kubeadmSecretNames } from '@geostage/secrets';
 import { serverAccess } from './access.ts';
 import {
   type Context,
@@ -22,7 +23,7 @@ export const MANIFESTS_DIR = '/etc/geostage/cluster';
 export const KUBECTL = 'kubectl --kubeconfig /etc/kubernetes/admin.conf';
 const APPLY = `${KUBECTL} apply --server-side --field-manager=geostage`;
 /** The secret kubeadm init makes: the CA public key hash every join checks the cluster against. */
-export const CA_CERT_HASH = 'kubeadm/ca-cert-hash';
+export const CA_CERT_HASH = kubeadmSecretNames.caCertHash;
 
 /**
  * The upstream manifests our CNI files complete (gen-kubeadm writes only what geostage decides:

@@ -2,7 +2,8 @@
 // generated, public and secret files are described. Builders return drafts; the planner then
 // decides, in plan order, which secrets are there and which steps are blocked.
 import { vyos } from '@geostage/gen-vyos';
-import { type FileSet, type GeneratedFile, type Model, placeholdersIn } from '@geostage/schema';
+import type { FileSet, GeneratedFile, Model } from '@geostage/schema';
+import { placeholdersIn } from '@geostage/secrets';
 import type { Access, Command, PhaseName, Source, Upload } from './plan.ts';
 
 export interface Context {

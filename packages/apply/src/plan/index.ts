@@ -17,7 +17,7 @@ export {
   type Upload,
 } from './plan.ts';
 export { buildPlan, DEFAULT_PARALLEL, type PlanInput } from './planner.ts';
-export { listFiles, readGeneratedFolder, readPlanInput } from './read.ts';
+export { readPlanInput } from './read.ts';
 export { planCounts, renderPlan } from './render.ts';
 export { NETPLAN_PATH } from './servers.ts';
 export { CONFIRM_MINUTES, VYOS_DIR } from './vyos.ts';

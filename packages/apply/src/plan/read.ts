@@ -1,52 +1,17 @@
 // The planner's I/O edge: the generated folders as their index.json lists them, and the names
 // (never the contents) of the files under secrets/ and public/.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type FileSet, INDEX_FILE, type IndexEntry, type Model } from '@geostage/schema';
+import { environmentPaths, listFiles, readGeneratedFolder } from '@geostage/environment';
+import type { Model } from '@geostage/schema';
 import type { PlanInput } from './planner.ts';
-
-/** A generated folder as a FileSet, from its index.json (modes included); empty when not generated. */
-export async function readGeneratedFolder(folder: string): Promise<FileSet> {
-  let index: { files: IndexEntry[] };
-  try {
-    index = JSON.parse(await readFile(join(folder, INDEX_FILE), 'utf8'));
-  } catch {
-    return [];
-  }
-  return Promise.all(
-    index.files.map(async (entry) => ({
-      path: entry.path,
-      content: await readFile(join(folder, entry.path), 'utf8'),
-      mode: Number.parseInt(entry.mode, 8),
-    })),
-  );
-}
-
-/** Every file below a folder, as sorted relative paths with forward slashes; empty when there is no folder. */
-export async function listFiles(folder: string): Promise<string[]> {
-  try {
-    const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-    return entries
-      .filter((entry) => entry.isFile())
-      .map((entry) =>
-        join(entry.parentPath, entry.name)
-          .slice(folder.length + 1)
-          .split('\\')
-          .join('/'),
-      )
-      .sort();
-  } catch {
-    return [];
-  }
-}
 
 /** Everything the planner reads for environments/<env>: generated files, secret names, public names. */
 export async function readPlanInput(environmentFolder: string, model: Model): Promise<PlanInput> {
+  const paths = environmentPaths(environmentFolder);
   const [network, cluster, secrets, publicFiles] = await Promise.all([
-    readGeneratedFolder(join(environmentFolder, 'generated', 'network')),
-    readGeneratedFolder(join(environmentFolder, 'generated', 'cluster')),
-    listFiles(join(environmentFolder, 'secrets')),
-    listFiles(join(environmentFolder, 'public')),
+    readGeneratedFolder(paths.generated.network),
+    readGeneratedFolder(paths.generated.cluster),
+    listFiles(paths.secrets),
+    listFiles(paths.public),
   ]);
   return { model, network, cluster, secrets, publicFiles };
 }

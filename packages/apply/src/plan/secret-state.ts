@@ -1,16 +1,14 @@
 // Which secrets a step needs and whether they are there: present in environments/<env>/secrets/,
 // produced by an earlier step of the plan (kubeadm init makes the CA cert hash), or missing,
 // with the command that creates it.
+import { join } from 'node:path';
+import { repositoryEnvironment } from '@geostage/environment';
+import { secretRecipe } from '@geostage/secrets';
 import type { SecretState } from './plan.ts';
 
-/** How to create a missing secret, by name. */
+/** How to create a missing secret, by name, with its path as the repository shows it. */
 export function secretHint(name: string, environment: string): string {
-  const file = `environments/${environment}/secrets/${name}`;
-  if (name.startsWith('openvpn/')) return `geostage secrets init ${environment}`;
-  if (name === 'kubeadm/bootstrap-token') return `kubeadm token generate > ${file} (mode 0600)`;
-  if (name === 'kubeadm/certificate-key') return `kubeadm certs certificate-key > ${file} (mode 0600)`;
-  if (name === 'kubeadm/ca-cert-hash') return 'made by kubeadm init on the first control plane';
-  return `put it in ${file} (mode 0600)`;
+  return secretRecipe(name, environment, join(repositoryEnvironment('', environment).secrets, name));
 }
 
 export function secretStates(

@@ -1,8 +1,9 @@
 // The measurement against reach: reach reads the committed generated files (VyOS set scripts
 // for VyOS routers) and computes the matrix after the VPN; the lab runs the Linux flavour of
 // the same Model. Agreement means the design the files describe holds when built for real.
+
+import type { MeasuredPair } from '@geostage/environment';
 import { outcome, type ReachReport } from '@geostage/reach';
-import type { MeasuredPair } from './results.ts';
 
 export interface Disagreement {
   from: string;

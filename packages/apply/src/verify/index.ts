@@ -3,4 +3,3 @@ export { type Comparison, compareWithReach, type Disagreement, type TtlDifferenc
 export { type MeasuredServer, type MeasureOptions, measureMatrix } from './measure.ts';
 export { median, type PingOptions, type PingResult, parsePing, ping, pingCommand } from './ping.ts';
 export { type MatrixServer, renderComparison, renderMeasured } from './render.ts';
-export { type MeasuredPair, type VerifyResults, writeResults } from './results.ts';

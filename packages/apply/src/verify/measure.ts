@@ -1,8 +1,8 @@
 // The measured matrix: every ordered pair of servers, pinged from inside the sender's
 // namespace, a few pairs at a time (two cores should not decide the round-trip times).
 
+import type { MeasuredPair } from '@geostage/environment';
 import { median, type PingOptions, ping } from './ping.ts';
-import type { MeasuredPair } from './results.ts';
 
 export interface MeasuredServer {
   name: string;

@@ -1,8 +1,9 @@
 // The measured matrix as the thesis printed its tables (o reachable, x not, - itself), servers
 // on both axes grouped by router, and the round-trip times in the same layout. When the names
 // do not fit the width, columns are numbered and the rows say which number is which server.
+
+import type { MeasuredPair } from '@geostage/environment';
 import type { Comparison } from './compare.ts';
-import type { MeasuredPair } from './results.ts';
 
 export interface MatrixServer {
   name: string;

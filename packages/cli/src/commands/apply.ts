@@ -1,8 +1,9 @@
 // geostage apply <env> --lab: the plan executed over real SSH into the lab's router namespaces.
 // A real-host mode is not built yet; without --lab the command says so.
-import { join } from 'node:path';
-import { applyLab } from '@geostage/apply/execute';
+
 import { isPhaseName, PHASE_NAMES } from '@geostage/apply';
+import { applyLab } from '@geostage/apply/execute';
+import { repositoryEnvironment } from '@geostage/environment';
 import { formatDiagnostic } from '@geostage/schema';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from '../environment.ts';
@@ -65,7 +66,7 @@ failure is printed with its host and step).`,
     const started = Date.now();
     const result = await applyLab({
       environment: env!,
-      folder: join(root, 'environments', env!),
+      folder: repositoryEnvironment(root, env!).folder,
       model: loaded.model,
       ...(typeof phase === 'string' && isPhaseName(phase) ? { phase } : {}),
       dryRun,

@@ -1,5 +1,5 @@
 // geostage check: fail when committed generated files differ from a fresh generation.
-import { checkFileSet } from '@geostage/schema/writer';
+import { checkFileSet } from '@geostage/environment';
 import type { Command } from '../command.ts';
 import { GENERATOR_OPTIONS, runGenerators } from '../run-generators.ts';
 

@@ -1,5 +1,5 @@
 // geostage generate: write every environment's generated files (atomically, unchanged files untouched).
-import { writeFileSet } from '@geostage/schema/writer';
+import { writeFileSet } from '@geostage/environment';
 import type { Command } from '../command.ts';
 import { GENERATOR_OPTIONS, runGenerators } from '../run-generators.ts';
 

@@ -1,7 +1,7 @@
 // geostage lab up|down|status <env>: the environment in network namespaces on this machine,
 // with the Linux flavour of every router and real OpenVPN between them.
-import { join } from 'node:path';
 import { labDown, labHealth, labUp, readState } from '@geostage/apply/lab';
+import { repositoryEnvironment } from '@geostage/environment';
 import { formatDiagnostic } from '@geostage/schema';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from '../environment.ts';
@@ -46,7 +46,7 @@ Exit codes: 0 ok, 1 invalid topology or (status) no healthy lab, 2 usage error,
     if (names.length !== 1) throw new UsageError('name one environment');
     const root = repositoryRoot(io.cwd);
     const [env] = selectEnvironments(root, names);
-    const folder = join(root, 'environments', env!);
+    const folder = repositoryEnvironment(root, env!).folder;
     const progress = (line: string) => io.out(`${line}\n`);
 
     if (action === 'down') {

@@ -1,6 +1,5 @@
 // geostage plan: what apply would upload and run, per phase and host, from the generated files
 // on disk. Reaches no host; reads only the names of the files under secrets/.
-import { join } from 'node:path';
 import {
   blockedSteps,
   buildPlan,
@@ -12,11 +11,10 @@ import {
   readPlanInput,
   renderPlan,
 } from '@geostage/apply';
+import { checkFileSet, generateEnvironment } from '@geostage/environment';
 import { formatDiagnostic } from '@geostage/schema';
-import { checkFileSet } from '@geostage/schema/writer';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from '../environment.ts';
-import { GENERATORS, outputFolder } from '../generation.ts';
 
 export const plan: Command = {
   name: 'plan',
@@ -67,24 +65,19 @@ topology, 2 usage error.`,
       return EXIT.invalid;
     }
     const model = environment.model;
-    const folder = join(root, environment.folder);
+    const { paths } = environment;
 
     // The plan shows the files on disk; say so when they are not what generate would write now.
-    for (const generator of GENERATORS) {
-      const { files } = await generator.generate(model, folder);
-      const drift = await checkFileSet(
-        outputFolder(root, environment.folder, generator),
-        files,
-        environment.source,
-      );
+    for (const output of await generateEnvironment(paths, model)) {
+      const drift = await checkFileSet(output.folder, output.files, environment.source);
       if (drift.length > 0) {
         io.err(
-          `${environment.folder}/generated/${generator.name}: ${drift.length} files differ from a fresh generation; the plan shows what is on disk (run geostage generate ${model.name})\n`,
+          `${environment.folder}/generated/${output.generator}: ${drift.length} files differ from a fresh generation; the plan shows what is on disk (run geostage generate ${model.name})\n`,
         );
       }
     }
 
-    const full = buildPlan({ ...(await readPlanInput(folder, model)), parallel });
+    const full = buildPlan({ ...(await readPlanInput(paths.folder, model)), parallel });
     const shown: Plan =
       phase === undefined ? full : { ...full, phases: full.phases.filter((p) => p.name === phase) };
     const blocked = blockedSteps(shown);

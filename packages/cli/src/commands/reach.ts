@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { repositoryEnvironment } from '@geostage/environment';
 import {
   computeReachability,
   diffAtRevisions,
@@ -66,7 +67,7 @@ Exit codes: 0 ok, 1 no generated files, 2 usage error.`,
 
     const root = repositoryRoot(io.cwd);
     const [env] = selectEnvironments(root, positionals);
-    const folder = `environments/${env}/generated/network`;
+    const folder = repositoryEnvironment('', env!).generated.network;
     if (!existsSync(join(root, folder))) {
       io.err(`geostage: ${folder} does not exist; run geostage generate ${env}\n`);
       return EXIT.invalid;

@@ -1,6 +1,6 @@
 // geostage secrets init <env>: create the keys and certificates the VPN authentication needs.
-import { secretsInit } from '@geostage/gen-vyos/secrets';
 import { formatDiagnostic } from '@geostage/schema';
+import { secretsInit } from '@geostage/secrets';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from '../environment.ts';
 
@@ -39,7 +39,7 @@ Exit codes: 0 done, 1 invalid topology, 2 usage error, 3 a tool (openssl) failed
     const environment = await loadEnvironment(root, name!);
     for (const diagnostic of environment.diagnostics) io.err(`${formatDiagnostic(diagnostic)}\n`);
     if (!environment.model) return EXIT.invalid;
-    const result = await secretsInit(`${root}/${environment.folder}`, environment.model, {
+    const result = await secretsInit(environment.paths, environment.model, {
       force: values.force === true,
       keyType,
     });

@@ -2,9 +2,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
+import { findRepositoryRoot, listEnvironments, repositoryEnvironment } from '@geostage/environment';
 import { type Diagnostic, formatDiagnostic, hasErrors, loadTopology } from '@geostage/schema';
 import { type Command, EXIT, UsageError } from '../command.ts';
-import { environmentTopology, findRepositoryRoot, listEnvironments } from '../repository.ts';
 
 interface FileResult {
   file: string;
@@ -67,15 +67,19 @@ function resolveTargets(targets: string[], cwd: string): { path: string; shown: 
     if (environments.length === 0)
       throw new UsageError(`no environments in ${show(root) || '.'}/environments`);
     return environments.map((env) => {
-      const path = environmentTopology(root, env);
+      const path = repositoryEnvironment(root, env).topology;
       return { path, shown: show(path) };
     });
   }
   return targets.map((target) => {
     const asFile = resolve(cwd, target);
     if (existsSync(asFile) && statSync(asFile).isFile()) return { path: asFile, shown: target };
-    if (root && /^[a-z0-9][a-z0-9-]*$/.test(target) && existsSync(environmentTopology(root, target))) {
-      const path = environmentTopology(root, target);
+    if (
+      root &&
+      /^[a-z0-9][a-z0-9-]*$/.test(target) &&
+      existsSync(repositoryEnvironment(root, target).topology)
+    ) {
+      const path = repositoryEnvironment(root, target).topology;
       return { path, shown: show(path) };
     }
     const known = root ? listEnvironments(root) : [];

@@ -3,13 +3,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { labHealth, readState } from '@geostage/apply/lab';
-import {
-  compareWithReach,
-  measureMatrix,
-  renderComparison,
-  renderMeasured,
-  writeResults,
-} from '@geostage/apply/verify';
+import { compareWithReach, measureMatrix, renderComparison, renderMeasured } from '@geostage/apply/verify';
+import { repositoryEnvironment, writeResults } from '@geostage/environment';
 import { computeReachability, readGeneratedNetwork } from '@geostage/reach';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { repositoryRoot, selectEnvironments } from '../environment.ts';
@@ -52,7 +47,7 @@ printed), no lab is up, or there are no generated files, 2 usage error.`,
       throw new UsageError(`--width must be a number of columns, not "${String(values.width)}"`);
     const root = repositoryRoot(io.cwd);
     const [env] = selectEnvironments(root, positionals);
-    const folder = join(root, 'environments', env!);
+    const folder = repositoryEnvironment(root, env!).folder;
     const state = await readState(folder);
     if (!state?.complete) {
       io.err(`geostage: no lab of ${env} is up; run geostage lab up ${env}\n`);
@@ -68,7 +63,7 @@ printed), no lab is up, or there are no generated files, 2 usage error.`,
       timeoutSeconds: TIMEOUT_SECONDS,
     });
     const measuredAt = new Date().toISOString();
-    const resultsPath = `environments/${env}/results/verify.json`;
+    const resultsPath = repositoryEnvironment('', env!).verifyResults;
     await writeResults(join(root, resultsPath), {
       measuredAt,
       environment: env!,
@@ -87,10 +82,10 @@ printed), no lab is up, or there are no generated files, 2 usage error.`,
       `${pairs.length} pairs in ${((Date.now() - started) / 1000).toFixed(1)} s; written to ${resultsPath}\n\n`,
     );
 
-    const network = join(root, 'environments', env!, 'generated', 'network');
+    const network = repositoryEnvironment(root, env!).generated.network;
     if (!existsSync(network)) {
       io.err(
-        `geostage: environments/${env}/generated/network does not exist: nothing to compare with; run geostage generate ${env}\n`,
+        `geostage: ${repositoryEnvironment('', env!).generated.network} does not exist: nothing to compare with; run geostage generate ${env}\n`,
       );
       return EXIT.invalid;
     }

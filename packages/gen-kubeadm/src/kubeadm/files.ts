@@ -1,5 +1,6 @@
 // One kubeadm.yaml per Kubernetes node: nodes/<server>/kubeadm.yaml.
 import { type FileSet, generatedHeader, type Model, type ModelKubernetes } from '@geostage/schema';
+import { kubeadmSecretNames } from '@geostage/secrets';
 import { yamlDocuments } from '../yaml-documents.ts';
 import { CROSS_SITE_WAITS, dialectFor } from './api.ts';
 import { initDocuments } from './init.ts';
@@ -24,7 +25,7 @@ export function kubeadmFiles(model: Model, kubernetes: ModelKubernetes): FileSet
         ]
       : [
           `kubeadm join --config kubeadm.yaml  (${server.name}, ${role}; after kubeadm init on ${kubernetes.firstControlPlane})`,
-          'The CA cert hash exists only after init: apply stores it as secrets/kubeadm/ca-cert-hash (sha256:<hex>).',
+          `The CA cert hash exists only after init: apply stores it as secrets/${kubeadmSecretNames.caCertHash} (sha256:<hex>).`,
           SECRETS_NOTE,
         ];
     const documents = first

@@ -1,9 +1,9 @@
 // kubeadm init on the first control plane: InitConfiguration + the cluster-wide documents.
 import type { Model, ModelKubernetes, ModelServer } from '@geostage/schema';
+import { kubeadmSecretNames, secretPlaceholder } from '@geostage/secrets';
 import { type KubeadmDialect, LOCAL_API_SERVER_PORT, type Waits } from './api.ts';
 import { clusterConfiguration, kubeletConfiguration, kubeProxyConfiguration } from './cluster.ts';
 import { nodeRegistration } from './registration.ts';
-import { BOOTSTRAP_TOKEN, CERTIFICATE_KEY } from './secrets.ts';
 
 export function initDocuments(
   model: Model,
@@ -17,7 +17,7 @@ export function initDocuments(
     kind: 'InitConfiguration',
     bootstrapTokens: [
       {
-        token: BOOTSTRAP_TOKEN,
+        token: secretPlaceholder(kubeadmSecretNames.bootstrapToken),
         description: `geostage: joins the nodes of ${model.name}`,
         ttl: '24h0m0s',
         usages: ['signing', 'authentication'],
@@ -26,7 +26,7 @@ export function initDocuments(
     ],
     nodeRegistration: nodeRegistration(server, dialect),
     localAPIEndpoint: { advertiseAddress: server.address, bindPort: LOCAL_API_SERVER_PORT },
-    certificateKey: CERTIFICATE_KEY,
+    certificateKey: secretPlaceholder(kubeadmSecretNames.certificateKey),
     ...dialect.initWaits(waits).init,
   };
   return [

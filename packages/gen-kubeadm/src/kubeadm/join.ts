@@ -1,10 +1,10 @@
 // kubeadm join on every other node: control planes (with their own API endpoint and the
 // certificate key) and workers.
 import type { ModelKubernetes, ModelServer } from '@geostage/schema';
+import { kubeadmSecretNames, secretPlaceholder } from '@geostage/secrets';
 import { type KubeadmDialect, LOCAL_API_SERVER_PORT, type Waits } from './api.ts';
 import { controlPlaneEndpoint } from './cluster.ts';
 import { nodeRegistration } from './registration.ts';
-import { BOOTSTRAP_TOKEN, CA_CERT_HASH, CERTIFICATE_KEY } from './secrets.ts';
 
 export function joinDocument(
   kubernetes: ModelKubernetes,
@@ -20,9 +20,9 @@ export function joinDocument(
     discovery: {
       bootstrapToken: {
         apiServerEndpoint: controlPlaneEndpoint(kubernetes),
-        token: BOOTSTRAP_TOKEN,
+        token: secretPlaceholder(kubeadmSecretNames.bootstrapToken),
         // Pinning the CA: without it a node would trust whatever answers at the endpoint.
-        caCertHashes: [CA_CERT_HASH],
+        caCertHashes: [secretPlaceholder(kubeadmSecretNames.caCertHash)],
       },
       ...discovery,
     },
@@ -31,7 +31,7 @@ export function joinDocument(
       ? {
           controlPlane: {
             localAPIEndpoint: { advertiseAddress: server.address, bindPort: LOCAL_API_SERVER_PORT },
-            certificateKey: CERTIFICATE_KEY,
+            certificateKey: secretPlaceholder(kubeadmSecretNames.certificateKey),
           },
         }
       : {}),

@@ -2,7 +2,7 @@
 // (as apply fills them), every document checked against the JSON Schema of its kubeadm API
 // version (schema/v1beta3.json, schema/v1beta4.json, written from the upstream Go types).
 
-import { SECRET_PLACEHOLDER } from '@geostage/schema';
+import { kubeadmSecretNames, SECRET_PLACEHOLDER } from '@geostage/secrets';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parseAllDocuments } from 'yaml';
 import type { KubeadmApi } from './api.ts';
@@ -20,9 +20,9 @@ export interface KubeadmProblem {
 
 /** Values of the right shape for each kubeadm secret, for checks that run without real secrets. */
 export const DUMMY_SECRETS: Readonly<Record<string, string>> = {
-  'kubeadm/bootstrap-token': 'abcdef.0123456789abcdef',
-  'kubeadm/ca-cert-hash': `sha256:${'0123456789abcdef'.repeat(4)}`,
-  'kubeadm/certificate-key': 'fedcba9876543210'.repeat(4),
+  [kubeadmSecretNames.bootstrapToken]: 'abcdef.0123456789abcdef',
+  [kubeadmSecretNames.caCertHash]: `sha256:${'0123456789abcdef'.repeat(4)}`,
+  [kubeadmSecretNames.certificateKey]: 'fedcba9876543210'.repeat(4),
 };
 
 const SCHEMAS: Record<KubeadmApi, object> = {

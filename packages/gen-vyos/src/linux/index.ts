@@ -5,12 +5,10 @@ import {
   generatedHeader,
   type Model,
   type ModelSite,
-  secretPlaceholder,
   sortFileSet,
   type TunnelEnd,
 } from '@geostage/schema';
-import type { PublicMaterial } from '../material.ts';
-import { secretNames } from '../secrets/names.ts';
+import { type PublicMaterial, secretNames, secretPlaceholder } from '@geostage/secrets';
 import { renderNetworkd, vlanInterface } from './networkd.ts';
 import { renderNftables } from './nftables.ts';
 import { endsOf, renderOpenvpn } from './openvpn.ts';

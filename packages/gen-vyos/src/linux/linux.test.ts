@@ -4,10 +4,10 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type FileSet, loadTopology, type Model, placeholdersIn, resolve } from '@geostage/schema';
+import { type FileSet, loadTopology, type Model, resolve } from '@geostage/schema';
+import { type PublicMaterial, placeholdersIn } from '@geostage/secrets';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { PublicMaterial } from '../material.ts';
 import { generateLinuxRouters, linuxDevicePath, openvpnQuote } from './index.ts';
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 // Everything a concern renderer needs to know about one VyOS router, gathered once.
 import type { Model, ModelRouter, ModelSite, TunnelEnd } from '@geostage/schema';
-import type { PublicMaterial } from '../material.ts';
+import type { PublicMaterial } from '@geostage/secrets';
 import type { VyosLine } from './versions.ts';
 
 /** A tunnel seen from this router: its own end and the peer's. */

@@ -1,7 +1,7 @@
 // gen-vyos, VyOS part: Model -> routers/<router>/config.set and config.boot for every router
 // that runs VyOS, in the syntax of its release line.
 import { type FileSet, type Model, sortFileSet } from '@geostage/schema';
-import { NO_MATERIAL, type PublicMaterial } from '../material.ts';
+import { NO_MATERIAL, type PublicMaterial } from '@geostage/secrets';
 import { vyosRouter } from './router.ts';
 import { isVyosLine, VYOS_LINES } from './versions.ts';
 

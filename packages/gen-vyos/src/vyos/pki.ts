@@ -2,8 +2,7 @@
 // certificate files from /config/auth (apply uploads them); 1.4+ keep them in the config
 // itself as `pki` objects, so the generated file carries the public certificates and a
 // placeholder for each private key (apply fills it at upload time).
-import { secretPlaceholder } from '@geostage/schema';
-import { publicNames, secretNames } from '../secrets/names.ts';
+import { pemBody, publicNames, secretNames, secretPlaceholder } from '@geostage/secrets';
 import { type Section, type SetCommand, set, tag } from './command.ts';
 import type { RouterContext } from './context.ts';
 import type { VyosLine } from './versions.ts';
@@ -36,15 +35,6 @@ export function publicPlaceholder(name: string): string {
   return `@public:${name}@`;
 }
 export const PUBLIC_PLACEHOLDER = /@public:([A-Za-z0-9._/-]+)@/g;
-
-/** The base64 body of a PEM block on one line: the form `set pki ... certificate` takes. */
-export function pemBody(pem: string): string {
-  return pem
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== '' && !line.startsWith('-----'))
-    .map((line) => line.trim())
-    .join('');
-}
 
 /** The name of the CA object in `set pki ca`: one CA per environment. */
 export function caName(context: RouterContext): string {

@@ -1,6 +1,6 @@
 // One VyOS router: its sections in reading order, then both renderings of them.
 import { type GeneratedFile, generatedHeader, type Model, type ModelSite } from '@geostage/schema';
-import type { PublicMaterial } from '../material.ts';
+import type { PublicMaterial } from '@geostage/secrets';
 import { configBoot } from './boot.ts';
 import type { Section } from './command.ts';
 import { routerContext } from './context.ts';

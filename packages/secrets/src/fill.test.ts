@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertNoPlaceholders, fillSecrets } from './secrets.ts';
+import { assertNoPlaceholders, fillSecrets } from './fill.ts';
 
 let root: string;
 let secrets: string;

@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FileSet } from '@geostage/schema';
 import { describe, expect, it } from 'vitest';
-import type { FileSet } from './fileset.ts';
 import { checkFileSet, writeFileSet } from './writer.ts';
 
 const files: FileSet = [

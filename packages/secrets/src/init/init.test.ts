@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadTopology, type Model, resolve } from '@geostage/schema';
 import { afterAll, describe, expect, it } from 'vitest';
-import { secretsInit } from './index.ts';
+import type { SecretFolders } from './files.ts';
+import { secretsInit as initIn, type SecretsInitOptions } from './init.ts';
 
 const run = promisify(execFile);
 const repository = new URL('../../../../', import.meta.url);
@@ -27,6 +28,12 @@ async function environment(): Promise<string> {
 afterAll(async () => {
   await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
 });
+
+/** A temporary folder laid out as an environment: secrets/ and public/ inside. */
+const secretsInit = (folder: string, model: Model, options?: SecretsInitOptions) => {
+  const folders: SecretFolders = { folder, secrets: join(folder, 'secrets'), public: join(folder, 'public') };
+  return initIn(folders, model, options);
+};
 
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 
@@ -170,8 +177,8 @@ describe('TLS (global-hub)', { timeout: 30_000 }, () => {
     );
     const after = await snapshot(env);
     expect(after[join(env, 'public', 'ca.crt')]).not.toBe(before[join(env, 'public', 'ca.crt')]);
-    // No temporary file is left behind.
-    expect(Object.keys(after).filter((path) => path.endsWith('.tmp'))).toEqual([]);
+    // No temporary file is left behind: every file is a key, a body, a certificate or the fingerprints.
+    expect(Object.keys(after).filter((path) => !/\.(key|body|crt|json)$/.test(path))).toEqual([]);
   });
 
   it('offers RSA 2048 keys as well', async () => {

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, link, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { type FileSet, INDEX_FILE, indexOf, sortFileSet } from './fileset.ts';
+import { type FileSet, INDEX_FILE, indexOf, sortFileSet } from '@geostage/schema';
 
 export type Drift = { path: string; status: 'changed' | 'missing' | 'extra' };
 

@@ -4,7 +4,7 @@
 // placeholder it could not fill, so a device never receives a literal placeholder.
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { placeholdersIn, SECRET_PLACEHOLDER } from '@geostage/schema';
+import { placeholdersIn, SECRET_PLACEHOLDER } from './placeholders.ts';
 
 export type FillResult = { ok: true; content: string } | { ok: false; missing: string[] };
 

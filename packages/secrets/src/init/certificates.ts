@@ -130,11 +130,3 @@ export function issuedBy(
     return false;
   }
 }
-
-/** The base64 body of a PEM block on one line: how VyOS `set pki` lines embed keys and certificates. */
-export function pemBody(pem: string): string {
-  return pem
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith('-----'))
-    .join('');
-}

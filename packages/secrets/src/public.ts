@@ -6,7 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { publicNames } from './secrets/names.ts';
+import { publicNames } from './names.ts';
 
 export interface RouterMaterial {
   /** The router's certificate (PEM), signed by the CA; its subject CN is the router name. */
@@ -26,12 +26,11 @@ export interface PublicMaterial {
 export const NO_MATERIAL: PublicMaterial = { caCertificate: null, routers: {} };
 
 /**
- * Reads environments/<env>/public/: ca.crt, every other <router>.crt, and fingerprints.json
- * (computed from the certificate when the file lacks one). A missing folder or file is not an
- * error: it is the state before secrets init, and the generators then warn.
+ * Reads a public folder (environments/<env>/public/): ca.crt, every other <router>.crt, and
+ * fingerprints.json (computed from the certificate when the file lacks one). A missing folder or
+ * file is not an error: it is the state before secrets init, and the generators then warn.
  */
-export async function readPublicMaterial(environmentFolder: string): Promise<PublicMaterial> {
-  const folder = join(environmentFolder, 'public');
+export async function readPublicMaterial(folder: string): Promise<PublicMaterial> {
   let names: string[];
   try {
     names = (await readdir(folder)).sort();

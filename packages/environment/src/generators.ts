@@ -1,0 +1,84 @@
+// The generators and the one pipeline that runs them: Model (+ the environment's public
+// material) -> one FileSet per folder below generated/. `geostage generate` and `check`, `plan`
+// and the site's scripts all generate through here.
+import { generateCluster } from '@geostage/gen-kubeadm';
+import { generateNetwork } from '@geostage/gen-vyos';
+import type { Diagnostic, FileSet, Model } from '@geostage/schema';
+import { readPublicMaterial } from '@geostage/secrets';
+import { loadTopologyOf } from './load.ts';
+import { type EnvironmentPaths, environmentPaths, type GeneratedKind } from './paths.ts';
+import { writeFileSet } from './writer.ts';
+
+export interface Generator {
+  /** The folder below generated/ and the value of --only. */
+  name: GeneratedKind;
+  generate(model: Model, paths: EnvironmentPaths): Promise<{ files: FileSet; warnings: string[] }>;
+}
+
+export const GENERATORS: readonly Generator[] = [
+  {
+    name: 'network',
+    async generate(model, paths) {
+      return generateNetwork(model, await readPublicMaterial(paths.public));
+    },
+  },
+  {
+    name: 'cluster',
+    async generate(model) {
+      return generateCluster(model);
+    },
+  },
+];
+
+export type GeneratorSelection =
+  | { ok: true; generators: readonly Generator[] }
+  | { ok: false; kind: 'unknown-generator'; only: string; known: GeneratedKind[] };
+
+/** Every generator, or the one `only` names. */
+export function selectGenerators(only: string | undefined): GeneratorSelection {
+  if (only === undefined) return { ok: true, generators: GENERATORS };
+  const generators = GENERATORS.filter((generator) => generator.name === only);
+  if (generators.length > 0) return { ok: true, generators };
+  return { ok: false, kind: 'unknown-generator', only, known: GENERATORS.map((generator) => generator.name) };
+}
+
+export interface GeneratedOutput {
+  generator: GeneratedKind;
+  /** Where the files belong: generated/<kind> of the environment. */
+  folder: string;
+  files: FileSet;
+  warnings: string[];
+}
+
+/** Runs the generators for an environment's Model; writes nothing. */
+export async function generateEnvironment(
+  paths: EnvironmentPaths,
+  model: Model,
+  generators: readonly Generator[] = GENERATORS,
+): Promise<GeneratedOutput[]> {
+  const outputs: GeneratedOutput[] = [];
+  for (const generator of generators) {
+    const { files, warnings } = await generator.generate(model, paths);
+    outputs.push({ generator: generator.name, folder: paths.generated[generator.name], files, warnings });
+  }
+  return outputs;
+}
+
+export type RegenerateResult = { ok: true; files: number } | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Loads the environment in `folder`, generates and writes every generated/ folder in place, as
+ * `geostage generate` does; for the site's browser test and benchmark, which build the site
+ * against a copy of environments/. `source` names the topology in headers and diagnostics.
+ */
+export async function regenerateFolder(folder: string, source: string): Promise<RegenerateResult> {
+  const paths = environmentPaths(folder);
+  const { diagnostics, model } = await loadTopologyOf(paths, source);
+  if (!model) return { ok: false, diagnostics };
+  let count = 0;
+  for (const output of await generateEnvironment(paths, model)) {
+    await writeFileSet(output.folder, output.files, source);
+    count += output.files.length;
+  }
+  return { ok: true, files: count };
+}
