@@ -9,8 +9,10 @@ import {
   sortFileSet,
   type TunnelEnd,
 } from '@geostage/schema';
+import { emulationsOf } from '../emulation.ts';
 import type { PublicMaterial } from '../material.ts';
 import { secretNames } from '../secrets/names.ts';
+import { emulationDropIn } from './emulation.ts';
 import { renderNetworkd, vlanInterface } from './networkd.ts';
 import { renderNftables } from './nftables.ts';
 import { endsOf, renderOpenvpn } from './openvpn.ts';
@@ -101,6 +103,10 @@ function routerFiles(
       }),
       mode: PUBLIC,
     });
+    for (const emulation of emulationsOf(model, router.name)) {
+      const dropIn = emulationDropIn(model, emulation);
+      files.push({ path: base + dropIn.path, content: dropIn.content, mode: PUBLIC });
+    }
   }
   for (const file of renderNetworkd(model, site))
     files.push({ ...file, path: base + file.path, mode: PUBLIC });
