@@ -89,7 +89,9 @@ describe('geostage validate', () => {
     const { code, stdout, stderr } = geostage(['validate', 'atlantis']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain('no environment or file named "atlantis" (environments: global-hub, keio-2019, wide-2012)');
+    expect(stderr).toContain(
+      'no environment or file named "atlantis" (environments: global-hub, keio-2019, wide-2012)',
+    );
   });
 
   it('exits 2 on a bad --format value or an unknown option', () => {
