@@ -106,3 +106,24 @@ wan:
     expect(wan.paths.every((path) => path.rttMs > 0)).toBe(true);
   });
 });
+
+describe('global-hub', () => {
+  it('takes its WAN from its cities, and its spokes reach each other through Tokyo', async () => {
+    const { loadTopologyFile } = await import('./load.ts');
+    const root = new URL('../../../', import.meta.url);
+    const loaded = await loadTopologyFile(new URL('environments/global-hub/topology.yaml', root).pathname);
+    const wan = resolve(loaded.topology!).wan;
+    expect(wan.emulate).toBe('lab');
+    const tokyoBerlin = wan.paths.find((path) => path.a === 'tokyo' && path.b === 'berlin')!;
+    expect(tokyoBerlin.delayMs.source).toMatchObject({ kind: 'coordinates', routeFactor: 1.5, accessMs: 2 });
+    const km = (tokyoBerlin.delayMs.source as { distanceKm: number }).distanceKm;
+    expect(Math.round(km / 100) * 100).toBe(8900);
+    expect(tokyoBerlin.rttMs).toBeCloseTo(2 * ((km / 200) * 1.5 + 2), 2);
+    const osakaBerlin = wan.paths.find((path) => path.a === 'osaka' && path.b === 'berlin')!;
+    expect(osakaBerlin.sites).toEqual(['osaka', 'tokyo', 'berlin']);
+    expect(osakaBerlin.rttMs).toBeCloseTo(
+      tokyoBerlin.rttMs + wan.paths.find((p) => p.b === 'osaka')!.rttMs,
+      2,
+    );
+  });
+});

@@ -87,7 +87,7 @@ export function resolveWan(
 
 function wanSite(site: Site, wan: Geography): ModelWanSite {
   const city = site.location?.city ?? null;
-  const known = city ? CITIES[city] : undefined;
+  const known = city && Object.hasOwn(CITIES, city) ? CITIES[city] : undefined;
   const latitude = site.location?.latitude ?? known?.latitude;
   const longitude = site.location?.longitude ?? known?.longitude;
   return {

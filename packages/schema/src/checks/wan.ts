@@ -2,6 +2,7 @@
 // and (once resolved) the WAN suits what runs on it: etcd across sites, applications' rates.
 import { CITIES } from '../cities.ts';
 import type { Model } from '../model.ts';
+import type { Topology } from '../topology.ts';
 import { plannedTunnels } from '../tunnels.ts';
 import { pairKey } from '../wan.ts';
 import { ZONE_MATRICES, zoneMatrix } from '../zones.ts';
@@ -47,40 +48,7 @@ export const checkWan: Check = ({ topology, where }) => {
         );
       }
     }
-    const location = site.location;
-    if (!location) return;
-    const hasCoordinates = location.latitude !== undefined || location.longitude !== undefined;
-    if (location.city !== undefined && !(location.city in CITIES)) {
-      findings.push(
-        error(
-          'unknown-city',
-          ['sites', s, 'location', 'city'],
-          `city "${location.city}" of site ${site.name} is not in the table of known cities`,
-          `name one of: ${Object.keys(CITIES).join(', ')}; or give latitude and longitude`,
-        ),
-      );
-    } else if (location.city !== undefined && hasCoordinates) {
-      findings.push(
-        error(
-          'location-twice',
-          ['sites', s, 'location'],
-          `site ${site.name} gives both a city and coordinates`,
-          'keep the city or the latitude and longitude, not both',
-        ),
-      );
-    } else if (
-      location.city === undefined &&
-      (location.latitude === undefined || location.longitude === undefined)
-    ) {
-      findings.push(
-        error(
-          'location-incomplete',
-          ['sites', s, 'location'],
-          `the location of site ${site.name} needs a city, or both latitude and longitude`,
-          'add the missing latitude or longitude, or name a city',
-        ),
-      );
-    }
+    findings.push(...checkLocation(site, s));
   });
   if (matrix && !topology.sites.some((site) => site.zone !== undefined)) {
     findings.push(
@@ -96,8 +64,48 @@ export const checkWan: Check = ({ topology, where }) => {
   return findings;
 };
 
+/** A location names a known city, or gives both latitude and longitude (not both kinds). */
+function checkLocation(site: Topology['sites'][number], s: number): Finding[] {
+  const findings: Finding[] = [];
+  const location = site.location;
+  if (!location) return findings;
+  const hasCoordinates = location.latitude !== undefined || location.longitude !== undefined;
+  if (location.city !== undefined && !Object.hasOwn(CITIES, location.city)) {
+    findings.push(
+      error(
+        'unknown-city',
+        ['sites', s, 'location', 'city'],
+        `city "${location.city}" of site ${site.name} is not in the table of known cities`,
+        `name one of: ${Object.keys(CITIES).join(', ')}; or give latitude and longitude`,
+      ),
+    );
+  } else if (location.city !== undefined && hasCoordinates) {
+    findings.push(
+      error(
+        'location-twice',
+        ['sites', s, 'location'],
+        `site ${site.name} gives both a city and coordinates`,
+        'keep the city or the latitude and longitude, not both',
+      ),
+    );
+  } else if (
+    location.city === undefined &&
+    (location.latitude === undefined || location.longitude === undefined)
+  ) {
+    findings.push(
+      error(
+        'location-incomplete',
+        ['sites', s, 'location'],
+        `the location of site ${site.name} needs a city, or both latitude and longitude`,
+        'add the missing latitude or longitude, or name a city',
+      ),
+    );
+  }
+  return findings;
+}
+
 function checkPairs(
-  topology: Parameters<Check>[0]['topology'],
+  topology: Topology,
   names: readonly string[],
   where: (path: readonly (string | number)[]) => string,
 ): Finding[] {
