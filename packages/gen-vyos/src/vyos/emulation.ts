@@ -1,6 +1,7 @@
 // WAN emulation on a VyOS router (wan.emulate: routers): one network-emulator policy per tunnel
 // interface, attached to its egress, so each direction of a tunnel gets its one-way values.
-// VyOS's network emulator has no jitter; 1.4+ take whole milliseconds and whole percents.
+// VyOS's network emulator has no jitter; 1.4+ validate whole milliseconds and whole percents,
+// and 1.2/1.3 leave the check to a script we cannot run here, so every line gets whole numbers.
 import { type Emulation, emulationsOf } from '../emulation.ts';
 import { type Section, type SetCommand, type Step, set, tag } from './command.ts';
 import type { RouterContext } from './context.ts';
@@ -10,8 +11,6 @@ interface EmulatorSyntax {
   policy: (name: string) => Step[];
   delay: (ms: number) => [string, string];
   loss: (percent: number) => [string, string];
-  /** Whole numbers only (1.4+ validators are integer). */
-  whole: boolean;
   attach: (vtun: string, name: string) => SetCommand;
 }
 
@@ -19,7 +18,6 @@ const LEGACY: EmulatorSyntax = {
   policy: (name) => ['traffic-policy', tag('network-emulator', name)],
   delay: (ms) => ['network-delay', `${ms}ms`],
   loss: (percent) => ['packet-loss', `${percent}%`],
-  whole: false,
   attach: (vtun, name) => set(['interfaces', tag('openvpn', vtun), 'traffic-policy'], 'out', name),
 };
 
@@ -27,7 +25,6 @@ const QOS: EmulatorSyntax = {
   policy: (name) => ['qos', 'policy', tag('network-emulator', name)],
   delay: (ms) => ['delay', String(ms)],
   loss: (percent) => ['loss', String(percent)],
-  whole: true,
   attach: (vtun, name) => set(['qos', tag('interface', vtun)], 'egress', name),
 };
 
@@ -47,12 +44,10 @@ function commandsFor(
   const where = `${context.router.name}: ${emulation.interface}`;
   // Rounding a delay to whole ms is noise; a loss of 0.2% becoming 0% or 1% is not: say so past 10%.
   const value = (amount: number, unit: string) => {
-    const shown = syntax.whole
-      ? Math.max(amount > 0 ? 1 : 0, Math.round(amount))
-      : Math.round(amount * 1000) / 1000;
+    const shown = Math.max(amount > 0 ? 1 : 0, Math.round(amount));
     if (Math.abs(shown - amount) > 0.1 * amount)
       warnings.push(
-        `${where} emulates ${shown}${unit} where the WAN says ${amount}${unit}: VyOS ${context.line} takes whole numbers`,
+        `${where} emulates ${shown}${unit} where the WAN says ${amount}${unit}: VyOS network-emulator values are whole numbers`,
       );
     return shown;
   };
