@@ -453,9 +453,7 @@ describe('WAN emulation on VyOS routers', () => {
 
   it('uses traffic-policy on 1.2/1.3 and qos policy on 1.4/1.5, attached to the tunnel egress', () => {
     for (const line of ['1.2', '1.3'] as const) {
-      expect(of(line)).toMatch(
-        /set traffic-policy network-emulator wan-emulation-vtun1 network-delay 5ms\n/,
-      );
+      expect(of(line)).toMatch(/set traffic-policy network-emulator wan-emulation-vtun1 network-delay 5ms\n/);
       expect(of(line)).toContain('set traffic-policy network-emulator wan-emulation-vtun1 packet-loss 1%');
       expect(of(line)).toContain('set traffic-policy network-emulator wan-emulation-vtun1 bandwidth 50mbit');
       expect(of(line)).toContain('set interfaces openvpn vtun1 traffic-policy out wan-emulation-vtun1');
