@@ -4,6 +4,7 @@ import { CITIES, greatCircleKm } from './cities.ts';
 import { loadTopology } from './load.ts';
 import type { Model } from './model.ts';
 import { resolve } from './resolve.ts';
+import { wanSourceLabel } from './wan.ts';
 import { zoneDelayMs, zoneMatrix } from './zones.ts';
 
 const site = (name: string, n: number, extra: string) => `  - name: ${name}
@@ -121,6 +122,8 @@ describe('global-hub', () => {
     expect(tokyoBerlin.rttMs).toBeCloseTo(2 * ((km / 200) * 1.5 + 2), 2);
     const osakaBerlin = wan.paths.find((path) => path.a === 'osaka' && path.b === 'berlin')!;
     expect(osakaBerlin.sites).toEqual(['osaka', 'tokyo', 'berlin']);
+    expect(wanSourceLabel(tokyoBerlin.delayMs.source)).toBe('coordinates (8917 km)');
+    expect(wanSourceLabel(osakaBerlin.delayMs.source)).toBe('path (tokyo--osaka + tokyo--berlin)');
     expect(osakaBerlin.rttMs).toBeCloseTo(
       tokyoBerlin.rttMs + wan.paths.find((p) => p.b === 'osaka')!.rttMs,
       2,

@@ -225,3 +225,21 @@ export function combine(parts: readonly WanCharacteristics[], names: readonly st
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
+
+/** Where a value came from, in words: `explicit`, `zone azure-2024-06 (japan-east, ...)`, `coordinates (8917 km)`. */
+export function wanSourceLabel(source: WanSource): string {
+  switch (source.kind) {
+    case 'explicit':
+      return `explicit (wan.pairs[${source.pair}])`;
+    case 'zone':
+      return `zone ${source.matrix} (${source.zones.join(', ')})`;
+    case 'coordinates':
+      return `coordinates (${Math.round(source.distanceKm)} km)`;
+    case 'uplink':
+      return `uplink of ${source.site}`;
+    case 'path':
+      return `path (${source.tunnels.join(' + ')})`;
+    case 'default':
+      return source.written ? 'default (wan.defaults)' : 'default';
+  }
+}
