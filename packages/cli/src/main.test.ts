@@ -19,7 +19,8 @@ describe('geostage validate', () => {
     const { code, stdout } = geostage(['validate']);
     expect(code).toBe(0);
     expect(stdout).toContain('environments/keio-2019/topology.yaml: ok (3 sites, 8 servers)\n');
-    expect(stdout).toContain('environments/global-hub/topology.yaml: ok (4 sites, 9 servers)\n');
+    expect(stdout).toContain('environments/global-hub/topology.yaml: ok (4 sites, 9 servers, 1 warning)\n');
+    expect(stdout).toContain('environments/wide-2012/topology.yaml: ok (4 sites, 9 servers)\n');
   });
 
   it('resolves an environment name from any folder inside the repository', () => {
@@ -88,7 +89,9 @@ describe('geostage validate', () => {
     const { code, stdout, stderr } = geostage(['validate', 'atlantis']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain('no environment or file named "atlantis" (environments: global-hub, keio-2019)');
+    expect(stderr).toContain(
+      'no environment or file named "atlantis" (environments: global-hub, keio-2019, wide-2012)',
+    );
   });
 
   it('exits 2 on a bad --format value or an unknown option', () => {

@@ -7,8 +7,10 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Finding } from './checks/finding.ts';
 import { semanticChecks } from './checks/index.ts';
+import { wanDesignFindings } from './checks/wan.ts';
 import { compareDiagnostics, type Diagnostic, formatPath, hasErrors } from './diagnostics.ts';
 import { createLocator, type Locator } from './positions.ts';
+import { resolve } from './resolve.ts';
 import { schemaFindings } from './schema-errors.ts';
 import { type Topology, topologyJsonSchema } from './topology.ts';
 
@@ -95,6 +97,9 @@ export function loadTopology(text: string, file: string): LoadResult {
   const topology = data as Topology;
   const where = (path: readonly (string | number)[]) => `line ${locator.locate(path).line}`;
   diagnostics.push(...semanticChecks({ topology, written, where }).map(toDiagnostic));
+  // The WAN against the design needs the resolved paths, so only a topology without errors gets it.
+  if (topology.wan && !hasErrors(diagnostics))
+    diagnostics.push(...wanDesignFindings(resolve(topology)).map(toDiagnostic));
   diagnostics.sort(compareDiagnostics);
   return { topology: hasErrors(diagnostics) ? null : topology, diagnostics };
 }

@@ -17,6 +17,7 @@ export interface Model {
   mtu: MtuBudget;
   kubernetes: ModelKubernetes | null;
   applications: ModelApplication[];
+  wan: ModelWan;
 }
 
 export interface ModelSite {
@@ -199,4 +200,87 @@ export interface ModelApplication {
   /** Replicas per site name (sites with no workers get 0). */
   replicas: Record<string, number>;
   peers: { discovery: 'none' | 'static'; argument: string; count: number };
+  /** Mbit/s the application needs between its sites, or null when it declares none. */
+  rate: number | null;
+}
+
+/** Where one WAN value came from. */
+export type WanSource =
+  /** wan.pairs[pair] of the topology. */
+  | { kind: 'explicit'; pair: number }
+  | { kind: 'zone'; matrix: string; zones: [string, string] }
+  /** Great circle over fibre speed times the route factor, plus both sites' access delay. */
+  | { kind: 'coordinates'; distanceKm: number; routeFactor: number; accessMs: number }
+  /** The site uplink is slower than the path. */
+  | { kind: 'uplink'; site: string }
+  /** The sum (delay, jitter), combination (loss) or minimum (rate) of the tunnels of a path. */
+  | { kind: 'path'; tunnels: string[] }
+  /** wan.defaults when written, else nothing added (0, or unlimited for a rate). */
+  | { kind: 'default'; written: boolean };
+
+export interface WanValue {
+  /** Null only for a rate: unlimited. */
+  value: number | null;
+  source: WanSource;
+}
+
+/** One way, each direction alike. */
+export interface WanCharacteristics {
+  delayMs: WanValue;
+  jitterMs: WanValue;
+  lossPercent: WanValue;
+  rateMbps: WanValue;
+}
+
+export interface ModelWanSite {
+  site: string;
+  location: { latitude: number; longitude: number; city: string | null } | null;
+  zone: string | null;
+  /** Uplink rate shared by all the site's tunnels; null = unlimited. */
+  uplinkMbps: number | null;
+  /** One-way access delay added to delays from coordinates. */
+  accessMs: number;
+}
+
+/** The underlay between two sites as declared, whether or not a tunnel joins them. */
+export interface ModelWanPair extends WanCharacteristics {
+  a: string;
+  b: string;
+  /** The tunnel between the two, or null when their traffic goes through a hub. */
+  tunnel: string | null;
+}
+
+/** A tunnel: its pair values, with the rate capped by both sites' uplinks. */
+export interface ModelWanTunnel extends WanCharacteristics {
+  tunnel: string;
+  a: string;
+  b: string;
+}
+
+/** What traffic between two sites meets: the tunnels on its route, added up. */
+export interface ModelWanPath extends WanCharacteristics {
+  a: string;
+  b: string;
+  /** The sites from a to b, hubs between. */
+  sites: string[];
+  tunnels: string[];
+  /** Expected round trip: twice the one-way delay (no base latency of the machines added). */
+  rttMs: number;
+  /** Where the rate is set: a tunnel name, `uplink <site>`, or null when unlimited. */
+  bottleneck: string | null;
+}
+
+export interface ModelWan {
+  emulate: 'none' | 'lab' | 'routers';
+  /** The zone matrix used, with its provenance, or null. */
+  zones: { name: string; measured: string; source: string; date: string } | null;
+  routeFactor: number;
+  /** Light in fibre, km per ms. */
+  fibreKmPerMs: number;
+  sites: ModelWanSite[];
+  /** Every pair of sites, lower site id first. */
+  pairs: ModelWanPair[];
+  tunnels: ModelWanTunnel[];
+  /** Every pair of sites, in the order of `pairs`. */
+  paths: ModelWanPath[];
 }

@@ -1,7 +1,7 @@
 // resolve: Topology (already loaded and checked) -> Model. Pure and deterministic.
 import { integerToAddress, networkOf, parsePrefix } from './addressing.ts';
-import { forwardingTable } from './forwarding.ts';
 import { DEFAULTS, STATIC_KEY_RELEASES } from './defaults.ts';
+import { forwardingTable } from './forwarding.ts';
 import type {
   Authentication,
   Cipher,
@@ -19,6 +19,7 @@ import { mtuBudget } from './mtu.ts';
 import { adjacency, routesFor } from './routes.ts';
 import type { Application, Server, Site, Topology } from './topology.ts';
 import { plannedTunnels, siteIds } from './tunnels.ts';
+import { resolveWan } from './wan.ts';
 
 export function resolve(topology: Topology, source = ''): Model {
   const ids = siteIds(topology.sites);
@@ -52,6 +53,7 @@ export function resolve(topology: Topology, source = ''): Model {
     site.router.forwarding = forwardingTable(site.router.routes, prefixOf);
     site.router.mssClamp = tunnels.length > 0 ? mtu.mss : null;
   }
+  const wan = resolveWan(topology, sites, tunnels);
   const siteByName = new Map(sites.map((site) => [site.name, site] as const));
   const servers = topology.servers.map((server) => resolveServer(server, siteByName.get(server.site)!));
   const kubernetes = resolveKubernetes(topology, servers, mtu);
@@ -74,6 +76,7 @@ export function resolve(topology: Topology, source = ''): Model {
     mtu,
     kubernetes,
     applications,
+    wan,
   };
 }
 
@@ -267,5 +270,6 @@ function resolveApplication(
       argument: app.peers?.argument ?? '{peer}',
       count: app.peers?.count ?? DEFAULTS.peerCount,
     },
+    rate: app.rate ?? null,
   };
 }

@@ -102,6 +102,103 @@ export const Segment = Type.Object(
   { ...strict, description: 'A LAN segment of a site, routed by the site router.' },
 );
 
+const Milliseconds = (description: string) => Type.Number({ minimum: 0, description });
+const Rate = (description: string) => Type.Number({ exclusiveMinimum: 0, description });
+
+export const Location = Type.Object(
+  {
+    city: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'A city from the shipped table (packages/schema/src/cities.ts), e.g. tokyo.',
+      }),
+    ),
+    latitude: Type.Optional(Type.Number({ minimum: -90, maximum: 90, description: 'Degrees north.' })),
+    longitude: Type.Optional(Type.Number({ minimum: -180, maximum: 180, description: 'Degrees east.' })),
+  },
+  {
+    ...strict,
+    description:
+      'Where the site is: a known city, or latitude and longitude. Gives the WAN delay when nothing closer does.',
+  },
+);
+
+export const Uplink = Type.Object(
+  {
+    rate: Type.Optional(Rate('The site uplink in Mbit/s, shared by all its tunnels. Default: unlimited.')),
+    access: Type.Optional(
+      Milliseconds(
+        'One-way delay in ms from the site to the long-haul network, added to delays computed from coordinates. Default: wan.access.',
+      ),
+    ),
+  },
+  { ...strict, description: 'The site connection to the WAN.' },
+);
+
+export const WanValues = {
+  delay: Type.Optional(Milliseconds('One-way delay in ms.')),
+  jitter: Type.Optional(Milliseconds('One-way delay variation in ms.')),
+  loss: Type.Optional(
+    Type.Number({ minimum: 0, maximum: 100, description: 'Packet loss in percent, each way.' }),
+  ),
+  rate: Type.Optional(Rate('Path rate in Mbit/s, each way.')),
+};
+
+export const WanPair = Type.Object(
+  {
+    sites: Type.Array(Name, { minItems: 2, maxItems: 2, description: 'The two sites, in any order.' }),
+    ...WanValues,
+  },
+  {
+    ...strict,
+    description: 'Explicit WAN values between two sites; they win over the zone matrix and coordinates.',
+  },
+);
+
+export const WanEmulation = Type.Union([Type.Literal('none'), Type.Literal('lab'), Type.Literal('routers')], {
+  description:
+    'none: the WAN is only described. lab: the lab emulates it between the routers (their generated files are unchanged). routers: the generated router files emulate it on every tunnel interface, on top of the real WAN. Default none.',
+});
+
+export const Geography = Type.Object(
+  {
+    emulate: Type.Optional(withDefault(WanEmulation, 'none', WanEmulation.description!)),
+    zones: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'A shipped zone matrix (packages/schema/src/zones.ts), e.g. azure-2024-06; sites name their zone.',
+      }),
+    ),
+    routeFactor: Type.Optional(
+      withDefault(
+        Type.Number({ minimum: 1 }),
+        1.5,
+        'How much longer the fibre route is than the great circle, for delays from coordinates. Default 1.5.',
+      ),
+    ),
+    access: Type.Optional(
+      withDefault(
+        Type.Number({ minimum: 0 }),
+        1,
+        'One-way access delay in ms added per site to delays from coordinates. Default 1.',
+      ),
+    ),
+    defaults: Type.Optional(
+      Type.Object(WanValues, {
+        ...strict,
+        description: 'Values for every site pair that nothing else gives a value.',
+      }),
+    ),
+    pairs: Type.Optional(Type.Array(WanPair, { description: 'Explicit values per site pair.' })),
+  },
+  {
+    ...strict,
+    description:
+      'The WAN between sites: one-way delay, jitter, loss and rate per site pair, from explicit pairs, a zone matrix, coordinates or defaults, in that order.',
+  },
+);
+
 export const Site = Type.Object(
   {
     name: Name,
@@ -121,6 +218,14 @@ export const Site = Type.Object(
     description: Type.Optional(Type.String()),
     router: Router,
     segments: Type.Array(Segment, { minItems: 1 }),
+    location: Type.Optional(Location),
+    zone: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'The zone of the site in the zone matrix named by wan.zones, e.g. japan-east.',
+      }),
+    ),
+    uplink: Type.Optional(Uplink),
   },
   { ...strict, description: 'A site: one router and its LAN segments.' },
 );
@@ -324,6 +429,11 @@ export const Application = Type.Object(
         strict,
       ),
     ),
+    rate: Type.Optional(
+      Rate(
+        'Mbit/s the application needs between any two sites it runs at; a slower WAN path is warned about.',
+      ),
+    ),
     peers: Type.Optional(
       Type.Object(
         {
@@ -359,6 +469,7 @@ export const Topology = Type.Object(
     sites: Type.Array(Site, { minItems: 1 }),
     servers: Type.Array(Server, { description: 'Every server of every site.' }),
     vpn: Type.Optional(withDefault(Vpn, {}, 'The VPN. Every field has a default.')),
+    wan: Type.Optional(Geography),
     kubernetes: Type.Optional(Kubernetes),
     applications: Type.Optional(Type.Array(Application, { default: [] })),
   },
@@ -384,6 +495,9 @@ export type Kubernetes = Static<typeof Kubernetes>;
 export type Cni = Static<typeof Cni>;
 export type Application = Static<typeof Application>;
 export type ReleaseLine = Static<typeof ReleaseLine>;
+export type Geography = Static<typeof Geography>;
+export type WanPair = Static<typeof WanPair>;
+export type Location = Static<typeof Location>;
 
 /** The JSON Schema document (draft 2020-12) as published for editors. */
 export function topologyJsonSchema(): Record<string, unknown> {

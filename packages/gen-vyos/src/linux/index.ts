@@ -9,6 +9,8 @@ import {
   type TunnelEnd,
 } from '@geostage/schema';
 import { type PublicMaterial, secretNames, secretPlaceholder } from '@geostage/secrets';
+import { emulationsOf } from '../emulation.ts';
+import { emulationDropIn } from './emulation.ts';
 import { renderNetworkd, vlanInterface } from './networkd.ts';
 import { renderNftables } from './nftables.ts';
 import { endsOf, renderOpenvpn } from './openvpn.ts';
@@ -99,6 +101,10 @@ function routerFiles(
       }),
       mode: PUBLIC,
     });
+    for (const emulation of emulationsOf(model, router.name)) {
+      const dropIn = emulationDropIn(model, emulation);
+      files.push({ path: base + dropIn.path, content: dropIn.content, mode: PUBLIC });
+    }
   }
   for (const file of renderNetworkd(model, site))
     files.push({ ...file, path: base + file.path, mode: PUBLIC });

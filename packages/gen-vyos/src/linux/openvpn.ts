@@ -4,6 +4,7 @@
 
 import type { Model, ModelRouter, ModelTunnel, TunnelEnd } from '@geostage/schema';
 import { generatedHeader, integerToAddress, parsePrefix } from '@geostage/schema';
+import { namedSites, throughSite } from '../route-names.ts';
 import {
   CA_CERTIFICATE_FILE,
   certificateFile,
@@ -11,7 +12,6 @@ import {
   privateKeyFile,
   staticKeyFile,
 } from './paths.ts';
-import { namedSites, throughSite } from '../route-names.ts';
 import { render } from './templates.ts';
 
 /** The two ends of a tunnel seen from one router, or null when the router is not on it. */

@@ -1,9 +1,10 @@
 // Source NAT: the site's LANs are masqueraded to the underlay, and traffic to a remote LAN is
 // excluded first, so that nothing is ever masqueraded on its way into a tunnel (the far site
 // must see the real server address; Kubernetes node addresses depend on it).
+
+import { describeSites } from '../route-names.ts';
 import { type Section, type SetCommand, type Step, set, tag } from './command.ts';
 import type { RouterContext } from './context.ts';
-import { describeSites } from '../route-names.ts';
 import type { VyosLine } from './versions.ts';
 
 /** `outbound-interface eth0` (1.2/1.3) or `outbound-interface name eth0` (1.4+). */

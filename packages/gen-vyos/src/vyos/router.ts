@@ -4,6 +4,7 @@ import type { PublicMaterial } from '@geostage/secrets';
 import { configBoot } from './boot.ts';
 import type { Section } from './command.ts';
 import { routerContext } from './context.ts';
+import { emulationSection } from './emulation.ts';
 import { firewallSection } from './firewall.ts';
 import { lanSection, wanSection } from './interfaces.ts';
 import { mssSection } from './mss.ts';
@@ -30,6 +31,7 @@ export function vyosSections(
   const context = routerContext(model, site, line, material);
   const pki = pkiSection(context);
   const openvpn = openvpnSections(context);
+  const emulation = emulationSection(context);
   const sections = [
     systemSection(context),
     wanSection(context),
@@ -40,8 +42,9 @@ export function vyosSections(
     natSection(context),
     firewallSection(context),
     mssSection(context),
+    emulation.section,
   ].filter((section): section is Section => section !== null && section.commands.length > 0);
-  return { sections, warnings: [...pki.warnings, ...openvpn.warnings] };
+  return { sections, warnings: [...pki.warnings, ...openvpn.warnings, ...emulation.warnings] };
 }
 
 export function vyosRouter(

@@ -1,7 +1,8 @@
 // Static routes: the default route to the underlay gateway and every remote LAN into its
 // tunnel. An interface route needs no next-hop address, so it survives a tunnel restart.
-import { type Section, type SetCommand, set, tag } from './command.ts';
+
 import { describeSites } from '../route-names.ts';
+import { type Section, type SetCommand, set, tag } from './command.ts';
 import type { RouterContext } from './context.ts';
 import type { VyosLine } from './versions.ts';
 

@@ -36,7 +36,7 @@ const example = (env: string) => modelOf(exampleText(env), `environments/${env}/
 /**
  * The global-hub topology rewritten so that every router (Berlin too) runs VyOS `line`, with
  * the given authentication: hub-and-spoke, a spoke behind NAT, tagged VLANs, a WAN MTU below
- * 1500 and a jumbo LAN, all on one release line.
+ * 1500 and a jumbo LAN, and WAN emulation on the routers, all on one release line.
  */
 function synthetic(line: VyosLine, authentication: 'tls' | 'static-key'): Model {
   const topology = parse(exampleText('global-hub'));
@@ -48,6 +48,8 @@ function synthetic(line: VyosLine, authentication: 'tls' | 'static-key'): Model 
   }
   topology.vpn.authentication = authentication;
   topology.vpn.cipher = authentication === 'tls' ? 'aes-256-gcm' : 'aes-256-cbc';
+  // The routers emulate the WAN (delays from the cities), so every line's emulator is checked too.
+  topology.wan = { emulate: 'routers', defaults: { loss: 1, rate: 50 } };
   return modelOf(stringify(topology), `synthetic/${line}-${authentication}.yaml`);
 }
 
@@ -438,6 +440,56 @@ describe('determinism', () => {
         expect(generated.content.endsWith('\n')).toBe(true);
         expect(generated.content).not.toContain('\r');
       }
+    }
+  });
+});
+
+describe('WAN emulation on VyOS routers', () => {
+  const of = (line: VyosLine) =>
+    file(
+      syntheticRuns.find((run) => run.line === line && run.authentication === 'tls')!.output.files,
+      'routers/rt-osaka/config.set',
+    );
+
+  it('uses traffic-policy on 1.2/1.3 and qos policy on 1.4/1.5, attached to the tunnel egress', () => {
+    for (const line of ['1.2', '1.3'] as const) {
+      expect(of(line)).toMatch(/set traffic-policy network-emulator wan-emulation-vtun1 network-delay 5ms\n/);
+      expect(of(line)).toContain('set traffic-policy network-emulator wan-emulation-vtun1 packet-loss 1%');
+      expect(of(line)).toContain('set traffic-policy network-emulator wan-emulation-vtun1 bandwidth 50mbit');
+      expect(of(line)).toContain('set interfaces openvpn vtun1 traffic-policy out wan-emulation-vtun1');
+    }
+    for (const line of ['1.4', '1.5'] as const) {
+      // Osaka-Tokyo: 396 km at 1.5 over 200 km/ms plus 2 ms access is 4.97 ms, whole on 1.4+.
+      expect(of(line)).toContain('set qos policy network-emulator wan-emulation-vtun1 delay 5\n');
+      expect(of(line)).toContain('set qos policy network-emulator wan-emulation-vtun1 loss 1');
+      expect(of(line)).toContain('set qos policy network-emulator wan-emulation-vtun1 queue-limit 1000');
+      expect(of(line)).toContain('set qos interface vtun1 egress wan-emulation-vtun1');
+    }
+    expect(of('1.4')).toContain('# WAN emulation (not a real limit)');
+  });
+
+  it('says where VyOS cannot express a value: a fraction of a percent, jitter', () => {
+    const run = syntheticRuns.find(
+      (candidate) => candidate.line === '1.4' && candidate.authentication === 'tls',
+    )!;
+    const model: Model = structuredClone(run.model);
+    for (const tunnel of model.wan.tunnels) {
+      tunnel.lossPercent = { value: 0.2, source: { kind: 'default', written: true } };
+      tunnel.jitterMs = { value: 2, source: { kind: 'default', written: true } };
+    }
+    const warnings = generateVyos(model).warnings;
+    expect(warnings).toContain(
+      'rt-osaka: vtun1 emulates 1% where the WAN says 0.2%: VyOS network-emulator values are whole numbers',
+    );
+    expect(warnings).toContain(
+      "rt-osaka: vtun1 cannot emulate 2 ms jitter: VyOS's network emulator has no jitter",
+    );
+    expect(warnings.filter((warning) => warning.includes(' ms where'))).toEqual([]);
+  });
+
+  it('leaves the examples alone: global-hub emulates in the lab, keio-2019 not at all', () => {
+    for (const generated of [...hubOutput.files, ...keioOutput.files]) {
+      expect(generated.content).not.toMatch(/network-emulator|traffic-policy/);
     }
   });
 });

@@ -7,6 +7,7 @@ import { checkNames } from './names.ts';
 import { checkPrefixes } from './prefixes.ts';
 import { checkSegments } from './segments.ts';
 import { checkVpn } from './vpn.ts';
+import { checkWan } from './wan.ts';
 
 export type { Check, CheckContext, Finding } from './finding.ts';
 
@@ -18,6 +19,7 @@ export const CHECKS: readonly Check[] = [
   checkVpn,
   checkKubernetes,
   checkApplications,
+  checkWan,
 ];
 
 export function semanticChecks(context: CheckContext): Finding[] {

@@ -2,9 +2,9 @@
 // version kubeadm still supports, a CNI setting the plugin can do, and a pod subnet large
 // enough for one /24 per node.
 import type { YamlPath } from '../positions.ts';
+import type { Topology } from '../topology.ts';
 import { type Check, error, type Finding, warning } from './finding.ts';
 import { parsePrefix } from './ipv4.ts';
-import type { Topology } from '../topology.ts';
 
 /** The oldest minor release the generators support (kubeadm v1beta3 from 1.26, v1beta4 from 1.31). */
 export const OLDEST_KUBERNETES_MINOR = 26;
