@@ -38,7 +38,11 @@ export {
   type MeasuredPair,
   type MeasuredReachability,
   parseVerify,
+  parseWanResults,
   type VerifyResults,
+  type WanResults,
+  type WanSitePair,
   writeResults,
+  writeWanResults,
 } from './results.ts';
 export { checkFileSet, type Drift, type WriteResult, writeFileSet } from './writer.ts';

@@ -23,6 +23,7 @@ describe('environment paths', () => {
       secrets: 'environments/keio-2019/secrets',
       results: 'environments/keio-2019/results',
       verifyResults: 'environments/keio-2019/results/verify.json',
+      wanResults: 'environments/keio-2019/results/wan.json',
       scenarios: 'environments/keio-2019/scenarios',
       inventory: 'environments/keio-2019/inventory.yaml',
       knownHosts: 'environments/keio-2019/known_hosts',

@@ -35,6 +35,8 @@ export interface EnvironmentPaths {
   results: string;
   /** results/verify.json: the reachability matrix measured in the lab. */
   verifyResults: string;
+  /** results/wan.json: the WAN measured in the lab. */
+  wanResults: string;
   /** scenarios/: fault scenario files. */
   scenarios: string;
   /** inventory.yaml: how each real host is reached (for apply to real hosts). */
@@ -64,6 +66,7 @@ export function environmentPaths(folder: string): EnvironmentPaths {
     secrets: join(folder, 'secrets'),
     results,
     verifyResults: join(results, 'verify.json'),
+    wanResults: join(results, 'wan.json'),
     scenarios: join(folder, 'scenarios'),
     inventory: join(folder, 'inventory.yaml'),
     knownHosts: join(folder, 'known_hosts'),

@@ -27,3 +27,24 @@ describe('results/verify.json', () => {
     expect(parseVerify('{"measuredAt": "x", "pairs": [{"from": "lb"}]}')).toMatch(/pairs\[0\]/);
   });
 });
+
+describe('wan.json', async () => {
+  const { parseWanResults } = await import('./results.ts');
+  const pair = {
+    from: 'site1',
+    to: 'site2',
+    servers: { from: 'a', to: 'b' },
+    expected: { rttMs: 20, rateMbps: null },
+    baseRttMs: 0.6,
+    measured: { rttMs: { median: 20.9, p10: 20.7, p90: 21.4 }, loss: 0, throughputMbps: 300, retransmits: 2 },
+    agrees: true,
+  };
+  it('reads what measure writes, and names what a malformed file lacks', () => {
+    const parsed = parseWanResults(JSON.stringify({ measuredAt: '2026-12-01T00:00:00Z', sitePairs: [pair] }));
+    expect(parsed).toMatchObject({ emulation: 'none', sitePairs: [{ ...pair, differences: [] }] });
+    expect(parseWanResults('{"measuredAt": "x", "sitePairs": [{"from": "a"}]}')).toMatch(
+      /sitePairs\[0\] needs/,
+    );
+    expect(parseWanResults('nope')).toMatch(/not JSON/);
+  });
+});

@@ -65,3 +65,84 @@ export function parseVerify(text: string): MeasuredMatrix | string {
   }
   return { measuredAt, pairs: parsed };
 }
+
+/**
+ * results/wan.json: the WAN measured in the lab (`geostage measure`), per site pair, beside
+ * what the Model expects. Expected RTT is the configured round trip; `baseRttMs` is the lab's
+ * own round trip on the same path with every wire at zero, so a reader compares the median
+ * with expected + base.
+ */
+export interface WanResults {
+  measuredAt: string;
+  environment: string;
+  /** How: probes, samples, durations, the emulator (wirefilter or netem). */
+  method: string;
+  /** The emulator the lab ran, or 'none' when the topology asks for no emulation. */
+  emulation: 'wirefilter' | 'netem' | 'none';
+  /** A quick run: fewer samples, shorter throughput tests. */
+  quick: boolean;
+  sitePairs: WanSitePair[];
+}
+
+export interface WanSitePair {
+  /** Site names, in the Model's pair order. */
+  from: string;
+  to: string;
+  /** The servers that measured it. */
+  servers: { from: string; to: string };
+  expected: { rttMs: number; rateMbps: number | null };
+  baseRttMs: number | null;
+  measured: {
+    rttMs: { median: number; p10: number; p90: number } | null;
+    /** Echo requests without a reply, percent. */
+    loss: number;
+    throughputMbps: number | null;
+    retransmits: number | null;
+  };
+  agrees: boolean;
+  /** Why not, one line each; empty when it agrees. */
+  differences: string[];
+}
+
+export async function writeWanResults(path: string, results: WanResults): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+const isNumberOrNull = (value: unknown) => value === null || typeof value === 'number';
+
+/** Parses wan.json for readers (the site); a malformed file is a message, not an exception. */
+export function parseWanResults(text: string): WanResults | string {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return `results/wan.json is not JSON: ${(error as Error).message}`;
+  }
+  if (typeof data !== 'object' || data === null) return 'results/wan.json must be an object';
+  const results = data as Partial<WanResults>;
+  if (typeof results.measuredAt !== 'string') return 'results/wan.json needs measuredAt (an ISO date string)';
+  if (!Array.isArray(results.sitePairs)) return 'results/wan.json needs sitePairs (a list)';
+  for (const [index, pair] of results.sitePairs.entries()) {
+    const ok =
+      typeof pair?.from === 'string' &&
+      typeof pair.to === 'string' &&
+      typeof pair.agrees === 'boolean' &&
+      typeof pair.expected?.rttMs === 'number' &&
+      isNumberOrNull(pair.expected.rateMbps) &&
+      typeof pair.measured === 'object' &&
+      pair.measured !== null &&
+      isNumberOrNull(pair.measured.throughputMbps) &&
+      (pair.measured.rttMs === null || typeof pair.measured.rttMs?.median === 'number');
+    if (!ok)
+      return `results/wan.json sitePairs[${index}] needs from, to, expected {rttMs, rateMbps}, measured {rttMs, loss, throughputMbps, retransmits} and agrees`;
+  }
+  return {
+    measuredAt: results.measuredAt,
+    environment: results.environment ?? '',
+    method: results.method ?? '',
+    emulation: results.emulation ?? 'none',
+    quick: results.quick ?? false,
+    sitePairs: results.sitePairs.map((pair) => ({ ...pair, differences: pair.differences ?? [] })),
+  };
+}
