@@ -11,16 +11,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assertNoPlaceholders, fillSecrets } from '@geostage/apply';
+import { generateLinuxRouters, generateNetplan, OPENVPN_DIR, readPublicMaterial } from '@geostage/gen-vyos';
+import { secretsInit } from '@geostage/gen-vyos/secrets';
 import { type FileSet, loadTopology, type Model, resolve } from '@geostage/schema';
+import { inside, Namespaces, namespaceSupport, run, waitFor } from '@geostage/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-// Module paths rather than package names: apply has no index yet, and these are the modules under test.
-import { assertNoPlaceholders, fillSecrets } from '../packages/apply/src/secrets.ts';
-import { generateLinuxRouters, OPENVPN_DIR } from '../packages/gen-vyos/src/linux/index.ts';
-import { readPublicMaterial } from '../packages/gen-vyos/src/material.ts';
-import { generateNetplan } from '../packages/gen-vyos/src/netplan/index.ts';
-import { secretsInit } from '../packages/gen-vyos/src/secrets/index.ts';
-import { inside, Namespaces, namespaceSupport, run, waitFor } from './lab-helpers/namespaces.ts';
 
 interface Variant {
   key: string;

@@ -5,9 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LabState } from '@geostage/apply/lab';
+import { type LabState, namespaceSupport } from '@geostage/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { namespaceSupport } from '../../packages/apply/src/lab/namespaces.ts';
 import { parseVerify } from '../../site/src/lib/verify.ts';
 import { type Scratch, scratchRepository } from './scratch.ts';
 

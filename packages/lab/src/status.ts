@@ -1,6 +1,6 @@
 // `lab status`: whether what the state file records is still there: namespaces, openvpn
 // processes and their tunnel interfaces.
-import { listNamespaces, run } from './namespaces.ts';
+import { listNamespaces, run } from '@geostage/transport';
 import { isLabProcess } from './processes.ts';
 import { type LabProcess, type LabState, labFolder } from './state.ts';
 

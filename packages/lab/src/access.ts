@@ -4,7 +4,7 @@
 // never changes. Pure: the lab's routers in, namespaces, commands and sshd configs out.
 import { integerToAddress, parsePrefix } from '@geostage/schema';
 import { namespaceName } from './names.ts';
-import type { LabPhase, LabRouter } from './plan.ts';
+import type { LabRouter, WiringGroup } from './wiring/wiring.ts';
 
 export interface LabSshd {
   router: string;
@@ -23,7 +23,7 @@ export interface LabAccess {
   namespace: string;
   /** One address on each WAN prefix the routers use (routers without a gateway reach only their own prefix). */
   addresses: string[];
-  phase: LabPhase;
+  group: WiringGroup;
   sshd: LabSshd[];
   /** Relative to the lab folder: the 0700 folder with the operator's key and every sshd's files. */
   keys: string;
@@ -116,7 +116,7 @@ export function planAccess(
     access: {
       namespace,
       addresses,
-      phase: {
+      group: {
         title: `operator ${namespace}: on the underlay at ${addresses.join(', ')}; sshd on ${sshd.length} routers`,
         commands,
       },

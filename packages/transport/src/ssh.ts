@@ -1,33 +1,14 @@
-// SSH with ssh2 over a socket opened inside a network namespace. Node cannot enter a namespace
-// itself, so a helper (this same node binary under `ip netns exec`) opens the TCP connection
-// there and pipes it to its stdin/stdout, which ssh2 takes as its `sock`. The host's own
-// routing is never consulted. Errors are values naming the host and what failed.
-import { type ChildProcess, spawn } from 'node:child_process';
+// SSH with ssh2 over a socket opened inside a network namespace (netns.ts:namespaceSocket),
+// which ssh2 takes as its `sock`: the host's own routing is never consulted. Errors are values
+// naming the host and what failed. Room for a jump host and known_hosts: see the README.
+import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { Duplex, type Readable, type Writable } from 'node:stream';
+import type { Client as SshClient } from 'ssh2';
+import { namespaceSocket } from './netns.ts';
+import type { Result, Session } from './session.ts';
 
-// ssh2 ships no types; this is the part of its API used here.
-interface SshStream extends Readable {
-  stderr: Readable;
-  on(event: 'close', listener: (code: number | null, signal?: string) => void): this;
-  on(event: string, listener: (...args: never[]) => void): this;
-}
-interface SftpWriteStream extends Writable {}
-interface Sftp {
-  createWriteStream(path: string, options: { mode: number }): SftpWriteStream;
-  chmod(path: string, mode: number, callback: (error?: Error) => void): void;
-  end(): void;
-}
-interface SshClient {
-  on(event: 'ready', listener: () => void): this;
-  on(event: 'error', listener: (error: Error) => void): this;
-  on(event: 'close', listener: () => void): this;
-  connect(options: Record<string, unknown>): void;
-  exec(command: string, callback: (error: Error | undefined, stream: SshStream) => void): void;
-  sftp(callback: (error: Error | undefined, sftp: Sftp) => void): void;
-  end(): void;
-}
-const { Client } = createRequire(import.meta.url)('ssh2') as { Client: new () => SshClient };
+// ssh2 is CommonJS; its types come from @types/ssh2.
+const { Client } = createRequire(import.meta.url)('ssh2') as typeof import('ssh2');
 
 export interface SshTarget {
   /** The name apply knows the host by, for messages. */
@@ -43,47 +24,9 @@ export interface SshTarget {
   readyTimeoutMs?: number;
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
-
-export interface CommandResult {
-  command: string;
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export interface SshSession {
-  exec(command: string): Promise<Result<CommandResult>>;
-  /** Writes `content` to `path` over SFTP (the folder must exist) with `mode`. */
-  upload(path: string, content: string | Buffer, mode: number): Promise<Result<null>>;
-  close(): void;
-}
-
-// Runs inside the namespace: one TCP connection, piped both ways, exit when it closes.
-const PIPE = `const s=require('node:net').connect(Number(process.argv[2]),process.argv[1]);
-s.on('error',(e)=>{process.stderr.write(e.message);process.exit(1)});
-process.stdin.pipe(s);s.pipe(process.stdout);s.on('close',()=>process.exit(0));`;
-
-/** A Duplex carrying a TCP connection opened inside `namespace`. */
-export function namespaceSocket(
-  namespace: string,
-  address: string,
-  port: number,
-): { socket: Duplex; helper: ChildProcess } {
-  const helper = spawn(
-    'ip',
-    ['netns', 'exec', namespace, process.execPath, '-e', PIPE, address, String(port)],
-    {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
-  const socket = Duplex.from({ readable: helper.stdout!, writable: helper.stdin! });
-  return { socket, helper };
-}
-
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export function connect(target: SshTarget): Promise<Result<SshSession>> {
+export function connect(target: SshTarget): Promise<Result<Session>> {
   const port = target.port ?? 22;
   const where = `${target.host} (${target.user}@${target.address}:${port} from ${target.namespace})`;
   return new Promise((done) => {
@@ -119,7 +62,7 @@ export function connect(target: SshTarget): Promise<Result<SshSession>> {
   });
 }
 
-function session(client: SshClient, where: string, helper: ChildProcess): SshSession {
+function session(client: SshClient, where: string, helper: ChildProcess): Session {
   return {
     exec: (command) =>
       new Promise((done) => {
@@ -172,4 +115,9 @@ function session(client: SshClient, where: string, helper: ChildProcess): SshSes
       helper.kill();
     },
   };
+}
+
+/** The key blob ssh2 shows a host verifier, from a public key line ("ssh-ed25519 AAAA... comment"). */
+export function publicKeyBlob(line: string): Buffer {
+  return Buffer.from(line.trim().split(/\s+/)[1] ?? '', 'base64');
 }

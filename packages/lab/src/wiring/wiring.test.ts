@@ -1,32 +1,32 @@
-// The lab's plan, without root: what it would create, by name, and that every command it would
+// The lab's wiring, without root: what it would create, by name, and that every command it would
 // run is aimed into one of its own namespaces (nothing touches the host).
 import { join } from 'node:path';
 import { generateLinuxRouters, generateNetplan } from '@geostage/gen-vyos';
 import { loadTopologyFile, type Model, resolve } from '@geostage/schema';
 import { describe, expect, it } from 'vitest';
-import { linuxFlavour } from './flavour.ts';
-import { labPrefix, MAX_INTERFACE_NAME } from './names.ts';
-import { readNetworkd } from './networkd.ts';
-import { type LabPlan, planLab } from './plan.ts';
+import { linuxFlavour } from '../flavour.ts';
+import { labPrefix, MAX_INTERFACE_NAME } from '../names.ts';
+import { readNetworkd } from '../networkd.ts';
+import { labWiring, type Wiring } from './wiring.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..', '..');
 
-async function planFor(environment: string): Promise<{ model: Model; plan: LabPlan }> {
+async function planFor(environment: string): Promise<{ model: Model; plan: Wiring }> {
   const source = `environments/${environment}/topology.yaml`;
   const { topology } = await loadTopologyFile(join(root, source));
   const model = resolve(topology!, source);
   const linux = linuxFlavour(model).model;
-  const planned = planLab({
+  const planned = labWiring({
     model: linux,
     files: [...generateLinuxRouters(linux).files, ...generateNetplan(model)],
     prefix: labPrefix('/somewhere/environments/global-hub'),
     folder: '/somewhere/environments/global-hub/.lab',
   });
   if (!planned.ok) throw new Error(planned.errors.join('\n'));
-  return { model, plan: planned.plan };
+  return { model, plan: planned.wiring };
 }
 
-describe('planLab', () => {
+describe('labWiring', () => {
   it('names every namespace gs-<hash4>-<role>-<name>, once', async () => {
     const { plan } = await planFor('global-hub');
     expect(plan.prefix).toMatch(/^gs-[0-9a-f]{4}-$/);
@@ -44,7 +44,7 @@ describe('planLab', () => {
       const { plan } = await planFor(environment);
       const own = new Set(plan.namespaces.map((namespace) => namespace.name));
       for (const command of [
-        ...plan.phases.flatMap((phase) => phase.commands),
+        ...plan.groups.flatMap((phase) => phase.commands),
         ...plan.tunnels.map((t) => t.command),
       ]) {
         const target =
@@ -74,7 +74,7 @@ describe('planLab', () => {
     const { plan } = await planFor('global-hub');
     const campus = plan.routers.find((router) => router.name === 'rt-campus')!;
     expect(campus.natAddress).toBe('100.64.0.2');
-    const nat = plan.phases.find((phase) => phase.title.startsWith('campus: NAT'))!;
+    const nat = plan.groups.find((phase) => phase.title.startsWith('campus: NAT'))!;
     expect(nat.commands).toContainEqual([
       'ip',
       '-n',

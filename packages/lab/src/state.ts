@@ -1,11 +1,13 @@
 // The lab's state file, environments/<env>/.lab/state.json (git-ignored): everything `lab up`
 // made, by exact name and pid, written as it goes so that `lab down` can remove a lab that
-// failed halfway. `verify` reads the servers from it.
+// failed halfway. Its inventory is what apply and verify read.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import type { LabSshd } from './access.ts';
-import type { LabNamespace, LabRouter, LabServer } from './plan.ts';
+import type { LabInventory } from './inventory.ts';
+import type { LabNamespace, LabRouter, LabServer } from './wiring/wiring.ts';
 
 export const LAB_FOLDER = '.lab';
 export const STATE_FORMAT = 'geostage-lab';
@@ -53,6 +55,8 @@ export interface LabState {
   servers: LabServer[];
   /** Absent in a lab made before apply could reach it over SSH. */
   access?: LabSshAccess;
+  /** What the lab publishes for apply and measure; written when lab up completes (inventory.ts). */
+  inventory?: LabInventory;
 }
 
 export const labFolder = (environmentFolder: string) => join(environmentFolder, LAB_FOLDER);
@@ -67,10 +71,8 @@ export async function readState(environmentFolder: string): Promise<LabState | n
   return state;
 }
 
-/** Written to a temporary file and renamed, so an interrupted write never leaves half a state. */
+/** Written atomically (temporary file, then rename), so an interrupted write never leaves half a state. */
 export async function writeState(environmentFolder: string, state: LabState): Promise<void> {
   await mkdir(labFolder(environmentFolder), { recursive: true, mode: 0o700 });
-  const path = statePath(environmentFolder);
-  await writeFile(`${path}.tmp`, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(statePath(environmentFolder), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }

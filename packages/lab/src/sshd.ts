@@ -4,8 +4,8 @@
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { run, waitFor } from '@geostage/transport';
 import { type LabAccess, type LabSshd, sshdConfig } from './access.ts';
-import { run, waitFor } from './namespaces.ts';
 import { isLabProcess } from './processes.ts';
 
 export const SSHD = '/usr/sbin/sshd';
@@ -55,8 +55,7 @@ export async function startSshd(lab: string, sshd: LabSshd): Promise<number> {
   return pid;
 }
 
-/** The host key as ssh2 shows it (the public key blob), to check each router's identity. */
-export async function hostKeyBlob(lab: string, sshd: LabSshd): Promise<Buffer> {
-  const text = await readFile(join(lab, `${sshd.hostKey}.pub`), 'utf8');
-  return Buffer.from(text.split(' ')[1] ?? '', 'base64');
+/** A router's host public key line ("ssh-ed25519 AAAA... comment"), for the inventory. */
+export async function hostKeyLine(lab: string, sshd: LabSshd): Promise<string> {
+  return (await readFile(join(lab, `${sshd.hostKey}.pub`), 'utf8')).trim();
 }

@@ -4,8 +4,8 @@
 // filled keys, logs, lab-only secrets). Nothing else is looked at or touched.
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { listNamespaces, run } from '@geostage/transport';
 import { labPrefix } from './names.ts';
-import { listNamespaces, run } from './namespaces.ts';
 import { stopLabProcess } from './processes.ts';
 import { labFolder, readState } from './state.ts';
 

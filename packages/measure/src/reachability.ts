@@ -1,6 +1,6 @@
-// The measured matrix: every ordered pair of servers, pinged from inside the sender's
-// namespace, a few pairs at a time (two cores should not decide the round-trip times).
-
+// The measured reachability matrix: every ordered pair of servers, pinged from inside the
+// sender's namespace, a few pairs at a time (two cores should not decide the round-trip times).
+import pMap from 'p-map';
 import { median, type PingOptions, ping } from './ping.ts';
 import type { MeasuredPair } from './results.ts';
 
@@ -25,15 +25,13 @@ export async function measureMatrix(
   const pairs = servers.flatMap((from) =>
     servers.filter((to) => to !== from).map((to) => [from, to] as const),
   );
-  const results: MeasuredPair[] = new Array(pairs.length);
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < pairs.length) {
-      const index = next++;
-      const [from, to] = pairs[index]!;
+  return pMap(
+    pairs,
+    async ([from, to]): Promise<MeasuredPair> => {
       const result = await ping(from.namespace, to.address, options);
-      results[index] = {
+      options.progress?.(++done, pairs.length);
+      return {
         from: from.name,
         to: to.name,
         reachable: result.received > 0,
@@ -42,9 +40,7 @@ export async function measureMatrix(
         sent: result.sent,
         received: result.received,
       };
-      options.progress?.(++done, pairs.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, pairs.length) }, worker));
-  return results;
+    },
+    { concurrency: options.concurrency ?? 8 },
+  );
 }

@@ -1,14 +1,10 @@
 // The plan as the lab executes it, without root: a lab router shares this machine's file
 // system, so nothing apply uploads or runs there may name a path outside the lab folder.
 import { join } from 'node:path';
-import { generateLinuxRouters, generateNetplan } from '@geostage/gen-vyos';
+import { generateLinuxRouters } from '@geostage/gen-vyos';
+import { labInventory, wiringFor } from '@geostage/lab';
 import { loadTopologyFile, resolve } from '@geostage/schema';
 import { describe, expect, it } from 'vitest';
-import { planAccess, sshdConfig } from '../lab/access.ts';
-import { linuxFlavour } from '../lab/flavour.ts';
-import { labPrefix } from '../lab/names.ts';
-import { planLab } from '../lab/plan.ts';
-import type { LabState } from '../lab/state.ts';
 import { buildPlan, PHASE_NAMES } from '../plan/index.ts';
 import { LAB_PHASES, labActions } from './lab.ts';
 
@@ -18,17 +14,10 @@ const folder = '/somewhere/environments/x/.lab';
 async function inputFor(environment: string) {
   const source = `environments/${environment}/topology.yaml`;
   const { topology } = await loadTopologyFile(join(root, source));
-  const model = linuxFlavour(resolve(topology!, source)).model;
-  const linux = generateLinuxRouters(model).files;
-  const lab = planLab({
-    model,
-    files: [...linux, ...generateNetplan(model)],
-    prefix: labPrefix(folder),
-    folder,
-  });
-  if (!lab.ok) throw new Error(lab.errors.join('\n'));
-  const plan = buildPlan({ model, network: linux, cluster: [] });
-  return { model, plan, lab: lab.plan, state: {} as LabState, folder };
+  const { model, wiring } = wiringFor(resolve(topology!, source), folder);
+  const network = generateLinuxRouters(model).files;
+  const plan = buildPlan({ model, network, cluster: [] });
+  return { plan, network, inventory: labInventory(wiring, folder, null, new Map()) };
 }
 
 describe('labActions', () => {
@@ -65,9 +54,9 @@ describe('labActions', () => {
       'upload /etc/openvpn/geostage/vtun2.conf (0644)',
       'upload /etc/openvpn/geostage/vtun3.conf (0644)',
       'upload /etc/sysctl.d/90-geostage.conf (0644)',
-      "sysctl -p '/etc/sysctl.d/90-geostage.conf'",
-      "nft -c -f '/etc/nftables.conf'",
-      "nft -f '/etc/nftables.conf'",
+      'sysctl -p /etc/sysctl.d/90-geostage.conf',
+      'nft -c -f /etc/nftables.conf',
+      'nft -f /etc/nftables.conf',
       'restart openvpn vtun2 (site1--site2) with the uploaded configuration',
       'restart openvpn vtun3 (site1--site3) with the uploaded configuration',
     ]);
@@ -86,26 +75,5 @@ describe('labActions', () => {
       const refused = labActions(phase, input);
       expect(refused.ok).toBe(false);
     }
-  });
-});
-
-describe('planAccess', () => {
-  it('puts the operator on every WAN prefix at its highest free address, and an sshd on each WAN address', async () => {
-    const { lab, model } = await inputFor('global-hub');
-    const gateways = new Map(model.sites.map((site) => [site.router.name, site.router.wan.gateway ?? null]));
-    const planned = planAccess(
-      lab.prefix,
-      lab.routers.map((router) => ({ ...router, gateway: gateways.get(router.name) ?? null })),
-    );
-    if (!planned.ok) throw new Error(planned.error);
-    expect(planned.access.namespace).toBe(`${lab.prefix}o`);
-    expect(planned.access.addresses).toEqual(['198.51.100.254/24', '203.0.113.254/24', '192.0.2.254/24']);
-    for (const command of planned.access.phase.commands)
-      expect([`${lab.prefix}u`, `${lab.prefix}o`]).toContain(command[2]);
-    const tokyo = planned.access.sshd.find((sshd) => sshd.router === 'hub-tokyo')!;
-    const config = sshdConfig(tokyo, folder, planned.access.authorizedKeys);
-    expect(config).toContain('ListenAddress 198.51.100.10\n');
-    expect(config).toContain(`HostKey ${folder}/ssh/hub-tokyo/host_key\n`);
-    expect(config).toContain('PasswordAuthentication no\n');
   });
 });

@@ -1,11 +1,14 @@
-// Runs one phase: every host over its own SSH connection, at most `parallel` hosts at once, its
-// actions in order, stopping at the host's first failure. A progress line per host and action,
-// a log per host (commands, exit codes, output), and every completed action recorded in the
-// apply state file as it completes, so a rerun skips it. Errors are values naming host and step.
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+// The runner: one phase, every host over its own session, at most `parallel` hosts at once
+// (p-map), its actions in order, stopping at the host's first failure. A progress line per host
+// and action, a log per host (commands, exit codes, output), and every completed action recorded
+// in the apply state file as it completes (atomically), so a rerun skips it. Failures are typed
+// values naming host, phase, step and command.
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { Result, Session } from '@geostage/transport';
+import pMap from 'p-map';
+import writeFileAtomic from 'write-file-atomic';
 import { assertNoPlaceholders, fillSecrets } from '../secrets.ts';
-import type { Result, SshSession } from '../ssh/transport.ts';
 import type { Action, HostActions } from './actions.ts';
 
 export const APPLY_STATE_FORMAT = 'geostage-apply';
@@ -26,14 +29,36 @@ export async function readApplyState(path: string): Promise<ApplyState> {
 
 async function writeApplyState(path: string, state: ApplyState): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  await writeFile(`${path}.tmp`, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** What went wrong: no connection, a secret missing at upload, an upload or a command that failed. */
+export type RuntimeFailureKind = 'connect' | 'secrets' | 'upload' | 'exec' | 'exit';
+
+/** A failure on a host, as KubeOne's RuntimeError: where, which step, which command, what it said. */
+export interface RuntimeFailure {
+  kind: RuntimeFailureKind;
+  host: string;
+  phase: string;
+  /** The action's label; '' when the host could not be reached. */
+  step: string;
+  /** The command run, or the path uploaded to; '' for connect. */
+  command: string;
+  /** What the host or the tool said (the tail of the output for a nonzero exit). */
+  output: string;
+}
+
+/** The line apply prints for a failure: `<host>: <step>: <output>`. */
+export function failureMessage(failure: RuntimeFailure): string {
+  return failure.kind === 'connect'
+    ? `${failure.host}: connect: ${failure.output}`
+    : `${failure.host}: ${failure.step}: ${failure.output}`;
 }
 
 export interface RunPhaseOptions {
   hosts: HostActions[];
   parallel: number;
-  connect(host: HostActions): Promise<Result<SshSession>>;
+  connect(host: HostActions): Promise<Result<Session>>;
   /** Where upload placeholders are filled from. */
   secrets: string;
   statePath: string;
@@ -47,25 +72,33 @@ export interface HostOutcome {
   ran: number;
   skipped: number;
   error: string | null;
+  /** The same failure as data. */
+  failure: RuntimeFailure | null;
   /** Why the host was not reached at all (not a failure of the host; apply says so at the end). */
   unreachable: string | null;
 }
 
 const tail = (text: string, lines = 8) => text.trimEnd().split('\n').slice(-lines).join('\n');
 
-async function perform(session: SshSession, action: Action, secrets: string): Promise<string | null> {
+type Failed = { kind: RuntimeFailureKind; output: string };
+
+async function perform(session: Session, action: Action, secrets: string): Promise<Failed | null> {
   if (action.kind === 'upload') {
     const filled = await fillSecrets(action.content, secrets);
-    if (!filled.ok) return `missing secrets ${filled.missing.join(', ')} in ${secrets}`;
+    if (!filled.ok)
+      return { kind: 'secrets', output: `missing secrets ${filled.missing.join(', ')} in ${secrets}` };
     const check = assertNoPlaceholders(filled.content);
-    if (!check.ok) return `unfilled ${check.placeholders.join(', ')}`;
+    if (!check.ok) return { kind: 'secrets', output: `unfilled ${check.placeholders.join(', ')}` };
     const sent = await session.upload(action.to, filled.content, action.mode);
-    return sent.ok ? null : sent.error;
+    return sent.ok ? null : { kind: 'upload', output: sent.error };
   }
   const result = await session.exec(action.command);
-  if (!result.ok) return result.error;
+  if (!result.ok) return { kind: 'exec', output: result.error };
   if (result.value.code !== 0)
-    return `exit ${result.value.code}${result.value.stderr || result.value.stdout ? `:\n${tail(result.value.stderr || result.value.stdout)}` : ''}`;
+    return {
+      kind: 'exit',
+      output: `exit ${result.value.code}${result.value.stderr || result.value.stdout ? `:\n${tail(result.value.stderr || result.value.stdout)}` : ''}`,
+    };
   return null;
 }
 
@@ -82,7 +115,19 @@ export async function runPhase(options: RunPhaseOptions): Promise<HostOutcome[]>
     const log = options.logPath(host.host);
     await mkdir(dirname(log), { recursive: true, mode: 0o700 });
     const write = (line: string) => appendFile(log, `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
-    const outcome: HostOutcome = { host: host.host, ran: 0, skipped: 0, error: null, unreachable: null };
+    const outcome: HostOutcome = {
+      host: host.host,
+      ran: 0,
+      skipped: 0,
+      error: null,
+      failure: null,
+      unreachable: null,
+    };
+    const fail = (failure: RuntimeFailure) => {
+      outcome.failure = failure;
+      outcome.error = failureMessage(failure);
+      return outcome.error;
+    };
     const say = (line: string) => options.progress(`[${host.phase}] ${host.host}: ${line}`);
     if (host.unreachable) {
       outcome.unreachable = host.unreachable;
@@ -99,8 +144,8 @@ export async function runPhase(options: RunPhaseOptions): Promise<HostOutcome[]>
     await write(`[${host.phase}] connecting to ${host.address}`);
     const connected = await options.connect(host);
     if (!connected.ok) {
-      outcome.error = `${host.host}: connect: ${connected.error}`;
-      await write(outcome.error);
+      const failure = { host: host.host, phase: host.phase, step: '', command: '' };
+      await write(fail({ ...failure, kind: 'connect', output: connected.error }));
       say(`FAILED to connect: ${connected.error}`);
       return outcome;
     }
@@ -113,9 +158,10 @@ export async function runPhase(options: RunPhaseOptions): Promise<HostOutcome[]>
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         const counter = `${index + 1 + outcome.skipped}/${host.actions.length}`;
         if (failure) {
-          outcome.error = `${host.host}: ${action.label}: ${failure}`;
-          await write(`failed: ${failure}`);
-          say(`${counter} FAILED ${action.label}: ${failure}`);
+          const command = action.kind === 'upload' ? action.to : action.command;
+          fail({ ...failure, host: host.host, phase: host.phase, step: action.label, command });
+          await write(`failed: ${failure.output}`);
+          say(`${counter} FAILED ${action.label}: ${failure.output}`);
           return outcome;
         }
         await write(`ok in ${seconds} s`);
@@ -132,16 +178,8 @@ export async function runPhase(options: RunPhaseOptions): Promise<HostOutcome[]>
     }
   };
 
-  // Bounded parallelism: `parallel` workers take hosts in plan order.
-  const outcomes: HostOutcome[] = new Array(options.hosts.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < options.hosts.length) {
-      const index = next++;
-      outcomes[index] = await runHost(options.hosts[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.parallel, options.hosts.length) }, worker));
+  // Bounded parallelism: at most `parallel` hosts at once, taken in plan order.
+  const outcomes = await pMap(options.hosts, runHost, { concurrency: Math.max(1, options.parallel) });
   await saving;
   return outcomes;
 }
