@@ -102,84 +102,108 @@ async function perform(session: Session, action: Action, secrets: string): Promi
   return null;
 }
 
+/** The actions of one host, over one session, in order; the first failure ends the host. */
+async function runActions(
+  host: HostActions,
+  pending: Action[],
+  session: Session,
+  outcome: HostOutcome,
+  options: RunPhaseOptions,
+  record: (action: Action) => Promise<void>,
+  write: (line: string) => Promise<void>,
+): Promise<void> {
+  const say = (line: string) => options.progress(`[${host.phase}] ${host.host}: ${line}`);
+  for (const [index, action] of pending.entries()) {
+    const started = Date.now();
+    await write(`[${host.phase}] ${action.label}`);
+    const failure = await perform(session, action, options.secrets);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const counter = `${index + 1 + outcome.skipped}/${host.actions.length}`;
+    if (failure) {
+      const command = action.kind === 'upload' ? action.to : action.command;
+      outcome.failure = { ...failure, host: host.host, phase: host.phase, step: action.label, command };
+      outcome.error = failureMessage(outcome.failure);
+      await write(`failed: ${failure.output}`);
+      say(`${counter} FAILED ${action.label}: ${failure.output}`);
+      return;
+    }
+    await write(`ok in ${seconds} s`);
+    say(
+      `${counter} ok ${action.label.length > 100 ? `${action.label.slice(0, 97)}...` : action.label} (${seconds} s)`,
+    );
+    outcome.ran += 1;
+    await record(action);
+  }
+}
+
+/** One host: skipped when unreachable or already done, else connected and its pending actions run. */
+async function runHost(
+  host: HostActions,
+  options: RunPhaseOptions,
+  state: ApplyState,
+  record: (action: Action) => Promise<void>,
+): Promise<HostOutcome> {
+  const log = options.logPath(host.host);
+  await mkdir(dirname(log), { recursive: true, mode: 0o700 });
+  const write = (line: string) => appendFile(log, `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
+  const outcome: HostOutcome = {
+    host: host.host,
+    ran: 0,
+    skipped: 0,
+    error: null,
+    failure: null,
+    unreachable: null,
+  };
+  const say = (line: string) => options.progress(`[${host.phase}] ${host.host}: ${line}`);
+  if (host.unreachable) {
+    outcome.unreachable = host.unreachable;
+    say(`NOT RUN: ${host.unreachable}`);
+    return outcome;
+  }
+  const pending = host.actions.filter((action) => !(action.id in state.completed));
+  outcome.skipped = host.actions.length - pending.length;
+  if (pending.length === 0) {
+    say(`all ${host.actions.length} steps completed before; skipped`);
+    return outcome;
+  }
+  if (outcome.skipped > 0) say(`${outcome.skipped} steps completed before; skipped`);
+  await write(`[${host.phase}] connecting to ${host.address}`);
+  const connected = await options.connect(host);
+  if (!connected.ok) {
+    outcome.failure = {
+      kind: 'connect',
+      host: host.host,
+      phase: host.phase,
+      step: '',
+      command: '',
+      output: connected.error,
+    };
+    outcome.error = failureMessage(outcome.failure);
+    await write(outcome.error);
+    say(`FAILED to connect: ${connected.error}`);
+    return outcome;
+  }
+  try {
+    await runActions(host, pending, connected.value, outcome, options, record, write);
+    return outcome;
+  } finally {
+    connected.value.close();
+  }
+}
+
 export async function runPhase(options: RunPhaseOptions): Promise<HostOutcome[]> {
   const state = await readApplyState(options.statePath);
   // One write at a time: hosts finish actions concurrently.
   let saving = Promise.resolve();
-  const save = () => {
+  const record = (action: Action) => {
+    state.completed[action.id] = new Date().toISOString();
     saving = saving.then(() => writeApplyState(options.statePath, state));
     return saving;
   };
-
-  const runHost = async (host: HostActions): Promise<HostOutcome> => {
-    const log = options.logPath(host.host);
-    await mkdir(dirname(log), { recursive: true, mode: 0o700 });
-    const write = (line: string) => appendFile(log, `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
-    const outcome: HostOutcome = {
-      host: host.host,
-      ran: 0,
-      skipped: 0,
-      error: null,
-      failure: null,
-      unreachable: null,
-    };
-    const fail = (failure: RuntimeFailure) => {
-      outcome.failure = failure;
-      outcome.error = failureMessage(failure);
-      return outcome.error;
-    };
-    const say = (line: string) => options.progress(`[${host.phase}] ${host.host}: ${line}`);
-    if (host.unreachable) {
-      outcome.unreachable = host.unreachable;
-      say(`NOT RUN: ${host.unreachable}`);
-      return outcome;
-    }
-    const pending = host.actions.filter((action) => !(action.id in state.completed));
-    outcome.skipped = host.actions.length - pending.length;
-    if (pending.length === 0) {
-      say(`all ${host.actions.length} steps completed before; skipped`);
-      return outcome;
-    }
-    if (outcome.skipped > 0) say(`${outcome.skipped} steps completed before; skipped`);
-    await write(`[${host.phase}] connecting to ${host.address}`);
-    const connected = await options.connect(host);
-    if (!connected.ok) {
-      const failure = { host: host.host, phase: host.phase, step: '', command: '' };
-      await write(fail({ ...failure, kind: 'connect', output: connected.error }));
-      say(`FAILED to connect: ${connected.error}`);
-      return outcome;
-    }
-    const session = connected.value;
-    try {
-      for (const [index, action] of pending.entries()) {
-        const started = Date.now();
-        await write(`[${host.phase}] ${action.label}`);
-        const failure = await perform(session, action, options.secrets);
-        const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        const counter = `${index + 1 + outcome.skipped}/${host.actions.length}`;
-        if (failure) {
-          const command = action.kind === 'upload' ? action.to : action.command;
-          fail({ ...failure, host: host.host, phase: host.phase, step: action.label, command });
-          await write(`failed: ${failure.output}`);
-          say(`${counter} FAILED ${action.label}: ${failure.output}`);
-          return outcome;
-        }
-        await write(`ok in ${seconds} s`);
-        say(
-          `${counter} ok ${action.label.length > 100 ? `${action.label.slice(0, 97)}...` : action.label} (${seconds} s)`,
-        );
-        state.completed[action.id] = new Date().toISOString();
-        outcome.ran += 1;
-        await save();
-      }
-      return outcome;
-    } finally {
-      session.close();
-    }
-  };
-
   // Bounded parallelism: at most `parallel` hosts at once, taken in plan order.
-  const outcomes = await pMap(options.hosts, runHost, { concurrency: Math.max(1, options.parallel) });
+  const outcomes = await pMap(options.hosts, (host) => runHost(host, options, state, record), {
+    concurrency: Math.max(1, options.parallel),
+  });
   await saving;
   return outcomes;
 }
