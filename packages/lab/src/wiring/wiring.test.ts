@@ -11,41 +11,43 @@ import { labWiring, type Wiring } from './wiring.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..', '..');
 
-async function planFor(environment: string): Promise<{ model: Model; plan: Wiring }> {
+async function wiringOf(environment: string): Promise<{ model: Model; wiring: Wiring }> {
   const source = `environments/${environment}/topology.yaml`;
   const { topology } = await loadTopologyFile(join(root, source));
   const model = resolve(topology!, source);
   const linux = linuxFlavour(model).model;
-  const planned = labWiring({
+  const wired = labWiring({
     model: linux,
     files: [...generateLinuxRouters(linux).files, ...generateNetplan(model)],
     prefix: labPrefix('/somewhere/environments/global-hub'),
     folder: '/somewhere/environments/global-hub/.lab',
   });
-  if (!planned.ok) throw new Error(planned.errors.join('\n'));
-  return { model, plan: planned.wiring };
+  if (!wired.ok) throw new Error(wired.errors.join('\n'));
+  return { model, wiring: wired.wiring };
 }
 
 describe('labWiring', () => {
   it('names every namespace gs-<hash4>-<role>-<name>, once', async () => {
-    const { plan } = await planFor('global-hub');
-    expect(plan.prefix).toMatch(/^gs-[0-9a-f]{4}-$/);
-    const names = plan.namespaces.map((namespace) => namespace.name);
+    const { wiring } = await wiringOf('global-hub');
+    expect(wiring.prefix).toMatch(/^gs-[0-9a-f]{4}-$/);
+    const names = wiring.namespaces.map((namespace) => namespace.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toContain(`${plan.prefix}u`);
-    expect(names).toContain(`${plan.prefix}r-hub-tokyo`);
-    expect(names).toContain(`${plan.prefix}n-campus`);
-    expect(names).toContain(`${plan.prefix}s-w-campus-1`);
-    expect(names.filter((name) => name.startsWith(`${plan.prefix}n-`))).toEqual([`${plan.prefix}n-campus`]);
+    expect(names).toContain(`${wiring.prefix}u`);
+    expect(names).toContain(`${wiring.prefix}r-hub-tokyo`);
+    expect(names).toContain(`${wiring.prefix}n-campus`);
+    expect(names).toContain(`${wiring.prefix}s-w-campus-1`);
+    expect(names.filter((name) => name.startsWith(`${wiring.prefix}n-`))).toEqual([
+      `${wiring.prefix}n-campus`,
+    ]);
   });
 
   it('runs every command inside one of its own namespaces, with interface names Linux accepts', async () => {
     for (const environment of ['keio-2019', 'global-hub']) {
-      const { plan } = await planFor(environment);
-      const own = new Set(plan.namespaces.map((namespace) => namespace.name));
+      const { wiring } = await wiringOf(environment);
+      const own = new Set(wiring.namespaces.map((namespace) => namespace.name));
       for (const command of [
-        ...plan.groups.flatMap((phase) => phase.commands),
-        ...plan.tunnels.map((t) => t.command),
+        ...wiring.groups.flatMap((group) => group.commands),
+        ...wiring.tunnels.map((t) => t.command),
       ]) {
         const target =
           command[1] === '-n'
@@ -71,35 +73,37 @@ describe('labWiring', () => {
   });
 
   it('puts the NAT at the NATed router gateway, its own address outside every topology prefix', async () => {
-    const { plan } = await planFor('global-hub');
-    const campus = plan.routers.find((router) => router.name === 'rt-campus')!;
+    const { wiring } = await wiringOf('global-hub');
+    const campus = wiring.routers.find((router) => router.name === 'rt-campus')!;
     expect(campus.natAddress).toBe('100.64.0.2');
-    const nat = plan.groups.find((phase) => phase.title.startsWith('campus: NAT'))!;
+    const nat = wiring.groups.find((group) => group.title.startsWith('campus: NAT'))!;
     expect(nat.commands).toContainEqual([
       'ip',
       '-n',
-      `${plan.prefix}n-campus`,
+      `${wiring.prefix}n-campus`,
       'addr',
       'add',
       '172.16.5.1/24',
       'dev',
       'lan',
     ]);
-    expect(plan.files.find((file) => file.path === 'nat/campus.nft')!.content).toMatch(/iifname "wan" drop/);
+    expect(wiring.files.find((file) => file.path === 'nat/campus.nft')!.content).toMatch(
+      /iifname "wan" drop/,
+    );
   });
 
   it('installs the router files where the device keeps them, OpenVPN paths relative to its folder', async () => {
-    const { plan } = await planFor('global-hub');
-    const paths = plan.files.map((file) => file.path);
+    const { wiring } = await wiringOf('global-hub');
+    const paths = wiring.files.map((file) => file.path);
     expect(paths).toContain('routers/hub-tokyo/etc/openvpn/geostage/vtun4.conf');
     expect(paths).toContain('routers/hub-tokyo/etc/nftables.conf');
     expect(paths).toContain('routers/hub-tokyo/etc/sysctl.d/90-geostage.conf');
-    const config = plan.files.find(
+    const config = wiring.files.find(
       (file) => file.path === 'routers/rt-berlin/etc/openvpn/geostage/vtun1.conf',
     )!;
     expect(config.content).toMatch(/^ca ca\.crt$/m);
     expect(config.content).not.toContain('/etc/openvpn');
-    expect(plan.files.find((file) => file.path.endsWith('rt-berlin.key'))!.mode).toBe(0o600);
+    expect(wiring.files.find((file) => file.path.endsWith('rt-berlin.key'))!.mode).toBe(0o600);
   });
 });
 
