@@ -20,13 +20,19 @@ console.log(`runs per size: ${runs}; node ${process.version}`);
 console.log('| sites | servers | generated files | set lines | reach ms (median) | min | max |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|');
 for (const sites of sizes.length > 0 ? sizes : [10, 100, 1000]) {
-  const loaded = loadTopology(syntheticYaml({ sites, serversPerSite: 10, policy: 'hub-and-spoke' }), 'synthetic.yaml');
+  const loaded = loadTopology(
+    syntheticYaml({ sites, serversPerSite: 10, policy: 'hub-and-spoke' }),
+    'synthetic.yaml',
+  );
   if (!loaded.topology) throw new Error(loaded.diagnostics[0]?.message);
   const { files } = generateNetwork(resolve(loaded.topology, 'synthetic.yaml'));
   const input = new Map(files.map((file) => [file.path, file.content]));
   const setLines = files
     .filter((file) => file.path.endsWith('.set'))
-    .reduce((sum, file) => sum + file.content.split('\n').filter((line) => line.startsWith('set ')).length, 0);
+    .reduce(
+      (sum, file) => sum + file.content.split('\n').filter((line) => line.startsWith('set ')).length,
+      0,
+    );
   const times: number[] = [];
   for (let run = 0; run < runs; run++) {
     const started = performance.now();

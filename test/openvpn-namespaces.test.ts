@@ -12,14 +12,12 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { environmentPaths } from '@geostage/environment';
+import { generateLinuxRouters, generateNetplan, OPENVPN_DIR } from '@geostage/gen-vyos';
 import { type FileSet, loadTopology, type Model, resolve } from '@geostage/schema';
 import { assertNoPlaceholders, fillSecrets, readPublicMaterial, secretsInit } from '@geostage/secrets';
+import { inside, Namespaces, namespaceSupport, run, waitFor } from '@geostage/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-// Module paths rather than package names: apply has no index yet, and these are the modules under test.
-import { generateLinuxRouters, OPENVPN_DIR } from '../packages/gen-vyos/src/linux/index.ts';
-import { generateNetplan } from '../packages/gen-vyos/src/netplan/index.ts';
-import { inside, Namespaces, namespaceSupport, run, waitFor } from './lab-helpers/namespaces.ts';
 
 interface Variant {
   key: string;

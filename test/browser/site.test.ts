@@ -5,10 +5,11 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { regenerateFolder, repositoryEnvironment } from '@geostage/environment';
+import { formatDiagnostic } from '@geostage/schema';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { generateEnvironment } from '../../site/scripts/generate.ts';
-import { serveDirectory, type StaticServer } from './static-server.ts';
+import { type StaticServer, serveDirectory } from './static-server.ts';
 
 const repository = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // Inside site/ so that Astro's prerender chunks resolve packages through site/node_modules.
@@ -24,11 +25,20 @@ const SERVERS = ['lb', 'master01', 'master02', 'master03', 'node01', 'node02', '
 let server: StaticServer;
 let browser: Browser;
 
+/** Writes <folder>/generated/{network,cluster} the way `geostage generate` does; the file count. */
+async function generateEnvironment(folder: string, name: string): Promise<number> {
+  const result = await regenerateFolder(folder, repositoryEnvironment('', name).topology);
+  if (!result.ok) throw new Error(result.diagnostics.map((d) => formatDiagnostic(d)).join('\n'));
+  return result.files;
+}
+
 /** The repository's environments when they are generated; otherwise a copy, generated here. */
 async function environmentsDirectory(): Promise<string> {
   const source = join(repository, 'environments');
   const names = readdirSync(source).filter((name) => existsSync(join(source, name, 'topology.yaml')));
-  const generated = names.every((name) => existsSync(join(source, name, 'generated', 'network', 'index.json')));
+  const generated = names.every((name) =>
+    existsSync(join(source, name, 'generated', 'network', 'index.json')),
+  );
   if (generated) return source;
   const copy = join(work, 'environments');
   rmSync(copy, { recursive: true, force: true });
@@ -45,17 +55,21 @@ beforeAll(async () => {
   // cwd = work: with the output outside cwd, Astro would put its prerender chunks in site/.astro,
   // shared with any concurrent `nx run site:build`.
   mkdirSync(work, { recursive: true });
-  const astro = spawnSync(process.execPath, [astroBin(repository), 'build', '--root', join(repository, 'site'), '--outDir', dist], {
-    cwd: work,
-    env: {
-      ...process.env,
-      PATH: `${join(repository, 'node_modules/node/bin')}:${process.env.PATH}`,
-      ASTRO_TELEMETRY_DISABLED: '1',
-      GEOSTAGE_SITE_BASE: BASE,
-      GEOSTAGE_ENVIRONMENTS_DIR: environments,
+  const astro = spawnSync(
+    process.execPath,
+    [astroBin(repository), 'build', '--root', join(repository, 'site'), '--outDir', dist],
+    {
+      cwd: work,
+      env: {
+        ...process.env,
+        PATH: `${join(repository, 'node_modules/node/bin')}:${process.env.PATH}`,
+        ASTRO_TELEMETRY_DISABLED: '1',
+        GEOSTAGE_SITE_BASE: BASE,
+        GEOSTAGE_ENVIRONMENTS_DIR: environments,
+      },
+      encoding: 'utf8',
     },
-    encoding: 'utf8',
-  });
+  );
   if (astro.status !== 0) throw new Error(`astro build failed:\n${astro.stdout}\n${astro.stderr}`);
   server = await serveDirectory(dist, BASE);
   browser = await chromium.launch({
@@ -99,12 +113,20 @@ async function matrix(page: Page, id: string): Promise<Record<string, Record<str
 async function seriousViolations(page: Page): Promise<string[]> {
   const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
   await page.addScriptTag({ path: axe });
-  type Axe = { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
+  type Axe = {
+    run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+  };
   // The callback runs in the page, where axe-core defines a global `axe`.
   const results = await page.evaluate(() => (globalThis as unknown as { axe: Axe }).axe.run());
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join('; ')}`);
+    .map(
+      (violation) =>
+        `${violation.id} (${violation.impact}): ${violation.nodes
+          .slice(0, 3)
+          .map((node) => node.target.join(' '))
+          .join('; ')}`,
+    );
 }
 
 describe('keio-2019 environment page', () => {
@@ -182,7 +204,10 @@ describe('every page type', () => {
       await page.screenshot({ path: join(screenshots, `${type}-phone.png`), fullPage: false });
       // Nothing but wide tables and the picture scrolls sideways on a phone: the page itself fits.
       const overflow = await page.evaluate(() => {
-        const { document, innerWidth } = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+        const { document, innerWidth } = globalThis as unknown as {
+          document: { documentElement: { scrollWidth: number } };
+          innerWidth: number;
+        };
         return document.documentElement.scrollWidth - innerWidth;
       });
       expect(overflow).toBeLessThanOrEqual(1);
@@ -194,7 +219,9 @@ describe('every page type', () => {
     const seen = new Set<string>();
     for (const path of Object.values(PAGE_TYPES)) {
       const page = await open(path);
-      const hrefs = await page.$$eval('a[href]', (anchors) => anchors.map((anchor) => anchor.getAttribute('href')!));
+      const hrefs = await page.$$eval('a[href]', (anchors) =>
+        anchors.map((anchor) => anchor.getAttribute('href')!),
+      );
       for (const href of hrefs) {
         if (href.startsWith('#')) continue;
         expect(href, `link on ${path}`).toMatch(new RegExp(`^${BASE}`));

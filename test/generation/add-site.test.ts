@@ -18,10 +18,23 @@ function withSite4(topology: Topology): Topology {
   const copy = structuredClone(topology);
   copy.sites.push({
     name: 'site4',
-    router: { name: 'vyos04', os: 'vyos', release: '1.2', wan: { interface: 'eth0', address: '10.4.0.93/16' } },
-    segments: [{ name: 'vlan40', vlan: 40, prefix: '192.168.40.0/24', gateway: '192.168.40.1', interface: 'eth1' }],
+    router: {
+      name: 'vyos04',
+      os: 'vyos',
+      release: '1.2',
+      wan: { interface: 'eth0', address: '10.4.0.93/16' },
+    },
+    segments: [
+      { name: 'vlan40', vlan: 40, prefix: '192.168.40.0/24', gateway: '192.168.40.1', interface: 'eth1' },
+    ],
   });
-  copy.servers.push({ name: 'node05', site: 'site4', interface: 'ens160', address: '192.168.40.101', roles: ['worker'] });
+  copy.servers.push({
+    name: 'node05',
+    site: 'site4',
+    interface: 'ens160',
+    address: '192.168.40.101',
+    roles: ['worker'],
+  });
   return copy;
 }
 

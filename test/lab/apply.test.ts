@@ -5,10 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LabState } from '@geostage/apply/lab';
+import { parseVerify } from '@geostage/environment';
+import { type LabState, namespaceSupport } from '@geostage/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { namespaceSupport } from '../../packages/apply/src/lab/namespaces.ts';
-import { parseVerify } from '../../site/src/lib/verify.ts';
 import { type Scratch, scratchRepository } from './scratch.ts';
 
 const support =

@@ -3,9 +3,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LabState } from '@geostage/apply/lab';
+import type { LabState } from '@geostage/lab';
+import { inside, namespaceSupport, run } from '@geostage/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inside, namespaceSupport, run } from '../../packages/apply/src/lab/namespaces.ts';
 import { type Scratch, scratchRepository } from './scratch.ts';
 
 const support = namespaceSupport();

@@ -4,11 +4,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LabState } from '@geostage/apply/lab';
+import { parseVerify } from '@geostage/environment';
+import { hostInterfaces, type LabState, namespaceSupport } from '@geostage/lab';
 import { computeReachability, reachabilityByName, readGeneratedNetwork } from '@geostage/reach';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { namespaceSupport } from '../../packages/apply/src/lab/namespaces.ts';
-import { parseVerify } from '../../site/src/lib/verify.ts';
 import { type Scratch, scratchRepository } from './scratch.ts';
 
 const thesis = JSON.parse(
@@ -18,13 +17,6 @@ const thesis = JSON.parse(
 };
 
 const support = namespaceSupport();
-const hostLinks = () =>
-  execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
-    .split('\n')
-    .map((line) => line.split(': ')[1]?.split('@')[0] ?? '')
-    .filter((name) => name !== '')
-    .sort();
-
 if (support !== null) {
   console.warn(`test/lab/keio-2019: skipped: ${support}`);
   describe('lab and verify: keio-2019', () => {
@@ -42,7 +34,7 @@ if (support !== null) {
 
     beforeAll(() => {
       scratch = scratchRepository('keio-2019');
-      linksBefore = hostLinks();
+      linksBefore = hostInterfaces();
     });
 
     afterAll(async () => {
@@ -73,7 +65,7 @@ if (support !== null) {
       expect(state.processes).toHaveLength(6);
       // Lab-only secrets stay in the lab folder: the environment gets no secrets/.
       expect(existsSync(join(scratch.environmentFolder, 'secrets'))).toBe(false);
-      expect(hostLinks()).toEqual(linksBefore);
+      expect(hostInterfaces()).toEqual(linksBefore);
 
       const again = await scratch.geostage(['lab', 'up', 'keio-2019']);
       expect(again.code).toBe(0);
@@ -153,7 +145,7 @@ if (support !== null) {
       expect(listed.split('\n').filter((line) => line.startsWith(state.prefix))).toEqual([]);
       // pgrep exits 1 when nothing matches: no openvpn (or anything) still names the lab folder.
       expect(spawnSync('pgrep', ['-f', scratch.environmentFolder]).status).toBe(1);
-      expect(hostLinks()).toEqual(linksBefore);
+      expect(hostInterfaces()).toEqual(linksBefore);
       expect(existsSync(join(scratch.environmentFolder, '.lab'))).toBe(false);
       const again = await scratch.geostage(['lab', 'down', 'keio-2019']);
       expect(again.stdout).toContain('no lab of keio-2019 is up');

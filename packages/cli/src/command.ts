@@ -40,3 +40,20 @@ export interface Command {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/**
+ * A whole-number option of at least `minimum` (default 1), or a UsageError naming it:
+ * `--<name> must be <must>, not "<value>"`.
+ */
+export function positiveInteger(
+  values: CommandInput['values'],
+  name: string,
+  options: { minimum?: number; must?: string } = {},
+): number {
+  const value = Number(values[name]);
+  if (!Number.isInteger(value) || value < (options.minimum ?? 1))
+    throw new UsageError(
+      `--${name} must be ${options.must ?? 'a positive whole number'}, not "${String(values[name])}"`,
+    );
+  return value;
+}

@@ -59,7 +59,9 @@ describe('geostage plan', () => {
     expect(stdout).toContain(
       '  kubeadm/bootstrap-token   kubeadm token generate > environments/keio-2019/secrets/kubeadm/bootstrap-token (mode 0600)',
     );
-    expect(stdout).toContain('`apply`, which executes it, is not built yet.');
+    expect(stdout).toContain(
+      '`geostage apply <env> --lab` runs its router and tunnel-check phases in the lab',
+    );
     expect(stderr).toContain('geostage plan: 10 steps blocked:\n');
     expect(stderr).toContain(
       '  other-control-planes master02: missing secrets: kubeadm/bootstrap-token, kubeadm/certificate-key\n',

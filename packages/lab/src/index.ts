@@ -1,2 +1,47 @@
-// @geostage/lab: the environment on one machine: namespaces, real OpenVPN, sshd; publishes an inventory.
-export {};
+// @geostage/lab: an environment on this machine, in network namespaces, with real OpenVPN and
+// sshd (DESIGN.md, "Executing"). Builds it (up), inspects it (status), removes it (down), and
+// publishes what it built (inventory) for apply and measure.
+
+// Real-tool tests ask the lab whether it can run here.
+export { namespaceSupport } from '@geostage/transport';
+export { type LabAccess, type LabSshd, planAccess, SSH_USER, sshdConfig } from './access.ts';
+export { type LabDownOptions, type LabDownResult, labDown } from './down.ts';
+export { type Converted, LAB_ROUTER_RELEASE, linuxFlavour } from './flavour.ts';
+export {
+  type InventoryFailure,
+  type InventoryRouter,
+  type InventorySsh,
+  type InventoryTunnel,
+  type LabInventory,
+  labInventory,
+  readInventory,
+} from './inventory.ts';
+export { labPrefix, MAX_INTERFACE_NAME, type NamespaceRole, namespaceName } from './names.ts';
+export { type NetworkdInterface, readNetworkd } from './networkd.ts';
+export { isLabProcess } from './processes.ts';
+export { hostKeyLine, makeSshFiles, startSshd } from './sshd.ts';
+export {
+  LAB_FOLDER,
+  type LabProcess,
+  type LabSshAccess,
+  type LabState,
+  labFolder,
+  readState,
+  writeState,
+} from './state.ts';
+export { type LabHealth, labHealth, type TunnelStatus } from './status.ts';
+export { hostInterfaces, wiringFor } from './testing.ts';
+export { type LabUpOptions, type LabUpResult, labUp } from './up.ts';
+export {
+  type LabFile,
+  type LabNamespace,
+  type LabRouter,
+  type LabServer,
+  type LabTunnelProcess,
+  labInstalledFile,
+  labWiring,
+  routerRoot,
+  type Wiring,
+  type WiringGroup,
+  type WiringInput,
+} from './wiring/wiring.ts';

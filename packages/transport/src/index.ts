@@ -1,2 +1,6 @@
-// @geostage/transport: where a command runs: local, namespace, SSH, jump host.
-export {};
+// @geostage/transport: where a command runs: on this machine, inside a network namespace, or on
+// a host over SSH. No geostage dependency.
+export { run, waitFor } from './local.ts';
+export { inside, listNamespaces, Namespaces, namespaceSocket, namespaceSupport } from './netns.ts';
+export type { CommandResult, Result, Session } from './session.ts';
+export { connect, publicKeyBlob, type SshTarget } from './ssh.ts';

@@ -5,6 +5,7 @@ export {
   type Access,
   blockedSteps,
   type Command,
+  type CommandKind,
   isPhaseName,
   missingSecrets,
   PHASE_NAMES,

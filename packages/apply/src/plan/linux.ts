@@ -27,27 +27,34 @@ export function linuxRouterStep(context: Context, router: ModelRouter): DraftSte
 
   const commands: Command[] = [];
   const sysctl = linuxDevicePath('sysctl.conf');
-  if (sysctl && installed.has(sysctl)) commands.push({ run: `sysctl -p ${sysctl}`, note: 'IPv4 forwarding' });
+  if (sysctl && installed.has(sysctl))
+    commands.push({ run: `sysctl -p ${sysctl}`, kind: 'load-sysctl', file: sysctl, note: 'IPv4 forwarding' });
   const nftables = linuxDevicePath('nftables.conf');
   if (nftables && installed.has(nftables)) {
     commands.push(
-      { run: `nft -c -f ${nftables}`, note: 'checks the ruleset before it replaces the running one' },
-      { run: `nft -f ${nftables}` },
-      { run: 'systemctl enable nftables.service', note: 'the same ruleset after a reboot' },
+      {
+        run: `nft -c -f ${nftables}`,
+        kind: 'check-nftables',
+        file: nftables,
+        note: 'checks the ruleset before it replaces the running one',
+      },
+      { run: `nft -f ${nftables}`, kind: 'load-nftables', file: nftables },
+      { run: 'systemctl enable nftables.service', kind: 'systemd', note: 'the same ruleset after a reboot' },
     );
   }
   if (has('/etc/systemd/network/')) {
     commands.push(
-      { run: 'systemctl enable --now systemd-networkd.service' },
-      { run: 'networkctl reload', note: 'LAN gateway addresses and VLAN netdevs' },
+      { run: 'systemctl enable --now systemd-networkd.service', kind: 'systemd' },
+      { run: 'networkctl reload', kind: 'systemd', note: 'LAN gateway addresses and VLAN netdevs' },
     );
   }
   if (has('/etc/systemd/system/')) {
     commands.push(
-      { run: 'systemctl daemon-reload' },
-      { run: 'systemctl enable geostage-tunnels.target' },
+      { run: 'systemctl daemon-reload', kind: 'systemd' },
+      { run: 'systemctl enable geostage-tunnels.target', kind: 'systemd' },
       {
         run: 'systemctl restart geostage-tunnels.target',
+        kind: 'restart-tunnels',
         note: 'the tunnel units are PartOf= the target, so each restarts with its new configuration',
       },
     );

@@ -1,6 +1,7 @@
 // A Plan: what apply would upload and run on which host, in named phases (k0sctl style), as
 // plain data. The planner builds it from the Model and the generated files without touching a
-// host; `geostage plan` prints it, and apply (not built yet) executes it step by step.
+// host; `geostage plan` prints it, and `geostage apply --lab` executes its routers and
+// tunnel-check phases step by step in the lab (the other phases are planned only, so far).
 
 /** The phases in the order DESIGN.md gives, each finished on every host before the next starts. */
 export const PHASE_NAMES = [
@@ -71,8 +72,17 @@ export interface Upload {
   secrets: string[];
 }
 
+/**
+ * What a command does, for an executor that cannot run it as written (the lab moves the file it
+ * names under the router's root, and has no systemd): carried as data, never parsed from `run`.
+ */
+export type CommandKind = 'load-sysctl' | 'check-nftables' | 'load-nftables' | 'systemd' | 'restart-tunnels';
+
 export interface Command {
   run: string;
+  kind?: CommandKind;
+  /** The device path the command reads, for load-sysctl, check-nftables and load-nftables. */
+  file?: string;
   /** Why, or what apply checks besides the exit status. */
   note?: string;
   /** Run over a fresh SSH connection, which proves the host is still reachable after the change. */

@@ -128,7 +128,7 @@ export function renderPlan(plan: Plan): string {
   }
   lines.push(
     '',
-    'This is a plan: nothing was uploaded or run. `apply`, which executes it, is not built yet.',
+    'This is a plan: nothing was uploaded or run. `geostage apply <env> --lab` runs its router and tunnel-check phases in the lab; the other phases are planned only.',
   );
   return `${lines.join('\n')}\n`;
 }

@@ -1,8 +1,8 @@
 // Commands in a plan are shell lines run over SSH; every path or name put into one goes
 // through shellWord, so a topology name can never change what a command does.
+import { quote } from 'shell-quote';
 
-/** One POSIX shell word: bare when it is plainly safe, otherwise single-quoted. */
+/** One POSIX shell word (shell-quote): bare when it is plainly safe, otherwise quoted. */
 export function shellWord(value: string): string {
-  if (/^[A-Za-z0-9._/:=@+,-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  return quote([value]);
 }

@@ -1,11 +1,10 @@
 // geostage apply <env> --lab: the plan executed over real SSH into the lab's router namespaces.
 // A real-host mode is not built yet; without --lab the command says so.
 
-import { isPhaseName, PHASE_NAMES } from '@geostage/apply';
-import { applyLab } from '@geostage/apply/execute';
+import { applyLab, isPhaseName, PHASE_NAMES } from '@geostage/apply';
 import { repositoryEnvironment } from '@geostage/environment';
 import { formatDiagnostic } from '@geostage/schema';
-import { type Command, EXIT, UsageError } from '../command.ts';
+import { type Command, EXIT, positiveInteger, UsageError } from '../command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from '../environment.ts';
 
 export const apply: Command = {
@@ -52,9 +51,7 @@ failure is printed with its host and step).`,
     const phase = values.phase;
     if (phase !== undefined && (typeof phase !== 'string' || !isPhaseName(phase)))
       throw new UsageError(`--phase must be one of ${PHASE_NAMES.join(', ')}, not "${String(phase)}"`);
-    const parallel = Number(values.parallel);
-    if (!Number.isInteger(parallel) || parallel < 1)
-      throw new UsageError(`--parallel must be a positive whole number, not "${String(values.parallel)}"`);
+    const parallel = positiveInteger(values, 'parallel');
     const root = repositoryRoot(io.cwd);
     const [env] = selectEnvironments(root, positionals);
     const loaded = await loadEnvironment(root, env!);
@@ -76,9 +73,11 @@ failure is printed with its host and step).`,
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (!result.ok) {
       for (const error of result.errors) io.err(`geostage: apply ${env}: ${error}\n`);
-      return result.ran === 0 && result.skipped === 0 && result.errors[0]?.startsWith('no lab')
-        ? EXIT.invalid
-        : EXIT.failure;
+      // No lab to apply to is an invalid request; anything else failed while executing.
+      const noLab = result.failures.some(
+        (failure) => failure.kind === 'no-lab' || failure.kind === 'incomplete',
+      );
+      return noLab ? EXIT.invalid : EXIT.failure;
     }
     for (const missed of result.notReached)
       io.err(`warning: [${missed.phase}] ${missed.host} was not configured: ${missed.reason}\n`);

@@ -1,7 +1,7 @@
 // geostage lab up|down|status <env>: the environment in network namespaces on this machine,
 // with the Linux flavour of every router and real OpenVPN between them.
-import { labDown, labHealth, labUp, readState } from '@geostage/apply/lab';
 import { repositoryEnvironment } from '@geostage/environment';
+import { labDown, labHealth, labUp, readState } from '@geostage/lab';
 import { formatDiagnostic } from '@geostage/schema';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from '../environment.ts';

@@ -13,7 +13,7 @@ import {
 } from '@geostage/apply';
 import { checkFileSet, generateEnvironment } from '@geostage/environment';
 import { formatDiagnostic } from '@geostage/schema';
-import { type Command, EXIT, UsageError } from '../command.ts';
+import { type Command, EXIT, positiveInteger, UsageError } from '../command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from '../environment.ts';
 
 export const plan: Command = {
@@ -28,7 +28,8 @@ Routers are reached at their WAN address; servers at their LAN address through o
 the VPN, after the tunnel check. Each step lists the secrets its files need
 (environments/<env>/secrets/<name>); a step is blocked while one is missing, or while a file
 still waits for \`geostage secrets init\` (then generate again). Nothing is uploaded or run:
-apply, which executes this plan over SSH, is not built yet.
+geostage apply <env> --lab executes the routers and tunnel-check phases over SSH in the lab;
+the other phases are planned only.
 
 Options:
   --format text|json   text (default) or the plan as one JSON document.
@@ -52,9 +53,7 @@ topology, 2 usage error.`,
     if (phase !== undefined && (typeof phase !== 'string' || !isPhaseName(phase))) {
       throw new UsageError(`--phase must be one of ${PHASE_NAMES.join(', ')}, not "${String(phase)}"`);
     }
-    const parallel = Number(values.parallel);
-    if (!Number.isInteger(parallel) || parallel < 1)
-      throw new UsageError(`--parallel must be a positive whole number, not "${String(values.parallel)}"`);
+    const parallel = positiveInteger(values, 'parallel');
 
     const root = repositoryRoot(io.cwd);
     const [name] = selectEnvironments(root, positionals);

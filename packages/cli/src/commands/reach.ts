@@ -13,7 +13,7 @@ import {
   renderMatrix,
   type View,
 } from '@geostage/reach';
-import { type Command, EXIT, UsageError } from '../command.ts';
+import { type Command, EXIT, positiveInteger, UsageError } from '../command.ts';
 import { repositoryRoot, selectEnvironments } from '../environment.ts';
 
 export const reach: Command = {
@@ -57,9 +57,7 @@ Exit codes: 0 ok, 1 no generated files, 2 usage error.`,
     if (format !== 'text' && format !== 'json')
       throw new UsageError(`--format must be text or json, not "${String(format)}"`);
     if (positionals.length !== 1) throw new UsageError('name one environment');
-    const width = Number(values.width);
-    if (!Number.isInteger(width) || width < 20)
-      throw new UsageError(`--width must be a number of columns, not "${String(values.width)}"`);
+    const width = positiveInteger(values, 'width', { minimum: 20, must: 'a number of columns' });
     const chosen = (['before', 'after', 'both'] as const).filter((view) => values[view] === true);
     if (chosen.length > 1) throw new UsageError('choose one of --before, --after and --both');
     const views: View[] =

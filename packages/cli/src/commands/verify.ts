@@ -1,12 +1,8 @@
 // geostage verify <env>: the reachability matrix measured from inside the lab's servers,
 // written to results/verify.json and compared with reach's matrix after the VPN.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { labHealth, readState } from '@geostage/apply/lab';
-import { compareWithReach, measureMatrix, renderComparison, renderMeasured } from '@geostage/apply/verify';
-import { repositoryEnvironment, writeResults } from '@geostage/environment';
-import { computeReachability, readGeneratedNetwork } from '@geostage/reach';
-import { type Command, EXIT, UsageError } from '../command.ts';
+import { repositoryEnvironment } from '@geostage/environment';
+import { renderComparison, renderMeasured, verifyLab } from '@geostage/measure';
+import { type Command, EXIT, positiveInteger, UsageError } from '../command.ts';
 import { repositoryRoot, selectEnvironments } from '../environment.ts';
 
 const COUNT = 2;
@@ -39,60 +35,44 @@ printed), no lab is up, or there are no generated files, 2 usage error.`,
   },
   async run({ values, positionals, io }) {
     if (positionals.length !== 1) throw new UsageError('name one environment');
-    const concurrency = Number(values.concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1)
-      throw new UsageError(`--concurrency must be a positive number, not "${String(values.concurrency)}"`);
-    const width = Number(values.width);
-    if (!Number.isInteger(width) || width < 20)
-      throw new UsageError(`--width must be a number of columns, not "${String(values.width)}"`);
+    const concurrency = positiveInteger(values, 'concurrency', { must: 'a positive number' });
+    const width = positiveInteger(values, 'width', { minimum: 20, must: 'a number of columns' });
     const root = repositoryRoot(io.cwd);
     const [env] = selectEnvironments(root, positionals);
-    const folder = repositoryEnvironment(root, env!).folder;
-    const state = await readState(folder);
-    if (!state?.complete) {
-      io.err(`geostage: no lab of ${env} is up; run geostage lab up ${env}\n`);
-      return EXIT.invalid;
-    }
-    const health = await labHealth(state);
-    if (!health.healthy) io.err(`warning: the lab is not healthy: ${health.problems.join('; ')}\n`);
-
-    const started = Date.now();
-    const pairs = await measureMatrix(state.servers, {
+    const paths = repositoryEnvironment(root, env!);
+    const shown = repositoryEnvironment('', env!);
+    const folder = paths.folder;
+    const resultsPath = shown.verifyResults;
+    const verified = await verifyLab({
+      environment: env!,
+      folder,
+      resultsPath: paths.verifyResults,
+      network: paths.generated.network,
       concurrency,
       count: COUNT,
       timeoutSeconds: TIMEOUT_SECONDS,
     });
-    const measuredAt = new Date().toISOString();
-    const resultsPath = repositoryEnvironment('', env!).verifyResults;
-    await writeResults(join(root, resultsPath), {
-      measuredAt,
-      environment: env!,
-      method: `lab (${state.prefix}*, routers as Linux), ping -c ${COUNT} -W ${TIMEOUT_SECONDS} from each server's namespace`,
-      pairs,
-    });
-    const routerOf = new Map(state.servers.map((server) => [server.name, server.router]));
+    if (!verified.ok) {
+      io.err(`geostage: ${verified.error}\n`);
+      return EXIT.invalid;
+    }
+    if (verified.problems.length > 0)
+      io.err(`warning: the lab is not healthy: ${verified.problems.join('; ')}\n`);
+    const { pairs, comparison } = verified;
     io.out(
-      renderMeasured(
-        pairs,
-        state.servers.map((server) => ({ name: server.name, router: routerOf.get(server.name)! })),
-        { width, title: `${env}: measured in the lab at ${measuredAt}` },
-      ),
+      renderMeasured(pairs, verified.servers, {
+        width,
+        title: `${env}: measured in the lab at ${verified.measuredAt}`,
+      }),
     );
-    io.out(
-      `${pairs.length} pairs in ${((Date.now() - started) / 1000).toFixed(1)} s; written to ${resultsPath}\n\n`,
-    );
-
-    const network = repositoryEnvironment(root, env!).generated.network;
-    if (!existsSync(network)) {
+    io.out(`${pairs.length} pairs in ${verified.seconds.toFixed(1)} s; written to ${resultsPath}\n\n`);
+    if (!comparison) {
       io.err(
-        `geostage: ${repositoryEnvironment('', env!).generated.network} does not exist: nothing to compare with; run geostage generate ${env}\n`,
+        `geostage: ${shown.generated.network} does not exist: nothing to compare with; run geostage generate ${env}\n`,
       );
       return EXIT.invalid;
     }
-    const comparison = compareWithReach(pairs, computeReachability(await readGeneratedNetwork(network)));
     io.out(renderComparison(comparison, pairs.length));
-    return comparison.disagreements.length === 0 && comparison.unmeasured.length === 0
-      ? EXIT.ok
-      : EXIT.invalid;
+    return verified.agrees ? EXIT.ok : EXIT.invalid;
   },
 };

@@ -1,0 +1,209 @@
+// The runner: one phase, every host over its own session, at most `parallel` hosts at once
+// (p-map), its actions in order, stopping at the host's first failure. A progress line per host
+// and action, a log per host (commands, exit codes, output), and every completed action recorded
+// in the apply state file as it completes (atomically), so a rerun skips it. Failures are typed
+// values naming host, phase, step and command.
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { assertNoPlaceholders, fillSecrets } from '@geostage/secrets';
+import type { Result, Session } from '@geostage/transport';
+import pMap from 'p-map';
+import writeFileAtomic from 'write-file-atomic';
+import type { Action, HostActions } from './actions.ts';
+
+export const APPLY_STATE_FORMAT = 'geostage-apply';
+
+export interface ApplyState {
+  format: typeof APPLY_STATE_FORMAT;
+  /** Action id -> when it completed. */
+  completed: Record<string, string>;
+}
+
+export async function readApplyState(path: string): Promise<ApplyState> {
+  try {
+    const state = JSON.parse(await readFile(path, 'utf8')) as ApplyState;
+    if (state.format === APPLY_STATE_FORMAT) return state;
+  } catch {}
+  return { format: APPLY_STATE_FORMAT, completed: {} };
+}
+
+async function writeApplyState(path: string, state: ApplyState): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** What went wrong: no connection, a secret missing at upload, an upload or a command that failed. */
+export type RuntimeFailureKind = 'connect' | 'secrets' | 'upload' | 'exec' | 'exit';
+
+/** A failure on a host, as KubeOne's RuntimeError: where, which step, which command, what it said. */
+export interface RuntimeFailure {
+  kind: RuntimeFailureKind;
+  host: string;
+  phase: string;
+  /** The action's label; '' when the host could not be reached. */
+  step: string;
+  /** The command run, or the path uploaded to; '' for connect. */
+  command: string;
+  /** What the host or the tool said (the tail of the output for a nonzero exit). */
+  output: string;
+}
+
+/** The line apply prints for a failure: `<host>: <step>: <output>`. */
+export function failureMessage(failure: RuntimeFailure): string {
+  return failure.kind === 'connect'
+    ? `${failure.host}: connect: ${failure.output}`
+    : `${failure.host}: ${failure.step}: ${failure.output}`;
+}
+
+export interface RunPhaseOptions {
+  hosts: HostActions[];
+  parallel: number;
+  connect(host: HostActions): Promise<Result<Session>>;
+  /** Where upload placeholders are filled from. */
+  secrets: string;
+  statePath: string;
+  /** The log file of one host. */
+  logPath(host: string): string;
+  progress(line: string): void;
+}
+
+export interface HostOutcome {
+  host: string;
+  ran: number;
+  skipped: number;
+  error: string | null;
+  /** The same failure as data. */
+  failure: RuntimeFailure | null;
+  /** Why the host was not reached at all (not a failure of the host; apply says so at the end). */
+  unreachable: string | null;
+}
+
+const tail = (text: string, lines = 8) => text.trimEnd().split('\n').slice(-lines).join('\n');
+
+type Failed = { kind: RuntimeFailureKind; output: string };
+
+async function perform(session: Session, action: Action, secrets: string): Promise<Failed | null> {
+  if (action.kind === 'upload') {
+    const filled = await fillSecrets(action.content, secrets);
+    if (!filled.ok)
+      return { kind: 'secrets', output: `missing secrets ${filled.missing.join(', ')} in ${secrets}` };
+    const check = assertNoPlaceholders(filled.content);
+    if (!check.ok) return { kind: 'secrets', output: `unfilled ${check.placeholders.join(', ')}` };
+    const sent = await session.upload(action.to, filled.content, action.mode);
+    return sent.ok ? null : { kind: 'upload', output: sent.error };
+  }
+  const result = await session.exec(action.command);
+  if (!result.ok) return { kind: 'exec', output: result.error };
+  if (result.value.code !== 0)
+    return {
+      kind: 'exit',
+      output: `exit ${result.value.code}${result.value.stderr || result.value.stdout ? `:\n${tail(result.value.stderr || result.value.stdout)}` : ''}`,
+    };
+  return null;
+}
+
+/** The actions of one host, over one session, in order; the first failure ends the host. */
+async function runActions(
+  host: HostActions,
+  pending: Action[],
+  session: Session,
+  outcome: HostOutcome,
+  options: RunPhaseOptions,
+  record: (action: Action) => Promise<void>,
+  write: (line: string) => Promise<void>,
+): Promise<void> {
+  const say = (line: string) => options.progress(`[${host.phase}] ${host.host}: ${line}`);
+  for (const [index, action] of pending.entries()) {
+    const started = Date.now();
+    await write(`[${host.phase}] ${action.label}`);
+    const failure = await perform(session, action, options.secrets);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const counter = `${index + 1 + outcome.skipped}/${host.actions.length}`;
+    if (failure) {
+      const command = action.kind === 'upload' ? action.to : action.command;
+      outcome.failure = { ...failure, host: host.host, phase: host.phase, step: action.label, command };
+      outcome.error = failureMessage(outcome.failure);
+      await write(`failed: ${failure.output}`);
+      say(`${counter} FAILED ${action.label}: ${failure.output}`);
+      return;
+    }
+    await write(`ok in ${seconds} s`);
+    say(
+      `${counter} ok ${action.label.length > 100 ? `${action.label.slice(0, 97)}...` : action.label} (${seconds} s)`,
+    );
+    outcome.ran += 1;
+    await record(action);
+  }
+}
+
+/** One host: skipped when unreachable or already done, else connected and its pending actions run. */
+async function runHost(
+  host: HostActions,
+  options: RunPhaseOptions,
+  state: ApplyState,
+  record: (action: Action) => Promise<void>,
+): Promise<HostOutcome> {
+  const log = options.logPath(host.host);
+  await mkdir(dirname(log), { recursive: true, mode: 0o700 });
+  const write = (line: string) => appendFile(log, `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
+  const outcome: HostOutcome = {
+    host: host.host,
+    ran: 0,
+    skipped: 0,
+    error: null,
+    failure: null,
+    unreachable: null,
+  };
+  const say = (line: string) => options.progress(`[${host.phase}] ${host.host}: ${line}`);
+  if (host.unreachable) {
+    outcome.unreachable = host.unreachable;
+    say(`NOT RUN: ${host.unreachable}`);
+    return outcome;
+  }
+  const pending = host.actions.filter((action) => !(action.id in state.completed));
+  outcome.skipped = host.actions.length - pending.length;
+  if (pending.length === 0) {
+    say(`all ${host.actions.length} steps completed before; skipped`);
+    return outcome;
+  }
+  if (outcome.skipped > 0) say(`${outcome.skipped} steps completed before; skipped`);
+  await write(`[${host.phase}] connecting to ${host.address}`);
+  const connected = await options.connect(host);
+  if (!connected.ok) {
+    outcome.failure = {
+      kind: 'connect',
+      host: host.host,
+      phase: host.phase,
+      step: '',
+      command: '',
+      output: connected.error,
+    };
+    outcome.error = failureMessage(outcome.failure);
+    await write(outcome.error);
+    say(`FAILED to connect: ${connected.error}`);
+    return outcome;
+  }
+  try {
+    await runActions(host, pending, connected.value, outcome, options, record, write);
+    return outcome;
+  } finally {
+    connected.value.close();
+  }
+}
+
+export async function runPhase(options: RunPhaseOptions): Promise<HostOutcome[]> {
+  const state = await readApplyState(options.statePath);
+  // One write at a time: hosts finish actions concurrently.
+  let saving = Promise.resolve();
+  const record = (action: Action) => {
+    state.completed[action.id] = new Date().toISOString();
+    saving = saving.then(() => writeApplyState(options.statePath, state));
+    return saving;
+  };
+  // Bounded parallelism: at most `parallel` hosts at once, taken in plan order.
+  const outcomes = await pMap(options.hosts, (host) => runHost(host, options, state, record), {
+    concurrency: Math.max(1, options.parallel),
+  });
+  await saving;
+  return outcomes;
+}

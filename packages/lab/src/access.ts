@@ -1,0 +1,129 @@
+// How apply gets into the lab, as plain data: an operator namespace on the underlay (the
+// thesis's single point of control) and one sshd per router, listening on the router's WAN
+// address. apply's SSH connections start in the operator namespace, so the host's routing
+// never changes. Pure: the lab's routers in, namespaces, commands and sshd configs out.
+import { integerToAddress, parsePrefix } from '@geostage/schema';
+import { namespaceName } from './names.ts';
+import type { LabRouter, WiringGroup } from './wiring/wiring.ts';
+
+export interface LabSshd {
+  router: string;
+  namespace: string;
+  /** The router's WAN address, without its length. */
+  address: string;
+  /** Relative to the lab folder. */
+  config: string;
+  hostKey: string;
+  pidFile: string;
+  log: string;
+}
+
+export interface LabAccess {
+  /** The operator's namespace, on the underlay bridge. */
+  namespace: string;
+  /** One address on each WAN prefix the routers use (routers without a gateway reach only their own prefix). */
+  addresses: string[];
+  group: WiringGroup;
+  sshd: LabSshd[];
+  /** Relative to the lab folder: the 0700 folder with the operator's key and every sshd's files. */
+  keys: string;
+  identity: string;
+  authorizedKeys: string;
+}
+
+export const SSH_FOLDER = 'ssh';
+export const SSH_USER = 'root';
+
+const ip = (namespace: string, ...args: string[]) => ['ip', '-n', namespace, ...args];
+
+/** The highest host address of each WAN prefix that no router or gateway uses. */
+function operatorAddresses(routers: { wan: string; gateway: string | null }[]): string[] | string {
+  const used = new Set(
+    routers.flatMap((router) => [router.wan.split('/')[0]!, ...(router.gateway ? [router.gateway] : [])]),
+  );
+  const prefixes = [...new Set(routers.map((router) => router.wan))].map((wan) => parsePrefix(wan));
+  const seen = new Set<string>();
+  const addresses: string[] = [];
+  for (const prefix of prefixes) {
+    const key = `${prefix.network}/${prefix.length}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const size = 2 ** (32 - prefix.length);
+    if (size < 4) return `${integerToAddress(prefix.network)}/${prefix.length} has no room for the operator`;
+    let candidate = prefix.network + size - 2;
+    while (candidate > prefix.network && used.has(integerToAddress(candidate))) candidate -= 1;
+    if (candidate === prefix.network)
+      return `${integerToAddress(prefix.network)}/${prefix.length} has no free address for the operator`;
+    addresses.push(`${integerToAddress(candidate)}/${prefix.length}`);
+  }
+  return addresses;
+}
+
+/**
+ * sshd_config for one lab router: key-only root login, its own host key, pid file and log.
+ * StrictModes is off because it walks every folder up to / and refuses a world-writable one:
+ * a lab under /tmp (a test's scratch copy) could never log in. The keys sit in the lab's
+ * 0700 ssh folder instead, which only root can read.
+ */
+export function sshdConfig(sshd: LabSshd, folder: string, authorizedKeys: string): string {
+  return [
+    '# geostage lab: sshd of one router namespace (apply connects here from the operator namespace)',
+    `ListenAddress ${sshd.address}`,
+    'Port 22',
+    `HostKey ${folder}/${sshd.hostKey}`,
+    `PidFile ${folder}/${sshd.pidFile}`,
+    `AuthorizedKeysFile ${folder}/${authorizedKeys}`,
+    'PermitRootLogin prohibit-password',
+    'PubkeyAuthentication yes',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'UsePAM no',
+    'StrictModes no',
+    'UseDNS no',
+    'PrintMotd no',
+    'Subsystem sftp internal-sftp',
+    '',
+  ].join('\n');
+}
+
+export function planAccess(
+  prefix: string,
+  routers: (LabRouter & { gateway: string | null })[],
+): { ok: true; access: LabAccess } | { ok: false; error: string } {
+  const namespace = namespaceName(prefix, 'operator', '');
+  const underlay = namespaceName(prefix, 'underlay', '');
+  const reachable = routers.filter((router) => router.natAddress === null);
+  const addresses = operatorAddresses(reachable);
+  if (typeof addresses === 'string') return { ok: false, error: addresses };
+  const commands = [
+    ip(underlay, 'link', 'add', 'op', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', namespace),
+    ip(underlay, 'link', 'set', 'op', 'master', 'br0'),
+    ip(underlay, 'link', 'set', 'op', 'up'),
+    ip(namespace, 'link', 'set', 'eth0', 'up'),
+    ...addresses.map((address) => ip(namespace, 'addr', 'add', address, 'dev', 'eth0')),
+  ];
+  const sshd = routers.map((router) => ({
+    router: router.name,
+    namespace: router.namespace,
+    address: router.wan.split('/')[0]!,
+    config: `${SSH_FOLDER}/${router.name}/sshd_config`,
+    hostKey: `${SSH_FOLDER}/${router.name}/host_key`,
+    pidFile: `run/sshd-${router.name}.pid`,
+    log: `logs/sshd-${router.name}.log`,
+  }));
+  return {
+    ok: true,
+    access: {
+      namespace,
+      addresses,
+      group: {
+        title: `operator ${namespace}: on the underlay at ${addresses.join(', ')}; sshd on ${sshd.length} routers`,
+        commands,
+      },
+      sshd,
+      keys: SSH_FOLDER,
+      identity: `${SSH_FOLDER}/operator`,
+      authorizedKeys: `${SSH_FOLDER}/authorized_keys`,
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// The lab's state file, environments/<env>/.lab/state.json (git-ignored): everything `lab up`
+// made, by exact name and pid, written as it goes so that `lab down` can remove a lab that
+// failed halfway. Its inventory is what apply and verify read.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { LabSshd } from './access.ts';
+import type { LabInventory } from './inventory.ts';
+import type { LabNamespace, LabRouter, LabServer } from './wiring/wiring.ts';
+
+export const LAB_FOLDER = '.lab';
+export const STATE_FORMAT = 'geostage-lab';
+export const STATE_VERSION = 1;
+
+export interface LabProcess {
+  pid: number;
+  router: string;
+  namespace: string;
+  interface: string;
+  tunnel: string;
+  /** Relative to the lab folder. */
+  log: string;
+  /** Where openvpn writes its pid, relative to the lab folder (apply restarts it and reads it again). */
+  pidFile?: string;
+}
+
+/** How apply reaches the lab: the operator namespace and one sshd per router (paths relative to the lab folder). */
+export interface LabSshAccess {
+  namespace: string;
+  addresses: string[];
+  user: string;
+  identity: string;
+  sshd: (LabSshd & { pid: number })[];
+}
+
+export interface LabState {
+  format: typeof STATE_FORMAT;
+  version: typeof STATE_VERSION;
+  environment: string;
+  /** The absolute environment folder the lab was made from (its hash is in `prefix`). */
+  folder: string;
+  prefix: string;
+  startedAt: string;
+  /** False until every tunnel is up; a lab that failed halfway stays false. */
+  complete: boolean;
+  /** 'environment': environments/<env>/secrets; 'lab': lab-only secrets in .lab/keys. */
+  secrets: 'environment' | 'lab';
+  /** Routers the lab runs as Linux though the topology says otherwise. */
+  converted: { router: string; was: string }[];
+  /** In creation order; `lab down` deletes them in reverse. */
+  namespaces: LabNamespace[];
+  processes: LabProcess[];
+  routers: LabRouter[];
+  servers: LabServer[];
+  /** Absent in a lab made before apply could reach it over SSH. */
+  access?: LabSshAccess;
+  /** What the lab publishes for apply and measure; written when lab up completes (inventory.ts). */
+  inventory?: LabInventory;
+}
+
+export const labFolder = (environmentFolder: string) => join(environmentFolder, LAB_FOLDER);
+const statePath = (environmentFolder: string) => join(labFolder(environmentFolder), 'state.json');
+
+export async function readState(environmentFolder: string): Promise<LabState | null> {
+  const path = statePath(environmentFolder);
+  if (!existsSync(path)) return null;
+  const state = JSON.parse(await readFile(path, 'utf8')) as LabState;
+  if (state.format !== STATE_FORMAT || state.version !== STATE_VERSION)
+    throw new Error(`${path}: not a geostage lab state file of version ${STATE_VERSION}`);
+  return state;
+}
+
+/** Written atomically (temporary file, then rename), so an interrupted write never leaves half a state. */
+export async function writeState(environmentFolder: string, state: LabState): Promise<void> {
+  await mkdir(labFolder(environmentFolder), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(statePath(environmentFolder), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+}

@@ -1,0 +1,273 @@
+// `lab up`: the environment on this machine, in network namespaces. Loads nothing itself (the
+// CLI passes the Model); decides secrets, generates the Linux flavour, wires (wiring/), then
+// builds it in named steps, recording every namespace and pid in the state file as it is made,
+// and publishes the inventory (inventory.ts) when done. A failure rolls back what was made so
+// far; a lab that is already up is left as it is.
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { environmentPaths, repositoryEnvironment } from '@geostage/environment';
+import { generateLinuxRouters, generateNetplan } from '@geostage/gen-vyos';
+import type { Model } from '@geostage/schema';
+import { assertNoPlaceholders, fillSecrets, readPublicMaterial, secretsInit } from '@geostage/secrets';
+import { listNamespaces, namespaceSupport, run } from '@geostage/transport';
+import { planAccess, SSH_USER } from './access.ts';
+import { labDown } from './down.ts';
+import { type Converted, linuxFlavour } from './flavour.ts';
+import { labInventory } from './inventory.ts';
+import { processFolders, startTunnel, waitForTunnels } from './machines/bare.ts';
+import { labPrefix } from './names.ts';
+import { hostKeyLine, makeSshFiles, startSshd } from './sshd.ts';
+import { type LabState, labFolder, readState, STATE_FORMAT, STATE_VERSION, writeState } from './state.ts';
+import { labHealth } from './status.ts';
+import { labWiring, type Wiring } from './wiring/wiring.ts';
+
+export interface LabUpOptions {
+  /** The environment's name (environments/<name>). */
+  environment: string;
+  /** Absolute path of environments/<name>. */
+  folder: string;
+  /** The Model resolved from the environment's topology, as written (the lab converts its routers). */
+  model: Model;
+  progress(line: string): void;
+  /** How long the tunnels may take to come up (default 30 s). */
+  tunnelTimeoutMs?: number;
+}
+
+export type LabUpResult =
+  | { ok: true; state: LabState; alreadyUp: boolean; warnings: string[] }
+  | { ok: false; error: string };
+
+class LabFailure extends Error {}
+
+type Progress = (line: string) => void;
+
+/** A lab that is already here: reused when it is complete and healthy, refused otherwise; null when there is none. */
+async function existingLab(options: LabUpOptions, prefix: string): Promise<LabUpResult | null> {
+  const { environment, folder, progress } = options;
+  const existing = await readState(folder);
+  if (existing) {
+    const health = await labHealth(existing);
+    if (existing.complete && health.healthy) {
+      progress(
+        `a lab of ${environment} is already up (${existing.namespaces.length} namespaces); nothing to do`,
+      );
+      return { ok: true, state: existing, alreadyUp: true, warnings: [] };
+    }
+    return {
+      ok: false,
+      error: `a lab of ${environment} is already here but not healthy (${health.problems.join('; ')}); run geostage lab down ${environment} first`,
+    };
+  }
+  const strays = (await listNamespaces()).filter((name) => name.startsWith(prefix));
+  if (strays.length > 0) {
+    return {
+      ok: false,
+      error: `namespaces with this environment's prefix exist but no lab state records them: ${strays.join(', ')}; delete them with ip netns del <name>`,
+    };
+  }
+  return null;
+}
+
+async function secretsFor(
+  options: LabUpOptions,
+  lab: string,
+): Promise<{ kind: LabState['secrets']; secrets: string; publicFrom: string }> {
+  const own = environmentPaths(options.folder).secrets;
+  if (existsSync(own)) return { kind: 'environment', secrets: own, publicFrom: options.folder };
+  // Lab-only secrets: never written into the environment, gone with `lab down`.
+  const keys = join(lab, 'keys');
+  const made = await secretsInit(environmentPaths(keys), options.model);
+  if (!made.ok) throw new LabFailure(`lab-only secrets: ${made.error}`);
+  return { kind: 'lab', secrets: environmentPaths(keys).secrets, publicFrom: keys };
+}
+
+/** Secrets decided, the Linux flavour generated and wired: everything lab up builds, as data. */
+async function wire(
+  options: LabUpOptions,
+  model: Model,
+  lab: string,
+  prefix: string,
+): Promise<{ kind: LabState['secrets']; secrets: string; wiring: Wiring; warnings: string[] }> {
+  const { environment, progress } = options;
+  const secrets = await secretsFor(options, lab);
+  progress(
+    secrets.kind === 'environment'
+      ? `secrets: ${repositoryEnvironment('', environment).secrets}`
+      : `secrets: lab-only keys in ${environment}/.lab/keys (the environment has no secrets/; they go with lab down)`,
+  );
+  const material = await readPublicMaterial(environmentPaths(secrets.publicFrom).public);
+  const linux = generateLinuxRouters(model, material);
+  const missing = linux.warnings.filter((warning) => warning.includes('secrets init'));
+  if (missing.length > 0) throw new LabFailure(missing.join('\n'));
+  const wired = labWiring({
+    model,
+    files: [...linux.files, ...generateNetplan(options.model)],
+    prefix,
+    folder: lab,
+  });
+  if (!wired.ok) throw new LabFailure(wired.errors.join('\n'));
+  return { kind: secrets.kind, secrets: secrets.secrets, wiring: wired.wiring, warnings: linux.warnings };
+}
+
+function newState(
+  options: LabUpOptions,
+  prefix: string,
+  secrets: LabState['secrets'],
+  converted: Converted[],
+  wiring: Wiring,
+): LabState {
+  return {
+    format: STATE_FORMAT,
+    version: STATE_VERSION,
+    environment: options.environment,
+    folder: options.folder,
+    prefix,
+    startedAt: new Date().toISOString(),
+    complete: false,
+    secrets,
+    converted,
+    namespaces: [],
+    processes: [],
+    routers: wiring.routers,
+    servers: wiring.servers,
+  };
+}
+
+/** The wiring's files, secrets filled, under the lab folder. */
+async function install(wiring: Wiring, lab: string, secrets: string): Promise<void> {
+  for (const file of wiring.files) {
+    const filled = await fillSecrets(file.content, secrets);
+    if (!filled.ok)
+      throw new LabFailure(`${file.path}: missing secrets ${filled.missing.join(', ')} in ${secrets}`);
+    const check = assertNoPlaceholders(filled.content);
+    if (!check.ok) throw new LabFailure(`${file.path}: unfilled ${check.placeholders.join(', ')}`);
+    const target = join(lab, file.path);
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+    await writeFile(target, filled.content, { mode: file.mode });
+    await chmod(target, file.mode);
+  }
+}
+
+/** Every namespace, each recorded before anything is put in it. */
+async function createNamespaces(wiring: Wiring, state: LabState, folder: string, progress: Progress) {
+  progress(`namespaces: ${wiring.namespaces.length} (${wiring.prefix}*)`);
+  for (const namespace of wiring.namespaces) {
+    await run('ip', ['netns', 'add', namespace.name]);
+    state.namespaces.push(namespace);
+    await writeState(folder, state);
+    await run('ip', ['-n', namespace.name, 'link', 'set', 'lo', 'up']);
+  }
+}
+
+/** The wiring's commands, group by group, one progress line each. */
+async function connectAll(wiring: Wiring, progress: Progress): Promise<void> {
+  for (const group of wiring.groups) {
+    progress(group.title);
+    for (const [command, ...args] of group.commands) await run(command!, args);
+  }
+}
+
+/** Every tunnel end's openvpn (machines/bare.ts), each pid recorded, then every tunnel up. */
+async function startTunnels(
+  wiring: Wiring,
+  lab: string,
+  state: LabState,
+  folder: string,
+  timeoutMs: number,
+  progress: Progress,
+): Promise<void> {
+  const started = Date.now();
+  await processFolders(lab);
+  for (const tunnel of wiring.tunnels) {
+    state.processes.push(await startTunnel(lab, tunnel));
+    await writeState(folder, state);
+  }
+  const count = wiring.tunnels.length;
+  progress(`tunnels: ${count} openvpn processes started, waiting for ${count / 2} tunnels`);
+  await waitForTunnels(lab, wiring.tunnels, timeoutMs);
+  progress(`tunnels: ${count / 2} up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** The operator namespace on the underlay and an sshd in every router namespace, for apply. */
+async function sshAccess(
+  model: Model,
+  wiring: Wiring,
+  lab: string,
+  state: LabState,
+  folder: string,
+  progress: Progress,
+): Promise<Map<string, string>> {
+  const gateways = new Map(model.sites.map((site) => [site.router.name, site.router.wan.gateway ?? null]));
+  const planned = planAccess(
+    wiring.prefix,
+    wiring.routers.map((router) => ({ ...router, gateway: gateways.get(router.name) ?? null })),
+  );
+  if (!planned.ok) throw new LabFailure(`operator: ${planned.error}`);
+  const { access } = planned;
+  // Recorded before it exists, so that a failure from here on still removes it. It is kept
+  // apart from `namespaces` (the environment itself): the operator is not part of the topology.
+  state.access = {
+    namespace: access.namespace,
+    addresses: access.addresses,
+    user: SSH_USER,
+    identity: access.identity,
+    sshd: [],
+  };
+  await writeState(folder, state);
+  await run('ip', ['netns', 'add', access.namespace]);
+  await run('ip', ['-n', access.namespace, 'link', 'set', 'lo', 'up']);
+  progress(access.group.title);
+  for (const [command, ...args] of access.group.commands) await run(command!, args);
+  await makeSshFiles(lab, access);
+  const hostKeys = new Map<string, string>();
+  for (const sshd of access.sshd) {
+    const pid = await startSshd(lab, sshd);
+    state.access.sshd.push({ ...sshd, pid });
+    hostKeys.set(sshd.router, await hostKeyLine(lab, sshd));
+    await writeState(folder, state);
+  }
+  progress(
+    `sshd: ${access.sshd.length} listening (${access.sshd.map((sshd) => `${sshd.router} ${sshd.address}:22`).join(', ')})`,
+  );
+  return hostKeys;
+}
+
+// The order is the lab's: each step names what it makes, and the state records it as it goes.
+export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
+  const unsupported = namespaceSupport();
+  if (unsupported) return { ok: false, error: `the lab ${unsupported}` };
+  const { folder, progress } = options;
+  const lab = labFolder(folder);
+  const prefix = labPrefix(folder);
+  const existing = await existingLab(options, prefix);
+  if (existing) return existing;
+
+  const flavour = linuxFlavour(options.model);
+  for (const { router, was } of flavour.converted) {
+    progress(
+      `${router}: the topology says ${was}; the lab runs it as a Linux router (VyOS cannot run in a namespace)`,
+    );
+  }
+
+  try {
+    await mkdir(lab, { recursive: true, mode: 0o700 });
+    const { kind, secrets, wiring, warnings } = await wire(options, flavour.model, lab, prefix);
+    const state = newState(options, prefix, kind, flavour.converted, wiring);
+    await writeState(folder, state);
+    await install(wiring, lab, secrets);
+    await createNamespaces(wiring, state, folder, progress);
+    await connectAll(wiring, progress);
+    await startTunnels(wiring, lab, state, folder, options.tunnelTimeoutMs ?? 30_000, progress);
+    const hostKeys = await sshAccess(flavour.model, wiring, lab, state, folder, progress);
+    state.inventory = labInventory(wiring, lab, state.access ?? null, hostKeys);
+    state.complete = true;
+    await writeState(folder, state);
+    return { ok: true, state, alreadyUp: false, warnings };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    progress('lab up failed; removing what it made');
+    await labDown({ folder, progress: (line) => progress(`  ${line}`) });
+    return { ok: false, error: message };
+  }
+}

@@ -1,0 +1,81 @@
+// verify: one orchestrator for `geostage verify`. Reads the lab's inventory, measures the
+// reachability matrix in it, writes results/verify.json, computes reach's matrix from the
+// generated files and compares the two. Returns data; the CLI prints it.
+import { existsSync } from 'node:fs';
+import { type MeasuredPair, writeResults } from '@geostage/environment';
+import { type InventoryFailure, labHealth, readInventory } from '@geostage/lab';
+import { computeReachability, readGeneratedNetwork } from '@geostage/reach';
+import { type Comparison, compareWithReach } from './compare.ts';
+import { measureMatrix } from './reachability.ts';
+import type { MatrixServer } from './render.ts';
+
+export interface VerifyOptions {
+  environment: string;
+  /** Absolute path of environments/<env>. */
+  folder: string;
+  /** Absolute path of the results file (environments/<env>/results/verify.json). */
+  resultsPath: string;
+  /** Absolute path of environments/<env>/generated/network, which reach reads. */
+  network: string;
+  /** Pairs measured at once. */
+  concurrency: number;
+  /** Echo requests per pair, and seconds to wait for the last reply. */
+  count: number;
+  timeoutSeconds: number;
+}
+
+export type VerifyOutcome =
+  | ({ ok: false } & InventoryFailure)
+  | {
+      ok: true;
+      /** Why the lab is not healthy (measured anyway). */
+      problems: string[];
+      measuredAt: string;
+      seconds: number;
+      pairs: MeasuredPair[];
+      /** The servers in the lab's order, with their routers, for the matrices. */
+      servers: MatrixServer[];
+      /** Null when there are no generated files to compare with. */
+      comparison: Comparison | null;
+      /** The measurement agrees with reach on every pair and every server was measured. */
+      agrees: boolean;
+    };
+
+export async function verifyLab(options: VerifyOptions): Promise<VerifyOutcome> {
+  const read = await readInventory(options.folder, options.environment);
+  if (!read.ok) return read;
+  const { inventory, state } = read;
+  const health = await labHealth(state);
+
+  const started = Date.now();
+  const { count, timeoutSeconds } = options;
+  const pairs = await measureMatrix(inventory.servers, {
+    concurrency: options.concurrency,
+    count,
+    timeoutSeconds,
+  });
+  const measuredAt = new Date().toISOString();
+  await writeResults(options.resultsPath, {
+    measuredAt,
+    environment: options.environment,
+    method: `lab (${state.prefix}*, routers as Linux), ping -c ${count} -W ${timeoutSeconds} from each server's namespace`,
+    pairs,
+  });
+  const seconds = (Date.now() - started) / 1000;
+  const servers = inventory.servers.map((server) => ({ name: server.name, router: server.router }));
+
+  const comparison = existsSync(options.network)
+    ? compareWithReach(pairs, computeReachability(await readGeneratedNetwork(options.network)))
+    : null;
+  return {
+    ok: true,
+    problems: health.healthy ? [] : health.problems,
+    measuredAt,
+    seconds,
+    pairs,
+    servers,
+    comparison,
+    agrees:
+      comparison !== null && comparison.disagreements.length === 0 && comparison.unmeasured.length === 0,
+  };
+}
