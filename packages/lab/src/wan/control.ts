@@ -4,6 +4,7 @@
 import { connect } from 'node:net';
 import { type Impairment, queueBytes } from './impairment.ts';
 import { netemCommand } from './netem.ts';
+import { WIRE } from './wiring.ts';
 
 const number = (value: number) => String(Math.round(value * 1000) / 1000);
 
@@ -115,6 +116,6 @@ export function netemChange(
 ): string[][] {
   return [
     netemCommand(underlay, underlayDevice, forward, reverse),
-    netemCommand(wireNamespace, 't', reverse, forward),
+    netemCommand(wireNamespace, WIRE, reverse, forward),
   ];
 }

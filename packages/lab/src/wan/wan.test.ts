@@ -82,6 +82,11 @@ describe('planWan', () => {
     wireNamespace: (index: number) => `gs-abcd-e-${index}`,
     folder: '/lab',
     mtu: 1500,
+    routerPorts: [
+      { device: 'w1', host: '203.0.113.1' },
+      { device: 'w2', host: '203.0.113.2' },
+    ],
+    wanPrefixes: ['203.0.113.0/24'],
   };
   it('gives every link a wire namespace, a wire process and policy rules for both directions', () => {
     const planned = planWan({ ...input, mechanism: 'wirefilter' });
@@ -110,7 +115,7 @@ describe('planWan', () => {
       'exec',
       'gs-abcd-e-1',
       'vde_plug',
-      'tap://t',
+      'tap://wire',
     ]);
     const rules = wiring.connect
       .filter((command) => command.includes('rule'))

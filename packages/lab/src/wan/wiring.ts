@@ -1,8 +1,8 @@
 // The lab's WAN as plain data. The underlay namespace is the lab's internet; when the topology
 // asks for emulation, every tunnel's underlay path goes through a wire of its own:
 //
-//   router A ─ br0 ─┐ underlay ┌─ e<i>t ═══ wire (wirefilter or netem) ═══ t ─┐ wire namespace
-//                   │  rules   └─ e<i>v ──────────── veth ────────────── v ─┘   for link i
+//   router A ─ br0 ─┐ underlay ┌─ e<i>t ═══ wirefilter or netem ═══ wire ─┐ wire namespace
+//                   │  rules   └─ e<i>v ────────── veth ────────── back ─┘   for link i
 //   router B ─ br0 ─┘
 //
 // In the underlay, policy rules send A->B into e<i>t and B->A into e<i>v; the wire namespace
@@ -54,12 +54,19 @@ export interface WanWiringInput {
   folder: string;
   /** The largest WAN MTU of the routers: the wire carries their packets unchanged. */
   mtu: number;
+  /** The routers' ports on the underlay (their WAN veths, on br0 until now) and their WAN hosts. */
+  routerPorts: { device: string; host: string }[];
+  /** The routers' WAN prefixes: whoever else is on them (the operator) stays on br0. */
+  wanPrefixes: string[];
 }
 
 // 198.18.0.0/15 is reserved for network benchmarks (RFC 2544): two /30 per link.
 const WIRE_SPACE = (198 << 24) | (18 << 16);
 export const MAX_WIRES = 2 ** 17 / 8;
 const TABLE_BASE = 1000;
+/** The wire namespace's two interfaces: the wire itself and the veth back to the underlay. */
+export const WIRE = 'wire';
+export const BACK = 'back';
 const RULE_BACK = 100;
 const RULE_PAIR = 200;
 
@@ -88,6 +95,7 @@ export function planWan(
   const wiring: WanWiring = { mechanism, namespaces: [], prepare: [], wires: [], connect: [] };
   // A packet comes back from a wire with a source that br0 also routes: no reverse-path check.
   wiring.prepare.push(sysctl(underlay, 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0'));
+  wiring.connect.push(...routePorts(input));
   links.forEach((link, index) => {
     const namespace = input.wireNamespace(index);
     wiring.namespaces.push({ name: namespace, of: link.name });
@@ -103,6 +111,31 @@ export function planWan(
     wiring.connect.push(...connectLink(input, link, index, namespace));
   });
   return { ok: true, wiring };
+}
+
+/**
+ * Routers that share a WAN prefix (keio-2019's building network) talk across br0 without the
+ * underlay routing them, so no rule could send them through a wire. With emulation each router
+ * port leaves the bridge and becomes a routed port: a host route to the router, and proxy ARP
+ * on every port so that the routers and the operator still see one segment.
+ */
+function routePorts(input: WanWiringInput): string[][] {
+  const { underlay } = input;
+  const commands: string[][] = [sysctl(underlay, 'net.ipv4.conf.br0.proxy_arp=1')];
+  for (const prefix of input.wanPrefixes)
+    commands.push(ip(underlay, 'route', 'replace', prefix, 'dev', 'br0'));
+  for (const port of input.routerPorts) {
+    commands.push(
+      ip(underlay, 'link', 'set', 'dev', port.device, 'nomaster'),
+      sysctl(
+        underlay,
+        `net.ipv4.conf.${port.device}.proxy_arp=1`,
+        `net.ipv4.conf.${port.device}.rp_filter=0`,
+      ),
+      ip(underlay, 'route', 'add', `${port.host}/32`, 'dev', port.device),
+    );
+  }
+  return commands;
 }
 
 function wire(input: WanWiringInput, link: WanLink, index: number, namespace: string): WanWire {
@@ -123,14 +156,14 @@ function wire(input: WanWiringInput, link: WanLink, index: number, namespace: st
       leftNamespace: input.underlay,
       leftTap: tap,
       rightNamespace: namespace,
-      rightTap: 't',
+      rightTap: WIRE,
       forward: link.aToB,
       reverse: link.bToA,
       management: `${input.folder}/${management}`,
     }),
     waitFor: [
       { namespace: input.underlay, device: tap },
-      { namespace, device: 't' },
+      { namespace, device: WIRE },
     ],
   };
 }
@@ -158,7 +191,7 @@ function connectLink(input: WanWiringInput, link: WanLink, index: number, namesp
         'veth',
         'peer',
         'name',
-        't',
+        WIRE,
         'mtu',
         mtu,
         'netns',
@@ -167,15 +200,15 @@ function connectLink(input: WanWiringInput, link: WanLink, index: number, namesp
     );
   } else {
     commands.push(
-      ip(underlay, 'link', 'set', tap, 'mtu', mtu),
-      ip(namespace, 'link', 'set', 't', 'mtu', mtu),
+      ip(underlay, 'link', 'set', 'dev', tap, 'mtu', mtu),
+      ip(namespace, 'link', 'set', 'dev', WIRE, 'mtu', mtu),
     );
   }
   commands.push(
     ip(underlay, 'addr', 'add', `${tapUnderlay}/30`, 'dev', tap),
-    ip(underlay, 'link', 'set', tap, 'up'),
-    ip(namespace, 'addr', 'add', `${tapWire}/30`, 'dev', 't'),
-    ip(namespace, 'link', 'set', 't', 'up'),
+    ip(underlay, 'link', 'set', 'dev', tap, 'up'),
+    ip(namespace, 'addr', 'add', `${tapWire}/30`, 'dev', WIRE),
+    ip(namespace, 'link', 'set', 'dev', WIRE, 'up'),
     ip(
       underlay,
       'link',
@@ -187,19 +220,19 @@ function connectLink(input: WanWiringInput, link: WanLink, index: number, namesp
       'veth',
       'peer',
       'name',
-      'v',
+      BACK,
       'mtu',
       mtu,
       'netns',
       namespace,
     ),
     ip(underlay, 'addr', 'add', `${vethUnderlay}/30`, 'dev', veth),
-    ip(underlay, 'link', 'set', veth, 'up'),
-    ip(namespace, 'addr', 'add', `${vethWire}/30`, 'dev', 'v'),
-    ip(namespace, 'link', 'set', 'v', 'up'),
+    ip(underlay, 'link', 'set', 'dev', veth, 'up'),
+    ip(namespace, 'addr', 'add', `${vethWire}/30`, 'dev', BACK),
+    ip(namespace, 'link', 'set', 'dev', BACK, 'up'),
     // The wire namespace hands A's packets back on the veth and B's on the wire.
-    ip(namespace, 'route', 'add', `${link.b.address}/32`, 'via', vethUnderlay, 'dev', 'v'),
-    ip(namespace, 'route', 'add', `${link.a.address}/32`, 'via', tapUnderlay, 'dev', 't'),
+    ip(namespace, 'route', 'add', `${link.b.address}/32`, 'via', vethUnderlay, 'dev', BACK),
+    ip(namespace, 'route', 'add', `${link.a.address}/32`, 'via', tapUnderlay, 'dev', WIRE),
     ip(underlay, 'route', 'add', 'default', 'via', tapWire, 'dev', tap, 'table', forwardTable),
     ip(underlay, 'route', 'add', 'default', 'via', vethWire, 'dev', veth, 'table', reverseTable),
     ip(underlay, 'rule', 'add', 'iif', tap, 'lookup', 'main', 'priority', RULE_BACK),
@@ -233,7 +266,7 @@ function connectLink(input: WanWiringInput, link: WanLink, index: number, namesp
   );
   if (input.mechanism === 'netem') {
     if (isImpaired(link.aToB)) commands.push(netemCommand(underlay, tap, link.aToB, link.bToA));
-    if (isImpaired(link.bToA)) commands.push(netemCommand(namespace, 't', link.bToA, link.aToB));
+    if (isImpaired(link.bToA)) commands.push(netemCommand(namespace, WIRE, link.bToA, link.aToB));
   }
   return commands;
 }
