@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { parseIperf } from './probes/iperf.ts';
+import { median, percentile } from './statistics.ts';
+import { comparePair, renderWanMatrix, scheduleRounds, type WanPairPlan } from './wan.ts';
+
+const probe = (site: string) => ({
+  site,
+  server: `${site}-s1`,
+  namespace: `ns-${site}`,
+  address: '10.0.0.1',
+});
+const plan = (
+  from: string,
+  to: string,
+  links: string[],
+  rtt = 20,
+  rate: number | null = null,
+): WanPairPlan => ({
+  from: probe(from),
+  to: probe(to),
+  expectedRttMs: rtt,
+  expectedRateMbps: rate,
+  links,
+});
+
+describe('scheduleRounds', () => {
+  it('measures a full mesh of 4 sites in 3 rounds of 2 pairs', () => {
+    const sites = ['a', 'b', 'c', 'd'];
+    const pairs = sites.flatMap((from, i) =>
+      sites.slice(i + 1).map((to) => plan(from, to, [`${from}-${to}`])),
+    );
+    const rounds = scheduleRounds(pairs);
+    expect(rounds.map((round) => round.map((pair) => `${pair.from.site}${pair.to.site}`))).toEqual([
+      ['ab', 'cd'],
+      ['ac', 'bd'],
+      ['ad', 'bc'],
+    ]);
+  });
+  it('never puts two pairs through one hub tunnel in the same round', () => {
+    const pairs = [
+      plan('s1', 's2', ['hub-s1', 'hub-s2']),
+      plan('s3', 's4', ['hub-s3', 'hub-s4']),
+      plan('s1', 's3', ['hub-s1', 'hub-s3']),
+    ];
+    expect(scheduleRounds(pairs).map((round) => round.length)).toEqual([2, 1]);
+  });
+});
+
+describe('comparePair', () => {
+  const measured = (rtt: number, throughput: number | null = null) => ({
+    rttMs: { median: rtt, p10: rtt, p90: rtt },
+    lossPercent: 0,
+    throughputMbps: throughput,
+    retransmits: 0,
+  });
+  it('agrees within 15% of the configured round trip plus the base', () => {
+    expect(comparePair(plan('a', 'b', []), 0.8, measured(23)).agrees).toBe(true);
+    const off = comparePair(plan('a', 'b', []), 0.8, measured(25));
+    expect(off.agrees).toBe(false);
+    expect(off.differences[0]).toContain('expected 20.8 ms (20 configured + 0.8 base)');
+  });
+  it('allows at least 1 ms where nothing is configured', () => {
+    expect(comparePair(plan('a', 'b', [], 0), 0.3, measured(1.1)).agrees).toBe(true);
+    expect(comparePair(plan('a', 'b', [], 0), 0.3, measured(2)).agrees).toBe(false);
+  });
+  it('holds throughput within 20% of the bottleneck, above as below', () => {
+    expect(comparePair(plan('a', 'b', [], 20, 10), 0, measured(20, 9.1)).agrees).toBe(true);
+    expect(comparePair(plan('a', 'b', [], 20, 10), 0, measured(20, 7.5)).agrees).toBe(false);
+    expect(comparePair(plan('a', 'b', [], 20, 10), 0, measured(20, 40)).differences).toEqual([
+      'throughput 40 Mbit/s, expected 10 Mbit/s ± 20%',
+    ]);
+  });
+  it('prints a site matrix with the disagreements marked', () => {
+    const results = [
+      comparePair(plan('a', 'b', []), 1, measured(21)),
+      comparePair(plan('a', 'c', []), 1, measured(40)),
+    ];
+    expect(renderWanMatrix(results, 'rtt')).toBe(
+      [
+        'RTT ms, measured/expected  a        b      c',
+        'a                          ·        21/21  40/21 !',
+        'b                          21/21    ·',
+        'c                          40/21 !         ·',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('statistics and iperf3', () => {
+  it('takes nearest-rank percentiles', () => {
+    const values = [5, 1, 4, 2, 3, 6, 7, 8, 9, 10];
+    expect([percentile(values, 0.1), median(values), percentile(values, 0.9)]).toEqual([1, 5.5, 9]);
+  });
+  it('reads iperf3 JSON (shape recorded from iperf3 3.12) and its errors', () => {
+    const json = JSON.stringify({
+      end: { sum_sent: { retransmits: 12 }, sum_received: { bits_per_second: 47_012_345 } },
+    });
+    expect(parseIperf(json)).toEqual({ throughputMbps: 47.01, retransmits: 12 });
+    expect(parseIperf(JSON.stringify({ error: 'unable to connect to server' }))).toBe(
+      'iperf3: unable to connect to server',
+    );
+    expect(parseIperf('garbage')).toMatch(/no JSON/);
+  });
+});
