@@ -2,7 +2,9 @@
 // which servers reach which, before and after the VPN. Depends on no other geostage package.
 export { formatAddress, formatPrefix, type Prefix, parseAddress, parsePrefix } from './address.ts';
 export type { Device, Warning } from './device.ts';
-export { parseDevices } from './devices.ts';
+export { parseDevices } from './read/devices.ts';
+export { type GeneratedFiles, readGeneratedNetwork } from './read/files.ts';
+export { readGeneratedNetworkAtRevision } from './read/revision.ts';
 export {
   type ChangeKind,
   changedPairs,
@@ -10,10 +12,8 @@ export {
   type ReachChange,
   type ReachDiff,
   renderDiff,
-} from './diff.ts';
-export { type GeneratedFiles, readGeneratedNetwork } from './files.ts';
-export { computeReachability } from './reachability.ts';
-export { type RenderOptions, renderMatrix } from './render.ts';
+} from './report/diff.ts';
+export { type RenderOptions, renderMatrix } from './report/render.ts';
 export {
   groupIndex,
   groupOutcome,
@@ -30,5 +30,6 @@ export {
   type ReportTunnel,
   reachabilityByName,
   type View,
-} from './report.ts';
-export { diffAtRevisions, readGeneratedNetworkAtRevision } from './revision.ts';
+} from './report/report.ts';
+export { diffAtRevisions } from './review.ts';
+export { computeReachability } from './simulate/reachability.ts';

@@ -3,9 +3,9 @@
 // packets only when up, and the underlay. The underlay joins the routers' WAN interfaces and
 // carries only their WAN addresses: private LAN prefixes are not routed on the internet, so a
 // LAN packet sent to it is dropped there.
-import { contains, formatAddress, formatPrefix, networkOf, type Prefix, prefixKey } from './address.ts';
-import type { Device, TunnelEnd, Warning } from './device.ts';
-import { INITIAL_TTL, type Outcome, type Reason } from './report.ts';
+import { contains, formatAddress, formatPrefix, networkOf, type Prefix, prefixKey } from '../address.ts';
+import type { Device, TunnelEnd, Warning } from '../device.ts';
+import { INITIAL_TTL, type Outcome, type Reason } from '../report/report.ts';
 import { endKey, type Tunnel, type TunnelState } from './tunnels.ts';
 
 export type { Reason };

@@ -2,8 +2,8 @@
 // Keys that do not change forwarding are recognised and dropped; anything else is a warning
 // with its line, found through the YAML document's source positions.
 import { isMap, isSeq, LineCounter, parseDocument, type YAMLMap } from 'yaml';
-import { parseAddress, parseInterfaceAddress, parsePrefix } from './address.ts';
-import { emptyDevice, interfaceOf, type ParseResult, type StaticRoute, type Warning } from './device.ts';
+import { parseAddress, parseInterfaceAddress, parsePrefix } from '../address.ts';
+import { emptyDevice, interfaceOf, type ParseResult, type StaticRoute, type Warning } from '../device.ts';
 
 const INTERFACE_KINDS = new Set(['ethernets', 'vlans', 'bonds', 'bridges']);
 const IGNORED_INTERFACE_KEYS = new Set([

@@ -2,10 +2,11 @@
 // test-data/vyos): what forwarding needs is read, firewall/services are dropped explicitly.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatAddress, formatPrefix } from './address.ts';
+import { formatAddress, formatPrefix } from '../../address.ts';
 import { parseVyos, words } from './vyos.ts';
 
-const sample = (name: string) => readFileSync(new URL(`../test-data/vyos/${name}`, import.meta.url), 'utf8');
+const sample = (name: string) =>
+  readFileSync(new URL(`../../../test-data/vyos/${name}`, import.meta.url), 'utf8');
 
 describe('parseVyos', () => {
   it('reads VyOS 1.2: addresses, vif, static-key tunnel, interface-route, next-hop route, NAT', () => {

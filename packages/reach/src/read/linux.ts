@@ -6,8 +6,8 @@
 // The WAN itself is the provider's and is not in these files: the address the tunnels bind
 // (`local`) is taken as the WAN address, on the interface nftables treats as the WAN, with a
 // default route to the underlay (see README).
-import { parseAddress, parseInterfaceAddress, parsePrefix } from './address.ts';
-import { emptyDevice, interfaceOf, type ParseResult, type Warning } from './device.ts';
+import { parseAddress, parseInterfaceAddress, parsePrefix } from '../address.ts';
+import { emptyDevice, interfaceOf, type ParseResult, type Warning } from '../device.ts';
 import { parseOpenvpn } from './openvpn.ts';
 
 const IGNORED_NETWORKD_KEYS = new Set([

@@ -1,7 +1,7 @@
 // Reads one OpenVPN point-to-point config (a Linux router's tunnel end) back into a TunnelEnd
 // and the routes it installs. Directives that tune the tunnel but do not decide whether the
 // two ends meet are recognised and dropped; others become warnings.
-import { lengthOfMask, parseAddress } from './address.ts';
+import { lengthOfMask, parseAddress } from '../address.ts';
 import {
   keyBasis,
   newTunnelEnd,
@@ -9,7 +9,7 @@ import {
   type StaticRoute,
   type TunnelEnd,
   type Warning,
-} from './device.ts';
+} from '../device.ts';
 
 const IGNORED_DIRECTIVES = new Set([
   'dev-type',

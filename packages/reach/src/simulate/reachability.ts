@@ -9,17 +9,9 @@ import {
   type InterfaceAddress,
   networkOf,
   prefixKey,
-} from './address.ts';
-import type { Device, Warning } from './device.ts';
-import { parseDevices } from './devices.ts';
-import {
-  buildNetwork,
-  checkUnderlay,
-  type Network,
-  pathFinder,
-  type Suffix,
-  wanInterfaces,
-} from './forwarding.ts';
+} from '../address.ts';
+import type { Device, Warning } from '../device.ts';
+import { parseDevices } from '../read/devices.ts';
 import {
   type Matrix,
   type Outcome,
@@ -28,7 +20,15 @@ import {
   type ReachReport,
   type ReportGroup,
   type ReportServer,
-} from './report.ts';
+} from '../report/report.ts';
+import {
+  buildNetwork,
+  checkUnderlay,
+  type Network,
+  pathFinder,
+  type Suffix,
+  wanInterfaces,
+} from './forwarding.ts';
 import { pairTunnels } from './tunnels.ts';
 
 interface Group {

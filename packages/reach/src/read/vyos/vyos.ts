@@ -3,7 +3,7 @@
 // the firewall, services or the system are recognised and dropped explicitly, and anything
 // else becomes a warning with file:line, so a generator change that reach does not model
 // shows up instead of vanishing.
-import { parseAddress, parseInterfaceAddress, parsePrefix } from './address.ts';
+import { parseAddress, parseInterfaceAddress, parsePrefix } from '../../address.ts';
 import {
   type Device,
   emptyDevice,
@@ -14,7 +14,7 @@ import {
   type ParseResult,
   type TunnelEnd,
   type Warning,
-} from './device.ts';
+} from '../../device.ts';
 
 /** Splits a set line into words, honouring VyOS's single and double quotes. */
 export function words(line: string): string[] | null {
@@ -118,7 +118,6 @@ function startsWith(path: readonly string[], prefix: string): boolean {
   for (let index = 0; index < parts.length; index++) if (path[index] !== parts[index]) return false;
   return true;
 }
-
 
 function port(text: string | undefined): number | null {
   if (text === undefined || !/^\d{1,5}$/.test(text)) return null;
