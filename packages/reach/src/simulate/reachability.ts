@@ -21,14 +21,8 @@ import {
   type ReportGroup,
   type ReportServer,
 } from '../report/report.ts';
-import {
-  buildNetwork,
-  checkUnderlay,
-  type Network,
-  pathFinder,
-  type Suffix,
-  wanInterfaces,
-} from './forwarding.ts';
+import { buildNetwork, checkUnderlay, type Network, wanInterfaces } from './forwarding.ts';
+import { pathFinder, type Suffix } from './paths.ts';
 import { pairTunnels } from './tunnels.ts';
 
 interface Group {
