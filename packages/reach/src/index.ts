@@ -4,6 +4,9 @@ export { formatAddress, formatPrefix, type Prefix, parseAddress, parsePrefix } f
 export type { Device, Warning } from './device.ts';
 export { parseDevices } from './read/devices.ts';
 export { type GeneratedFiles, readGeneratedNetwork } from './read/files.ts';
+export type { InterfaceReading, InterfaceSettings } from './read/interfaces.ts';
+export { readNetplanInterfaces } from './read/netplan.ts';
+export { readNetworkdInterfaces } from './read/networkd.ts';
 export { readGeneratedNetworkAtRevision } from './read/revision.ts';
 export {
   type ChangeKind,
