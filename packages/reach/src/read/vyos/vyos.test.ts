@@ -100,6 +100,24 @@ describe('parseVyos', () => {
     ]);
   });
 
+  it('dispatches by top-level path: a section reader, a path recognised and ignored, or a warning', () => {
+    const { device, warnings } = parseVyos(
+      'r',
+      'f',
+      [
+        'set system host-name r1',
+        'set system ntp server 192.0.2.1',
+        'set pki ca root certificate abc',
+        'set nat destination rule 10 inbound-interface name eth0',
+        'set high-availability vrrp group g vrid 1',
+        'set protocols bgp system-as 65000',
+        'set interfaces wireguard wg0 address 10.0.0.1/24',
+      ].join('\n'),
+    );
+    expect(device.hostName).toBe('r1');
+    expect(warnings.map((warning) => warning.line)).toEqual([6, 7]);
+  });
+
   it('splits words with quotes', () => {
     expect(words(`set interfaces ethernet eth0 description 'two words' "x y"`)).toEqual([
       'set',
