@@ -200,29 +200,89 @@ function routeEgress(route: StaticRoute, egresses: Egresses, warnings: Warning[]
   return warn(`next-hop ${formatAddress(nextHop)} is on no connected network; the route is inactive`);
 }
 
+/** A connected entry: packets for `prefix` leave by `egress` with no next hop. */
+function connect(host: Host, egresses: Egresses, prefix: Prefix, egress: Egress): void {
+  const entry: Entry = { prefix, nextHop: null, egress, distance: 0, decision: undefined };
+  egresses.connected.push(entry);
+  add(host.table, entry);
+}
+
+/** The host's addresses on its links (joining the underlay when the interface is a WAN). */
+function connectInterfaces(
+  host: Host,
+  egresses: Egresses,
+  network: Pick<Network, 'wanLinks' | 'underlay'>,
+  wanInterfaces: Set<string>,
+): void {
+  for (const networkInterface of egresses.device.interfaces) {
+    if (networkInterface.disabled) continue;
+    egresses.interfaceNames.add(networkInterface.name);
+    const isWan = wanInterfaces.has(endKey(host.name, networkInterface.name));
+    for (const address of networkInterface.addresses) {
+      host.addresses.add(address.address);
+      const link = prefixKey(address);
+      const members = egresses.membersOf(link);
+      members.set(address.address, host);
+      if (isWan) {
+        network.wanLinks.add(link);
+        network.underlay.set(address.address, host);
+      }
+      connect(
+        host,
+        egresses,
+        { network: address.network, length: address.length },
+        {
+          kind: 'link',
+          link,
+          members,
+          interface: networkInterface.name,
+        },
+      );
+    }
+  }
+}
+
+/** One egress per tunnel end; an enabled end's own address, and its far end as a connected /32. */
+function connectTunnels(host: Host, egresses: Egresses, tunnels: TunnelState): void {
+  for (const end of egresses.device.tunnels) {
+    const egress: Egress = {
+      kind: 'tunnel',
+      end,
+      state: tunnels.byEnd.get(endKey(end.router, end.interface)),
+    };
+    egresses.tunnels.set(end.interface, egress);
+    if (end.disabled) continue;
+    if (end.localAddress !== null) host.addresses.add(end.localAddress);
+    if (end.remoteAddress !== null)
+      connect(host, egresses, { network: end.remoteAddress, length: 32 }, egress);
+  }
+}
+
 export function buildNetwork(
   devices: readonly Device[],
   tunnels: TunnelState,
   options: BuildOptions,
 ): { network: Network; warnings: Warning[] } {
   const warnings: Warning[] = [];
-  const hosts: Host[] = [];
-  const byName = new Map<string, Host>();
-  const links = new Map<string, Map<number, Host>>();
-  const wanLinks = new Set<string>();
-  const underlay = new Map<number, Host>();
+  const network: Network = {
+    hosts: [],
+    byName: new Map(),
+    links: new Map(),
+    wanLinks: new Set(),
+    underlay: new Map(),
+    tunnels,
+  };
   const membersOf = (link: string) => {
-    let members = links.get(link);
+    let members = network.links.get(link);
     if (!members) {
       members = new Map();
-      links.set(link, members);
+      network.links.set(link, members);
     }
     return members;
   };
-
   for (const device of devices) {
     const host: Host = {
-      index: hosts.length,
+      index: network.hosts.length,
       name: device.name,
       kind: device.kind,
       forwards: device.forwards,
@@ -232,8 +292,8 @@ export function buildNetwork(
       noRoute: undefined,
       refuses: undefined,
     };
-    hosts.push(host);
-    byName.set(device.name, host);
+    network.hosts.push(host);
+    network.byName.set(device.name, host);
     const egresses: Egresses = {
       device,
       connected: [],
@@ -244,53 +304,8 @@ export function buildNetwork(
       withoutTunnels: options.withoutTunnels,
       membersOf,
     };
-    for (const networkInterface of device.interfaces) {
-      if (networkInterface.disabled) continue;
-      egresses.interfaceNames.add(networkInterface.name);
-      const isWan = options.wanInterfaces.has(endKey(device.name, networkInterface.name));
-      for (const address of networkInterface.addresses) {
-        host.addresses.add(address.address);
-        const link = prefixKey(address);
-        const members = membersOf(link);
-        members.set(address.address, host);
-        if (isWan) {
-          wanLinks.add(link);
-          underlay.set(address.address, host);
-        }
-        const entry: Entry = {
-          prefix: { network: address.network, length: address.length },
-          nextHop: null,
-          egress: { kind: 'link', link, members, interface: networkInterface.name },
-          distance: 0,
-          decision: undefined,
-        };
-        egresses.connected.push(entry);
-        add(host.table, entry);
-      }
-    }
-    if (!options.withoutTunnels) {
-      for (const end of device.tunnels) {
-        const egress: Egress = {
-          kind: 'tunnel',
-          end,
-          state: tunnels.byEnd.get(endKey(end.router, end.interface)),
-        };
-        egresses.tunnels.set(end.interface, egress);
-        if (end.disabled) continue;
-        if (end.localAddress !== null) host.addresses.add(end.localAddress);
-        if (end.remoteAddress !== null) {
-          const entry: Entry = {
-            prefix: { network: end.remoteAddress, length: 32 },
-            nextHop: null,
-            egress,
-            distance: 0,
-            decision: undefined,
-          };
-          egresses.connected.push(entry);
-          add(host.table, entry);
-        }
-      }
-    }
+    connectInterfaces(host, egresses, network, options.wanInterfaces);
+    if (!options.withoutTunnels) connectTunnels(host, egresses, tunnels);
     for (const route of device.routes) {
       const egress = routeEgress(route, egresses, warnings);
       if (egress)
@@ -303,7 +318,7 @@ export function buildNetwork(
         });
     }
   }
-  return { network: { hosts, byName, links, wanLinks, underlay, tunnels }, warnings };
+  return { network, warnings };
 }
 
 type Failure = { reason: Exclude<Reason, 'no-return-path'>; at: string; detail: string };
