@@ -73,6 +73,7 @@ function port(text: string | undefined): number | null {
   return value >= 1 && value <= 65535 ? value : null;
 }
 
+// One piece (over 80 lines): one switch over the directives of a config, as the VyOS section readers are per section.
 export function parseOpenvpn(router: string, file: string, text: string): OpenvpnResult {
   const fallbackName = file.slice(file.lastIndexOf('/') + 1).replace(/\.conf$/, '');
   const end: TunnelEnd = newTunnelEnd(router, fallbackName, { file, line: 1 });

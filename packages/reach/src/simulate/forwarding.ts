@@ -329,6 +329,7 @@ export type Decision =
   | { kind: 'forward'; next: Host; tunnel: Tunnel | null; underlay: boolean }
   | ({ kind: 'fail' } & Failure);
 
+// One piece (over 80 lines): the hot path of every walk, early returns in order of cost, each remembered on its route.
 /**
  * One forwarding decision. `origin` is true for the host that sends the packet (a server sends
  * its own packets though it forwards nobody's); `underlayOnly` refuses tunnels: it is how a

@@ -43,6 +43,7 @@ function dropped(decision: Decision & { kind: 'fail' }, path: string[], routers:
   };
 }
 
+// One piece (over 80 lines): suffix, extend and start share the memo and the drop caches of this closure.
 /**
  * Paths towards a fixed list of destinations, memoised per (host, destination): every source
  * whose packets meet at a host shares what follows, so N groups cost about N x hosts decisions

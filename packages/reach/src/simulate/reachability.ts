@@ -51,6 +51,7 @@ function routeSignature(device: Device): string {
   return `${interfaces.join(' ')}|${routes.join(' ')}`;
 }
 
+// One piece (over 80 lines): the passes (specific prefixes, routers per link, members, order) build one grouping.
 /** Groups servers that every routing table treats alike. */
 function groupServers(devices: readonly Device[], warnings: Warning[]): Group[] {
   // Prefixes more specific than a server's segment single some of its servers out.

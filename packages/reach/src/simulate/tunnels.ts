@@ -73,6 +73,7 @@ export function disagreements(a: TunnelEnd, b: TunnelEnd): string[] {
   return problems;
 }
 
+// One piece (over 80 lines): its passes (owners, who dials whom, pairing, names) each feed the next.
 /**
  * Pairs every end with the end it meets and decides which tunnels are up, from configuration
  * alone. (Whether the dialing end can reach its remote-host over the underlay needs routing
