@@ -1,7 +1,7 @@
 // Tunnel agreement: ends pair the way packets pair them, and disagree for named reasons.
 import { describe, expect, it } from 'vitest';
-import { parseAddress } from './address.ts';
-import { emptyDevice, type TunnelEnd } from './device.ts';
+import { parseAddress } from '../address.ts';
+import { emptyDevice, type TunnelEnd } from '../device.ts';
 import { pairTunnels } from './tunnels.ts';
 
 const ip = (text: string) => parseAddress(text)!;

@@ -1,9 +1,11 @@
 // Reads a netplan file (a server's LAN interface, addresses and routes) back into a Device.
 // Keys that do not change forwarding are recognised and dropped; anything else is a warning
-// with its line, found through the YAML document's source positions.
-import { isMap, isSeq, LineCounter, parseDocument, type YAMLMap } from 'yaml';
-import { parseAddress, parseInterfaceAddress, parsePrefix } from './address.ts';
-import { emptyDevice, interfaceOf, type ParseResult, type StaticRoute, type Warning } from './device.ts';
+// with its line, found through the YAML document's source positions. The lab reads the same
+// file as InterfaceSettings (readNetplanInterfaces), to apply it with `ip`.
+import { isMap, isSeq, LineCounter, parse, parseDocument, type YAMLMap } from 'yaml';
+import { parseAddress, parseInterfaceAddress, parsePrefix } from '../address.ts';
+import { emptyDevice, interfaceOf, type ParseResult, type StaticRoute, type Warning } from '../device.ts';
+import { type InterfaceReading, type InterfaceSettings, newInterfaceSettings } from './interfaces.ts';
 
 const INTERFACE_KINDS = new Set(['ethernets', 'vlans', 'bonds', 'bridges']);
 const IGNORED_INTERFACE_KEYS = new Set([
@@ -28,6 +30,7 @@ const IGNORED_INTERFACE_KEYS = new Set([
 ]);
 const IGNORED_ROUTE_KEYS = new Set(['metric', 'on-link', 'table', 'scope', 'type', 'mtu']);
 
+// One piece (over 80 lines): one walk down the YAML document, keeping the source line of every node it warns about.
 export function parseNetplan(
   name: string,
   kind: 'router' | 'server',
@@ -131,4 +134,59 @@ function route(
     file: origin.file,
     line: origin.line,
   };
+}
+
+/** netplan's sections of interfaces, and the kind each holds. */
+const KIND_OF_SECTION: ReadonlyMap<string, InterfaceSettings['kind']> = new Map([
+  ['ethernets', 'ethernet'],
+  ['vlans', 'vlan'],
+  ['bonds', 'bond'],
+  ['bridges', 'bridge'],
+]);
+
+interface NetplanInterface {
+  mtu?: unknown;
+  addresses?: unknown;
+  routes?: unknown;
+  gateway4?: unknown;
+  id?: unknown;
+  link?: unknown;
+}
+
+/**
+ * The interfaces a netplan file configures, in file order: addresses as written (IPv6 too),
+ * `routes` and `gateway4` as routes, a VLAN's `link` and `id`. An error when it is not YAML.
+ */
+export function readNetplanInterfaces(file: string, text: string): InterfaceReading {
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    return { ok: false, error: `${file}: ${(error as Error).message}` };
+  }
+  const network = (document as { network?: Record<string, unknown> } | null)?.network ?? {};
+  const interfaces: InterfaceSettings[] = [];
+  for (const [section, entries] of Object.entries(network)) {
+    const kind = KIND_OF_SECTION.get(section);
+    if (!kind || entries === null || typeof entries !== 'object') continue;
+    for (const [name, value] of Object.entries(entries as Record<string, NetplanInterface | null>)) {
+      const settings = newInterfaceSettings(name, kind);
+      const config = value ?? {};
+      if (typeof config.mtu === 'number') settings.mtu = config.mtu;
+      if (Array.isArray(config.addresses)) settings.addresses = config.addresses.map(String);
+      if (config.gateway4 !== undefined)
+        settings.routes.push({ to: 'default', via: String(config.gateway4) });
+      if (Array.isArray(config.routes)) {
+        for (const route of config.routes as { to?: unknown; via?: unknown }[])
+          settings.routes.push({
+            to: String(route?.to),
+            via: route?.via === undefined ? null : String(route.via),
+          });
+      }
+      if (kind === 'vlan' && typeof config.link === 'string' && typeof config.id === 'number')
+        settings.vlan = { parent: config.link, id: config.id };
+      interfaces.push(settings);
+    }
+  }
+  return { ok: true, interfaces };
 }

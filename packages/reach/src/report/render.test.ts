@@ -1,11 +1,11 @@
 // The matrix as a person reads it: the thesis layout for a few servers, groups when too wide.
 import { describe, expect, it } from 'vitest';
-import { readGeneratedNetwork } from './files.ts';
-import { computeReachability } from './reachability.ts';
+import { readGeneratedNetwork } from '../read/files.ts';
+import { computeReachability } from '../simulate/reachability.ts';
 import { renderMatrix } from './render.ts';
 
 const network = (env: string) =>
-  new URL(`../../../environments/${env}/generated/network`, import.meta.url).pathname;
+  new URL(`../../../../environments/${env}/generated/network`, import.meta.url).pathname;
 
 describe('renderMatrix', () => {
   it('prints keio-2019 before the VPN like thesis table 4.6, grouped by router', async () => {

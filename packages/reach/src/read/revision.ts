@@ -1,12 +1,7 @@
 // Reading the generated files of another git revision (the reviewer's base) without checking
 // it out: `git ls-tree` lists them and one `git cat-file --batch` reads them all.
 import { execFile, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { diffReports, type ReachDiff } from './diff.ts';
-import { readGeneratedNetwork } from './files.ts';
-import { computeReachability } from './reachability.ts';
-import type { ReachReport } from './report.ts';
 
 const run = promisify(execFile);
 
@@ -57,21 +52,4 @@ export async function readGeneratedNetworkAtRevision(
     offset = newline + 1 + size + 1;
   }
   return new Map([...files].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)));
-}
-
-/** Reachability at two revisions of one generated folder; `head` null means the working tree. */
-export async function diffAtRevisions(
-  repository: string,
-  folder: string,
-  base: string,
-  head: string | null,
-): Promise<{ base: ReachReport; head: ReachReport; diff: ReachDiff }> {
-  const baseFiles = await readGeneratedNetworkAtRevision(repository, base, folder);
-  const headFiles =
-    head === null
-      ? await readGeneratedNetwork(join(repository, folder))
-      : await readGeneratedNetworkAtRevision(repository, head, folder);
-  const baseReport = computeReachability(baseFiles);
-  const headReport = computeReachability(headFiles);
-  return { base: baseReport, head: headReport, diff: diffReports(baseReport, headReport) };
 }

@@ -3,8 +3,8 @@
 // and the end listening there on its remote-port. A pair is up only when both ends agree on
 // everything else: who dials whom, ports crosswise, tunnel addresses crosswise, and the
 // authentication (the same static key, or TLS with opposite roles).
-import { formatAddress } from './address.ts';
-import type { Device, TunnelEnd } from './device.ts';
+import { formatAddress } from '../address.ts';
+import type { Device, TunnelEnd } from '../device.ts';
 
 export interface Tunnel {
   /** `<router>--<router>` sorted, or `<router>:<interface>` for an end without a peer. */
@@ -73,6 +73,7 @@ export function disagreements(a: TunnelEnd, b: TunnelEnd): string[] {
   return problems;
 }
 
+// One piece (over 80 lines): its passes (owners, who dials whom, pairing, names) each feed the next.
 /**
  * Pairs every end with the end it meets and decides which tunnels are up, from configuration
  * alone. (Whether the dialing end can reach its remote-host over the underlay needs routing

@@ -1,10 +1,10 @@
 // Which parser reads which generated file: the layout of generated/network is the contract
 // (routers/<router>/config.set for VyOS, routers/<router>/... for Linux routers,
 // servers/<server>/netplan.yaml).
-import type { Device, Warning } from './device.ts';
+import type { Device, Warning } from '../device.ts';
 import { parseLinuxRouter } from './linux.ts';
 import { parseNetplan } from './netplan.ts';
-import { parseVyos } from './vyos.ts';
+import { parseVyos } from './vyos/vyos.ts';
 
 /** Files next to a VyOS config.set that say nothing config.set does not. */
 const VYOS_COMPANIONS = /^(config\.boot|README\.md|[^/]+\.sh)$/;

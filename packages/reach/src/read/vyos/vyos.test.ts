@@ -2,10 +2,11 @@
 // test-data/vyos): what forwarding needs is read, firewall/services are dropped explicitly.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatAddress, formatPrefix } from './address.ts';
+import { formatAddress, formatPrefix } from '../../address.ts';
 import { parseVyos, words } from './vyos.ts';
 
-const sample = (name: string) => readFileSync(new URL(`../test-data/vyos/${name}`, import.meta.url), 'utf8');
+const sample = (name: string) =>
+  readFileSync(new URL(`../../../test-data/vyos/${name}`, import.meta.url), 'utf8');
 
 describe('parseVyos', () => {
   it('reads VyOS 1.2: addresses, vif, static-key tunnel, interface-route, next-hop route, NAT', () => {
@@ -97,6 +98,24 @@ describe('parseVyos', () => {
       },
       { file: 'f', line: 7, message: 'not a set line, not modelled: delete interfaces ethernet eth1' },
     ]);
+  });
+
+  it('dispatches by top-level path: a section reader, a path recognised and ignored, or a warning', () => {
+    const { device, warnings } = parseVyos(
+      'r',
+      'f',
+      [
+        'set system host-name r1',
+        'set system ntp server 192.0.2.1',
+        'set pki ca root certificate abc',
+        'set nat destination rule 10 inbound-interface name eth0',
+        'set high-availability vrrp group g vrid 1',
+        'set protocols bgp system-as 65000',
+        'set interfaces wireguard wg0 address 10.0.0.1/24',
+      ].join('\n'),
+    );
+    expect(device.hostName).toBe('r1');
+    expect(warnings.map((warning) => warning.line)).toEqual([6, 7]);
   });
 
   it('splits words with quotes', () => {

@@ -1,7 +1,7 @@
 // Reads one OpenVPN point-to-point config (a Linux router's tunnel end) back into a TunnelEnd
 // and the routes it installs. Directives that tune the tunnel but do not decide whether the
 // two ends meet are recognised and dropped; others become warnings.
-import { lengthOfMask, parseAddress } from './address.ts';
+import { lengthOfMask, parseAddress } from '../address.ts';
 import {
   keyBasis,
   newTunnelEnd,
@@ -9,7 +9,7 @@ import {
   type StaticRoute,
   type TunnelEnd,
   type Warning,
-} from './device.ts';
+} from '../device.ts';
 
 const IGNORED_DIRECTIVES = new Set([
   'dev-type',
@@ -73,6 +73,7 @@ function port(text: string | undefined): number | null {
   return value >= 1 && value <= 65535 ? value : null;
 }
 
+// One piece (over 80 lines): one switch over the directives of a config, as the VyOS section readers are per section.
 export function parseOpenvpn(router: string, file: string, text: string): OpenvpnResult {
   const fallbackName = file.slice(file.lastIndexOf('/') + 1).replace(/\.conf$/, '');
   const end: TunnelEnd = newTunnelEnd(router, fallbackName, { file, line: 1 });

@@ -3,9 +3,9 @@
 // packets only when up, and the underlay. The underlay joins the routers' WAN interfaces and
 // carries only their WAN addresses: private LAN prefixes are not routed on the internet, so a
 // LAN packet sent to it is dropped there.
-import { contains, formatAddress, formatPrefix, networkOf, type Prefix, prefixKey } from './address.ts';
-import type { Device, TunnelEnd, Warning } from './device.ts';
-import { INITIAL_TTL, type Outcome, type Reason } from './report.ts';
+import { contains, formatAddress, formatPrefix, networkOf, type Prefix, prefixKey } from '../address.ts';
+import type { Device, StaticRoute, TunnelEnd, Warning } from '../device.ts';
+import type { Reason } from '../report/report.ts';
 import { endKey, type Tunnel, type TunnelState } from './tunnels.ts';
 
 export type { Reason };
@@ -58,7 +58,8 @@ export interface Network {
   tunnels: TunnelState;
 }
 
-export interface Step {
+/** One hop of a packet: the host it reaches (or the underlay) and the tunnel it crossed to get there. */
+export interface Hop {
   host: Host | 'underlay';
   /** The tunnel crossed to get here, if any. */
   tunnel: Tunnel | null;
@@ -67,7 +68,7 @@ export interface Step {
 export interface Walk {
   delivered: boolean;
   /** Hosts after the origin, in order; the last one is the destination when delivered. */
-  steps: Step[];
+  hops: Hop[];
   failure: { reason: Exclude<Reason, 'no-return-path'>; at: string; detail: string } | null;
 }
 
@@ -131,29 +132,157 @@ export function wanInterfaces(devices: readonly Device[]): Set<string> {
   return wan;
 }
 
+/** What a device's routes resolve against: its connected entries and one egress per way out. */
+interface Egresses {
+  device: Device;
+  /** Connected entries (addresses and tunnel far ends), for next-hop resolution. */
+  connected: Entry[];
+  /** Enabled interfaces by name. */
+  interfaceNames: Set<string>;
+  /** One egress per tunnel and per interface, shared by every route through it. */
+  tunnels: Map<string, Egress>;
+  links: Map<string, Egress>;
+  /** Tunnels left out of this view: routes into them vanish silently. */
+  removedTunnels: Set<string>;
+  withoutTunnels: boolean;
+  membersOf: (link: string) => Map<number, Host>;
+}
+
+/**
+ * Where `route` sends packets: a blackhole, a tunnel, or a link (by interface or by the
+ * connected network its next hop is on). Null when the route is inactive; the reason is a
+ * warning unless it went with a tunnel left out of this view.
+ */
+function routeEgress(route: StaticRoute, egresses: Egresses, warnings: Warning[]): Egress | null {
+  const warn = (message: string) => {
+    warnings.push({
+      file: route.file,
+      line: route.line,
+      message: `${formatPrefix(route.prefix)}: ${message}`,
+    });
+    return null;
+  };
+  if (route.blackhole) return BLACKHOLE;
+  if (route.interface !== null) {
+    const known = egresses.tunnels.get(route.interface) ?? egresses.links.get(route.interface);
+    if (known) return known;
+    if (egresses.interfaceNames.has(route.interface)) {
+      const networkInterface = egresses.device.interfaces.find(
+        (candidate) => candidate.name === route.interface,
+      )!;
+      const first = networkInterface.addresses[0];
+      if (!first) return warn(`interface ${route.interface} has no address; the route is inactive`);
+      const link = prefixKey(first);
+      const egress: Egress = {
+        kind: 'link',
+        link,
+        members: egresses.membersOf(link),
+        interface: route.interface,
+      };
+      egresses.links.set(route.interface, egress);
+      return egress;
+    }
+    if (egresses.removedTunnels.has(route.interface)) return null;
+    return warn(`points at ${route.interface}, which does not exist; the route is inactive`);
+  }
+  if (route.nextHop === null) return null;
+  // The next hop must sit on a connected network (or be a tunnel's far end).
+  const nextHop = route.nextHop;
+  let best: Entry | null = null;
+  for (const entry of egresses.connected) {
+    if (contains(entry.prefix, nextHop) && (best === null || entry.prefix.length > best.prefix.length)) {
+      best = entry;
+    }
+  }
+  if (best) return best.egress;
+  if (egresses.withoutTunnels && egresses.device.tunnels.some((end) => end.remoteAddress === nextHop))
+    return null;
+  return warn(`next-hop ${formatAddress(nextHop)} is on no connected network; the route is inactive`);
+}
+
+/** A connected entry: packets for `prefix` leave by `egress` with no next hop. */
+function connect(host: Host, egresses: Egresses, prefix: Prefix, egress: Egress): void {
+  const entry: Entry = { prefix, nextHop: null, egress, distance: 0, decision: undefined };
+  egresses.connected.push(entry);
+  add(host.table, entry);
+}
+
+/** The host's addresses on its links (joining the underlay when the interface is a WAN). */
+function connectInterfaces(
+  host: Host,
+  egresses: Egresses,
+  network: Pick<Network, 'wanLinks' | 'underlay'>,
+  wanInterfaces: Set<string>,
+): void {
+  for (const networkInterface of egresses.device.interfaces) {
+    if (networkInterface.disabled) continue;
+    egresses.interfaceNames.add(networkInterface.name);
+    const isWan = wanInterfaces.has(endKey(host.name, networkInterface.name));
+    for (const address of networkInterface.addresses) {
+      host.addresses.add(address.address);
+      const link = prefixKey(address);
+      const members = egresses.membersOf(link);
+      members.set(address.address, host);
+      if (isWan) {
+        network.wanLinks.add(link);
+        network.underlay.set(address.address, host);
+      }
+      connect(
+        host,
+        egresses,
+        { network: address.network, length: address.length },
+        {
+          kind: 'link',
+          link,
+          members,
+          interface: networkInterface.name,
+        },
+      );
+    }
+  }
+}
+
+/** One egress per tunnel end; an enabled end's own address, and its far end as a connected /32. */
+function connectTunnels(host: Host, egresses: Egresses, tunnels: TunnelState): void {
+  for (const end of egresses.device.tunnels) {
+    const egress: Egress = {
+      kind: 'tunnel',
+      end,
+      state: tunnels.byEnd.get(endKey(end.router, end.interface)),
+    };
+    egresses.tunnels.set(end.interface, egress);
+    if (end.disabled) continue;
+    if (end.localAddress !== null) host.addresses.add(end.localAddress);
+    if (end.remoteAddress !== null)
+      connect(host, egresses, { network: end.remoteAddress, length: 32 }, egress);
+  }
+}
+
 export function buildNetwork(
   devices: readonly Device[],
   tunnels: TunnelState,
   options: BuildOptions,
 ): { network: Network; warnings: Warning[] } {
   const warnings: Warning[] = [];
-  const hosts: Host[] = [];
-  const byName = new Map<string, Host>();
-  const links = new Map<string, Map<number, Host>>();
-  const wanLinks = new Set<string>();
-  const underlay = new Map<number, Host>();
+  const network: Network = {
+    hosts: [],
+    byName: new Map(),
+    links: new Map(),
+    wanLinks: new Set(),
+    underlay: new Map(),
+    tunnels,
+  };
   const membersOf = (link: string) => {
-    let members = links.get(link);
+    let members = network.links.get(link);
     if (!members) {
       members = new Map();
-      links.set(link, members);
+      network.links.set(link, members);
     }
     return members;
   };
-
   for (const device of devices) {
     const host: Host = {
-      index: hosts.length,
+      index: network.hosts.length,
       name: device.name,
       kind: device.kind,
       forwards: device.forwards,
@@ -163,110 +292,22 @@ export function buildNetwork(
       noRoute: undefined,
       refuses: undefined,
     };
-    hosts.push(host);
-    byName.set(device.name, host);
-    /** Interface name -> its connected entries (for next-hop resolution). */
-    const connected: Entry[] = [];
-    const interfaceNames = new Set<string>();
-    for (const networkInterface of device.interfaces) {
-      if (networkInterface.disabled) continue;
-      interfaceNames.add(networkInterface.name);
-      const isWan = options.wanInterfaces.has(endKey(device.name, networkInterface.name));
-      for (const address of networkInterface.addresses) {
-        host.addresses.add(address.address);
-        const link = prefixKey(address);
-        const members = membersOf(link);
-        members.set(address.address, host);
-        if (isWan) {
-          wanLinks.add(link);
-          underlay.set(address.address, host);
-        }
-        const entry: Entry = {
-          prefix: { network: address.network, length: address.length },
-          nextHop: null,
-          egress: { kind: 'link', link, members, interface: networkInterface.name },
-          distance: 0,
-          decision: undefined,
-        };
-        connected.push(entry);
-        add(host.table, entry);
-      }
-    }
-    /** One egress per tunnel and per interface, shared by every route through it. */
-    const tunnelEgresses = new Map<string, Egress>();
-    const linkEgresses = new Map<string, Egress>();
-    if (!options.withoutTunnels) {
-      for (const end of device.tunnels) {
-        const egress: Egress = {
-          kind: 'tunnel',
-          end,
-          state: tunnels.byEnd.get(endKey(end.router, end.interface)),
-        };
-        tunnelEgresses.set(end.interface, egress);
-        if (end.disabled) continue;
-        if (end.localAddress !== null) host.addresses.add(end.localAddress);
-        if (end.remoteAddress !== null) {
-          const entry: Entry = {
-            prefix: { network: end.remoteAddress, length: 32 },
-            nextHop: null,
-            egress,
-            distance: 0,
-            decision: undefined,
-          };
-          connected.push(entry);
-          add(host.table, entry);
-        }
-      }
-    }
-    const removedTunnels = new Set(options.withoutTunnels ? device.tunnels.map((end) => end.interface) : []);
+    network.hosts.push(host);
+    network.byName.set(device.name, host);
+    const egresses: Egresses = {
+      device,
+      connected: [],
+      interfaceNames: new Set(),
+      tunnels: new Map(),
+      links: new Map(),
+      removedTunnels: new Set(options.withoutTunnels ? device.tunnels.map((end) => end.interface) : []),
+      withoutTunnels: options.withoutTunnels,
+      membersOf,
+    };
+    connectInterfaces(host, egresses, network, options.wanInterfaces);
+    if (!options.withoutTunnels) connectTunnels(host, egresses, tunnels);
     for (const route of device.routes) {
-      const warn = (message: string) =>
-        warnings.push({
-          file: route.file,
-          line: route.line,
-          message: `${formatPrefix(route.prefix)}: ${message}`,
-        });
-      let egress: Egress | null | undefined = null;
-      if (route.blackhole) {
-        egress = BLACKHOLE;
-      } else if (route.interface !== null) {
-        egress = tunnelEgresses.get(route.interface) ?? linkEgresses.get(route.interface);
-        if (egress) {
-          // Known already.
-        } else if (interfaceNames.has(route.interface)) {
-          const networkInterface = device.interfaces.find((candidate) => candidate.name === route.interface)!;
-          const first = networkInterface.addresses[0];
-          if (first) {
-            egress = {
-              kind: 'link',
-              link: prefixKey(first),
-              members: membersOf(prefixKey(first)),
-              interface: route.interface,
-            };
-            linkEgresses.set(route.interface, egress);
-          } else warn(`interface ${route.interface} has no address; the route is inactive`);
-        } else if (!removedTunnels.has(route.interface)) {
-          warn(`points at ${route.interface}, which does not exist; the route is inactive`);
-        }
-      } else if (route.nextHop !== null) {
-        // The next hop must sit on a connected network (or be a tunnel's far end).
-        let best: Entry | null = null;
-        for (const entry of connected) {
-          if (
-            contains(entry.prefix, route.nextHop) &&
-            (best === null || entry.prefix.length > best.prefix.length)
-          ) {
-            best = entry;
-          }
-        }
-        if (best) egress = best.egress;
-        else if (
-          !options.withoutTunnels ||
-          !device.tunnels.some((end) => end.remoteAddress === route.nextHop)
-        ) {
-          warn(`next-hop ${formatAddress(route.nextHop)} is on no connected network; the route is inactive`);
-        }
-      }
+      const egress = routeEgress(route, egresses, warnings);
       if (egress)
         add(host.table, {
           prefix: route.prefix,
@@ -277,7 +318,7 @@ export function buildNetwork(
         });
     }
   }
-  return { network: { hosts, byName, links, wanLinks, underlay, tunnels }, warnings };
+  return { network, warnings };
 }
 
 type Failure = { reason: Exclude<Reason, 'no-return-path'>; at: string; detail: string };
@@ -288,6 +329,7 @@ export type Decision =
   | { kind: 'forward'; next: Host; tunnel: Tunnel | null; underlay: boolean }
   | ({ kind: 'fail' } & Failure);
 
+// One piece (over 80 lines): the hot path of every walk, early returns in order of cost, each remembered on its route.
 /**
  * One forwarding decision. `origin` is true for the host that sends the packet (a server sends
  * its own packets though it forwards nobody's); `underlayOnly` refuses tunnels: it is how a
@@ -398,155 +440,25 @@ function failure(reason: Failure['reason'], at: Host, detail: string): Decision 
 
 /** Follows a packet from `origin` to `destination`, hop by hop. */
 export function walk(network: Network, origin: Host, destination: number, underlayOnly = false): Walk {
-  const steps: Step[] = [];
+  const hops: Hop[] = [];
   let current: Host = origin;
   for (let hop = 0; hop <= MAX_HOPS; hop++) {
     const decision = decide(network, current, destination, current === origin, underlayOnly);
-    if (decision.kind === 'delivered') return { delivered: true, steps, failure: null };
-    if (decision.kind === 'fail') return { delivered: false, steps, failure: decision };
-    if (decision.underlay) steps.push({ host: 'underlay', tunnel: null });
-    steps.push({ host: decision.next, tunnel: decision.tunnel });
+    if (decision.kind === 'delivered') return { delivered: true, hops, failure: null };
+    if (decision.kind === 'fail') return { delivered: false, hops, failure: decision };
+    if (decision.underlay) hops.push({ host: 'underlay', tunnel: null });
+    hops.push({ host: decision.next, tunnel: decision.tunnel });
     current = decision.next;
   }
   return {
     delivered: false,
-    steps,
+    hops,
     failure: {
       reason: 'loop',
       at: current.name,
       detail: `${formatAddress(destination)}: more than ${MAX_HOPS} hops, a routing loop`,
     },
   };
-}
-
-/**
- * The rest of a packet's way from the host it has reached, in the shape of an Outcome so that
- * one object serves every pair whose packets take that way (see pathFinder).
- */
-export type Suffix = Outcome;
-
-/** [first, ...head, ...rest], sized exactly: a million of these stay in the report. */
-function prepend(head: readonly string[], rest: readonly string[], first: string): string[] {
-  const out = new Array<string>(1 + head.length + rest.length);
-  out[0] = first;
-  for (let index = 0; index < head.length; index++) out[1 + index] = head[index]!;
-  for (let index = 0; index < rest.length; index++) out[1 + head.length + index] = rest[index]!;
-  return out;
-}
-
-const DELIVERED: Suffix = {
-  reachable: true,
-  reason: null,
-  at: null,
-  detail: null,
-  path: [],
-  tunnels: [],
-  routers: 0,
-  ttl: INITIAL_TTL,
-};
-
-/** A packet dropped at `host`: the same object for every destination dropped there for one reason. */
-function dropped(decision: Decision & { kind: 'fail' }, path: string[], routers: number): Suffix {
-  return {
-    reachable: false,
-    reason: decision.reason,
-    at: decision.at,
-    detail: decision.detail,
-    path,
-    tunnels: [],
-    routers,
-    ttl: null,
-  };
-}
-
-/**
- * Paths towards a fixed list of destinations, memoised per (host, destination): every source
- * whose packets meet at a host shares what follows, so N groups cost about N x hosts decisions
- * instead of N^2 walks, and the results are shared objects: treat them as read-only.
- */
-export function pathFinder(network: Network, destinations: readonly number[]) {
-  const count = destinations.length;
-  /** Per host index: per destination, the suffix from that host (allocated on first use). */
-  const memo: (Suffix | undefined | null)[][] = [];
-  /** Failure suffixes shared per decision: at a host on the way, and at the sender itself. */
-  const drops = new Map<Decision, Suffix>();
-  const senderDrops = new Map<Decision, Suffix>();
-  const VISITING = null;
-  function suffix(host: Host, target: number): Suffix {
-    let row = memo[host.index];
-    if (!row) {
-      row = new Array(count);
-      memo[host.index] = row;
-    }
-    const known = row[target];
-    if (known === VISITING) {
-      return dropped(
-        { kind: 'fail', reason: 'loop', at: host.name, detail: `a routing loop through ${host.name}` },
-        [host.name],
-        1,
-      );
-    }
-    if (known) return known;
-    row[target] = VISITING;
-    const result = extend(host, decide(network, host, destinations[target]!, false), target);
-    row[target] = result;
-    return result;
-  }
-  function extend(host: Host, decision: Decision, target: number): Suffix {
-    if (decision.kind === 'delivered') return DELIVERED;
-    if (decision.kind === 'fail') {
-      let shared = drops.get(decision);
-      if (!shared) {
-        shared = dropped(decision, [host.name], host.kind === 'router' ? 1 : 0);
-        drops.set(decision, shared);
-      }
-      return shared;
-    }
-    const rest = suffix(decision.next, target);
-    const routers = rest.routers + (host.kind === 'router' ? 1 : 0) + (decision.underlay ? 1 : 0);
-    return {
-      reachable: rest.reachable,
-      reason: rest.reason,
-      at: rest.at,
-      detail: rest.detail,
-      path: decision.underlay
-        ? prepend(['underlay'], rest.path, host.name)
-        : prepend([], rest.path, host.name),
-      tunnels: decision.tunnel ? [decision.tunnel.name, ...rest.tunnels] : rest.tunnels,
-      routers,
-      ttl: rest.reachable ? INITIAL_TTL - routers : null,
-    };
-  }
-  function start(origin: Host, target: number): Suffix {
-    const decision = decide(network, origin, destinations[target]!, true);
-    if (decision.kind === 'delivered') return DELIVERED;
-    if (decision.kind === 'fail') {
-      let shared = senderDrops.get(decision);
-      if (!shared) {
-        shared = dropped(decision, [], 0);
-        senderDrops.set(decision, shared);
-      }
-      return shared;
-    }
-    const rest = suffix(decision.next, target);
-    if (!decision.underlay && !decision.tunnel) return rest;
-    const routers = rest.routers + (decision.underlay ? 1 : 0);
-    return {
-      reachable: rest.reachable,
-      reason: rest.reason,
-      at: rest.at,
-      detail: rest.detail,
-      path: decision.underlay ? ['underlay', ...rest.path] : rest.path,
-      tunnels: decision.tunnel ? [decision.tunnel.name, ...rest.tunnels] : rest.tunnels,
-      routers,
-      ttl: rest.reachable ? INITIAL_TTL - routers : null,
-    };
-  }
-  /**
-   * The way from `origin` (which sends, and is left out of the path) to destination `target`.
-   * Not memoised itself: the sender's decision is cached on its route and what follows is.
-   */
-  return start;
 }
 
 /** Adds "cannot reach the peer over the underlay" to the tunnels whose dialing end cannot. */

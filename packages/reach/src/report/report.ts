@@ -2,7 +2,7 @@
 // site, verify and reviewers. Versioned: a change of shape bumps `version`. Matrices are kept
 // per server group (servers on one segment with the same routes behave alike), so the
 // document stays small for 10,000 servers; `outcome()` expands a pair of servers.
-import type { Warning } from './device.ts';
+import type { Warning } from '../device.ts';
 
 export const REPORT_FORMAT = 'geostage-reachability';
 export const REPORT_VERSION = 1;

@@ -5,9 +5,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { changedPairs, renderDiff } from './diff.ts';
-import { readGeneratedNetwork } from './files.ts';
-import { diffAtRevisions, readGeneratedNetworkAtRevision } from './revision.ts';
+import { readGeneratedNetwork } from './read/files.ts';
+import { readGeneratedNetworkAtRevision } from './read/revision.ts';
+import { changedPairs, renderDiff } from './report/diff.ts';
+import { diffAtRevisions } from './review.ts';
 
 const source = new URL('../../../environments/keio-2019/generated/network', import.meta.url).pathname;
 const folder = 'environments/keio-2019/generated/network';

@@ -3,13 +3,13 @@
 // line must break exactly the pairs that depend on it, with the reason a person would name.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readGeneratedNetwork } from './files.ts';
+import { readGeneratedNetwork } from '../read/files.ts';
+import { outcome, type ReachReport, reachabilityByName, type View } from '../report/report.ts';
 import { computeReachability } from './reachability.ts';
-import { outcome, type ReachReport, reachabilityByName, type View } from './report.ts';
 
-const root = new URL('../../../', import.meta.url).pathname;
+const root = new URL('../../../../', import.meta.url).pathname;
 const reference = JSON.parse(
-  readFileSync(new URL('../test-data/keio-2019.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../test-data/keio-2019.json', import.meta.url), 'utf8'),
 ) as {
   servers: { name: string; vlan: number }[];
   reachability: {
@@ -89,7 +89,7 @@ describe('keio-2019: the thesis tables from the generated files alone', () => {
 
   it('gives the same tables from the hand-written, quoted fixture (test-data/keio-fixture)', async () => {
     const fixture = computeReachability(
-      await readGeneratedNetwork(new URL('../test-data/keio-fixture', import.meta.url).pathname),
+      await readGeneratedNetwork(new URL('../../test-data/keio-fixture', import.meta.url).pathname),
     );
     expect(fixture.warnings).toEqual([]);
     expect(reachabilityByName(fixture, 'before')).toEqual(reference.reachability.before_vpn);

@@ -6,8 +6,9 @@
 // The WAN itself is the provider's and is not in these files: the address the tunnels bind
 // (`local`) is taken as the WAN address, on the interface nftables treats as the WAN, with a
 // default route to the underlay (see README).
-import { parseAddress, parseInterfaceAddress, parsePrefix } from './address.ts';
-import { emptyDevice, interfaceOf, type ParseResult, type Warning } from './device.ts';
+import { parseAddress, parseInterfaceAddress, parsePrefix } from '../address.ts';
+import { emptyDevice, interfaceOf, type ParseResult, type Warning } from '../device.ts';
+import { readNetworkdFile } from './networkd.ts';
 import { parseOpenvpn } from './openvpn.ts';
 
 const IGNORED_NETWORKD_KEYS = new Set([
@@ -24,28 +25,15 @@ const IGNORED_NETWORKD_KEYS = new Set([
 ]);
 
 function parseNetworkd(device: ParseResult['device'], file: string, text: string, warnings: Warning[]): void {
-  let section = '';
+  const reading = readNetworkdFile(text);
+  for (const { line, text: raw } of reading.malformed)
+    warnings.push({ file, line, message: `not a key=value line: ${raw}` });
   let name: string | null = null;
-  const lines = text.split('\n');
   const pending: { key: string; value: string; line: number }[] = [];
-  lines.forEach((rawLine, index) => {
-    const raw = rawLine.trim();
-    if (raw === '' || raw.startsWith('#') || raw.startsWith(';')) return;
-    const header = /^\[(\w+)\]$/.exec(raw);
-    if (header) {
-      section = header[1]!;
-      return;
-    }
-    const equals = raw.indexOf('=');
-    if (equals < 0) {
-      warnings.push({ file, line: index + 1, message: `not a key=value line: ${raw}` });
-      return;
-    }
-    const key = raw.slice(0, equals).trim();
-    const value = raw.slice(equals + 1).trim();
+  for (const { section, key, value, line } of reading.entries) {
     if ((section === 'Match' || section === 'NetDev') && key === 'Name') name = value;
-    else pending.push({ key: `${section}.${key}`, value, line: index + 1 });
-  });
+    else pending.push({ key: `${section}.${key}`, value, line });
+  }
   if (file.endsWith('.netdev')) return; // the VLAN's own .network file carries its addresses
   if (name === null) {
     warnings.push({ file, line: 0, message: 'no [Match] Name=' });

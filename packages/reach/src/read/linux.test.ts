@@ -1,12 +1,12 @@
 // The Linux router reader on the committed global-hub rt-berlin files, and the netplan reader.
 import { describe, expect, it } from 'vitest';
-import { formatAddress, formatPrefix } from './address.ts';
+import { formatAddress, formatPrefix } from '../address.ts';
 import { readGeneratedNetwork } from './files.ts';
 import { parseLinuxRouter } from './linux.ts';
 import { parseNetplan } from './netplan.ts';
 import { parseOpenvpn } from './openvpn.ts';
 
-const network = new URL('../../../environments/global-hub/generated/network', import.meta.url).pathname;
+const network = new URL('../../../../environments/global-hub/generated/network', import.meta.url).pathname;
 
 describe('parseLinuxRouter', () => {
   it('reads the OpenVPN config, networkd LAN, nftables WAN and sysctl of rt-berlin', async () => {

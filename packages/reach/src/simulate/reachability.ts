@@ -9,17 +9,9 @@ import {
   type InterfaceAddress,
   networkOf,
   prefixKey,
-} from './address.ts';
-import type { Device, Warning } from './device.ts';
-import { parseDevices } from './devices.ts';
-import {
-  buildNetwork,
-  checkUnderlay,
-  type Network,
-  pathFinder,
-  type Suffix,
-  wanInterfaces,
-} from './forwarding.ts';
+} from '../address.ts';
+import type { Device, Warning } from '../device.ts';
+import { parseDevices } from '../read/devices.ts';
 import {
   type Matrix,
   type Outcome,
@@ -28,7 +20,9 @@ import {
   type ReachReport,
   type ReportGroup,
   type ReportServer,
-} from './report.ts';
+} from '../report/report.ts';
+import { buildNetwork, checkUnderlay, type Network, wanInterfaces } from './forwarding.ts';
+import { pathFinder, type Suffix } from './paths.ts';
 import { pairTunnels } from './tunnels.ts';
 
 interface Group {
@@ -57,6 +51,7 @@ function routeSignature(device: Device): string {
   return `${interfaces.join(' ')}|${routes.join(' ')}`;
 }
 
+// One piece (over 80 lines): the passes (specific prefixes, routers per link, members, order) build one grouping.
 /** Groups servers that every routing table treats alike. */
 function groupServers(devices: readonly Device[], warnings: Warning[]): Group[] {
   // Prefixes more specific than a server's segment single some of its servers out.
