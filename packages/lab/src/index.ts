@@ -17,7 +17,6 @@ export {
   readInventory,
 } from './inventory.ts';
 export { labPrefix, MAX_INTERFACE_NAME, type NamespaceRole, namespaceName } from './names.ts';
-export { type NetworkdInterface, readNetworkd } from './networkd.ts';
 export { isLabProcess } from './processes.ts';
 export { hostKeyLine, makeSshFiles, startSshd } from './sshd.ts';
 export {
