@@ -42,7 +42,7 @@ describe('wirefilter options', () => {
     ]);
     // 50 Mbit/s over a 24 ms round trip: 150 kB in flight, the queue holds twice that.
     expect(queueBytes(fifty, fifty)).toBe(300_000);
-    expect(queueBytes({ ...NO_IMPAIRMENT, rateMbps: 1 }, NO_IMPAIRMENT)).toBe(65_536);
+    expect(queueBytes({ ...NO_IMPAIRMENT, rateMbps: 1 }, NO_IMPAIRMENT)).toBe(131_072);
   });
 });
 
@@ -178,7 +178,7 @@ describe('wire control', async () => {
       'delay RL10',
       'loss RL0',
       'bandwidth RL1250000',
-      'chanbufsize 65536',
+      'chanbufsize 131072',
     ]);
   });
   it('reads the values back from showinfo (recorded from wirefilter 2.3.2)', () => {
