@@ -28,6 +28,11 @@ describe('wirefilter options', () => {
       'RL1.5',
     ]);
   });
+  it('rounds delays to whole milliseconds, which is all wirefilter keeps', () => {
+    expect(wirefilterOptions({ ...ten, delayMs: 4.973, jitterMs: 0.4 }, { ...ten, delayMs: 68.879 })).toEqual(
+      ['-d', 'LR5', '-d', 'RL69', '-l', '0'],
+    );
+  });
   it('writes jitter as a uniform variation and a rate as bytes per second with a BDP-sized queue', () => {
     const fifty = { delayMs: 10, jitterMs: 2, lossPercent: 0, rateMbps: 50 };
     expect(wirefilterOptions(fifty, fifty)).toEqual([
