@@ -93,6 +93,7 @@ describe('measured beside configured', () => {
       measured: '138.5 (138.2-139.4)',
       measuredValue: 138.5,
       agrees: true,
+      baseRttMs: 0.4,
     });
     expect(at(view.rate.rows, 'tokyo', 'osaka')).toMatchObject({
       measured: '441.2',

@@ -97,6 +97,8 @@ export interface HeatCell {
   measuredValue: number | null;
   /** Null when not measured; false marks the cell. */
   agrees: boolean | null;
+  /** The lab's own round trip on this path with no emulation (measure adds it to the expected RTT). */
+  baseRttMs: number | null;
   /** Index into the heatmap's scale.steps (by the configured value); null on the diagonal. */
   step: number | null;
   /** Where the configured value came from, in words, for a tooltip. */
@@ -217,6 +219,7 @@ function cell(
       measured: null,
       measuredValue: null,
       agrees: null,
+      baseRttMs: null,
       step: null,
       source: '',
     };
@@ -235,6 +238,7 @@ function cell(
         : null,
       measuredValue: rtt?.median ?? null,
       agrees: agreement && rtt ? agreement.rtt : null,
+      baseRttMs: measured?.baseRttMs ?? null,
       step: rttStep(path.rttMs),
       source: `twice the one-way delay, ${wanSourceLabel(path.delayMs.source)}`,
     };
@@ -250,6 +254,7 @@ function cell(
     measured: throughput === null ? null : formatNumber(throughput),
     measuredValue: throughput,
     agrees: agreement && throughput !== null ? agreement.throughput : null,
+    baseRttMs: null,
     step: rateStep(rate),
     source: path.bottleneck
       ? `${wanSourceLabel(path.rateMbps.source)}, set by ${path.bottleneck}`
