@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 // Benchmark of the site build at scale: a synthetic hub-and-spoke environment of 1,000 sites
 // with 10 servers each, generated with the real generators, then `astro build` against it.
 // Usage: npx node scripts/bench-site.ts [sites] [servers-per-site] [--wan]   (target: under 60 s)
@@ -5,7 +6,6 @@
 // the environment page carries the WAN section (heatmaps up to 200 sites, the map).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -27,27 +27,13 @@ function topology(sites: number, servers: number, wan: boolean): unknown {
     sites: Array.from({ length: sites }, (_, index) => {
       const [high, low] = octets(index);
       // A golden-angle spiral: deterministic, spread over every continent and ocean.
-      const location = {
-        latitude: Math.round((Math.asin(1 - (2 * (index + 0.5)) / sites) * 180 * 100) / Math.PI) / 100,
-        longitude: Math.round(((index * 137.508) % 360) - 180),
-      };
+      const latitude = Math.round((Math.asin(1 - (2 * (index + 0.5)) / sites) * 18000) / Math.PI) / 100;
+      const location = { latitude, longitude: Math.round(((index * 137.508) % 360) - 180) };
       return {
         name: name(index),
         ...(wan ? { location } : {}),
-        router: {
-          name: `r${name(index)}`,
-          os: 'vyos',
-          release: '1.4',
-          wan: { interface: 'eth0', address: `100.64.${high}.${low + 1}/16` },
-        },
-        segments: [
-          {
-            name: 'lan',
-            prefix: `10.${high}.${low}.0/24`,
-            gateway: `10.${high}.${low}.1`,
-            interface: 'eth1',
-          },
-        ],
+        router: { name: `r${name(index)}`, os: 'vyos', release: '1.4', wan: { interface: 'eth0', address: `100.64.${high}.${low + 1}/16` } },
+        segments: [{ name: 'lan', prefix: `10.${high}.${low}.0/24`, gateway: `10.${high}.${low}.1`, interface: 'eth1' }],
       };
     }),
     servers: Array.from({ length: sites }, (_, index) => {
@@ -56,36 +42,13 @@ function topology(sites: number, servers: number, wan: boolean): unknown {
         name: `${name(index)}-n${String(slot + 1).padStart(2, '0')}`,
         site: name(index),
         address: `10.${high}.${low}.${slot + 10}`,
-        roles:
-          index === 0 && slot === 0
-            ? ['load-balancer']
-            : index < 3 && slot === 1
-              ? ['control-plane']
-              : ['worker'],
+        roles: index === 0 && slot === 0 ? ['load-balancer'] : index < 3 && slot === 1 ? ['control-plane'] : ['worker'],
       }));
     }).flat(),
-    vpn: {
-      policy: { type: 'hub-and-spoke', hubs: [name(0)] },
-      pool: '10.255.0.0/16',
-      authentication: 'tls',
-      cipher: 'aes-256-gcm',
-    },
+    vpn: { policy: { type: 'hub-and-spoke', hubs: [name(0)] }, pool: '10.255.0.0/16', authentication: 'tls', cipher: 'aes-256-gcm' },
     // /24 per node: 10,000 nodes need a /10 of pod addresses.
-    kubernetes: {
-      version: '1.33.2',
-      podSubnet: '172.64.0.0/10',
-      serviceSubnet: '10.96.0.0/12',
-      cni: { name: 'calico', encapsulation: 'ipip', mtu: 'auto' },
-      controlPlaneEndpoint: { loadBalancer: `${name(0)}-n01` },
-    },
-    applications: [
-      {
-        name: 'hello-world',
-        image: 'nginx:1.27',
-        ports: [{ name: 'http', port: 80 }],
-        replicas: { perSite: 1 },
-      },
-    ],
+    kubernetes: { version: '1.33.2', podSubnet: '172.64.0.0/10', serviceSubnet: '10.96.0.0/12', cni: { name: 'calico', encapsulation: 'ipip', mtu: 'auto' }, controlPlaneEndpoint: { loadBalancer: `${name(0)}-n01` } },
+    applications: [{ name: 'hello-world', image: 'nginx:1.27', ports: [{ name: 'http', port: 80 }], replicas: { perSite: 1 } }],
     ...(wan ? { wan: { emulate: 'lab' } } : {}),
   };
 }
@@ -116,21 +79,17 @@ try {
   started = performance.now();
   // Run from the work folder: Astro keeps its prerender chunks in <cwd>/.astro when the output
   // folder is outside the working directory, which would collide with a concurrent site build.
-  const build = spawnSync(
-    process.execPath,
-    [astroBin(repository), 'build', '--root', join(repository, 'site'), '--outDir', dist],
-    {
-      cwd: work,
-      env: {
-        ...process.env,
-        PATH: `${join(repository, 'node_modules/node/bin')}:${process.env.PATH}`,
-        ASTRO_TELEMETRY_DISABLED: '1',
-        GEOSTAGE_ENVIRONMENTS_DIR: join(work, 'environments'),
-      },
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
+  const build = spawnSync(process.execPath, [astroBin(repository), 'build', '--root', join(repository, 'site'), '--outDir', dist], {
+    cwd: work,
+    env: {
+      ...process.env,
+      PATH: `${join(repository, 'node_modules/node/bin')}:${process.env.PATH}`,
+      ASTRO_TELEMETRY_DISABLED: '1',
+      GEOSTAGE_ENVIRONMENTS_DIR: join(work, 'environments'),
     },
-  );
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const buildSeconds = (performance.now() - started) / 1000;
   if (build.status !== 0) {
     console.error(build.stdout.slice(-4000), build.stderr.slice(-4000));

@@ -9,7 +9,7 @@ import { loadTopologyFile, resolve as resolveTopology } from '@geostage/schema';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateEnvironment } from '../../site/scripts/generate.ts';
-import { type StaticServer, serveDirectory } from './static-server.ts';
+import { serveDirectory, type StaticServer } from './static-server.ts';
 
 const repository = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // Inside site/ so that Astro's prerender chunks resolve packages through site/node_modules.
@@ -59,21 +59,17 @@ beforeAll(async () => {
   // cwd = work: with the output outside cwd, Astro would put its prerender chunks in site/.astro,
   // shared with any concurrent `nx run site:build`.
   mkdirSync(work, { recursive: true });
-  const astro = spawnSync(
-    process.execPath,
-    [astroBin(repository), 'build', '--root', join(repository, 'site'), '--outDir', dist],
-    {
-      cwd: work,
-      env: {
-        ...process.env,
-        PATH: `${join(repository, 'node_modules/node/bin')}:${process.env.PATH}`,
-        ASTRO_TELEMETRY_DISABLED: '1',
-        GEOSTAGE_SITE_BASE: BASE,
-        GEOSTAGE_ENVIRONMENTS_DIR: environments,
-      },
-      encoding: 'utf8',
+  const astro = spawnSync(process.execPath, [astroBin(repository), 'build', '--root', join(repository, 'site'), '--outDir', dist], {
+    cwd: work,
+    env: {
+      ...process.env,
+      PATH: `${join(repository, 'node_modules/node/bin')}:${process.env.PATH}`,
+      ASTRO_TELEMETRY_DISABLED: '1',
+      GEOSTAGE_SITE_BASE: BASE,
+      GEOSTAGE_ENVIRONMENTS_DIR: environments,
     },
-  );
+    encoding: 'utf8',
+  });
   if (astro.status !== 0) throw new Error(`astro build failed:\n${astro.stdout}\n${astro.stderr}`);
   server = await serveDirectory(dist, BASE);
   browser = await chromium.launch({
@@ -117,20 +113,12 @@ async function matrix(page: Page, id: string): Promise<Record<string, Record<str
 async function seriousViolations(page: Page): Promise<string[]> {
   const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
   await page.addScriptTag({ path: axe });
-  type Axe = {
-    run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-  };
+  type Axe = { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
   // The callback runs in the page, where axe-core defines a global `axe`.
   const results = await page.evaluate(() => (globalThis as unknown as { axe: Axe }).axe.run());
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id} (${violation.impact}): ${violation.nodes
-          .slice(0, 3)
-          .map((node) => node.target.join(' '))
-          .join('; ')}`,
-    );
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join('; ')}`);
 }
 
 describe('keio-2019 environment page', () => {
@@ -318,10 +306,7 @@ describe('every page type', () => {
       await page.screenshot({ path: join(screenshots, `${type}-phone.png`), fullPage: false });
       // Nothing but wide tables and the picture scrolls sideways on a phone: the page itself fits.
       const overflow = await page.evaluate(() => {
-        const { document, innerWidth } = globalThis as unknown as {
-          document: { documentElement: { scrollWidth: number } };
-          innerWidth: number;
-        };
+        const { document, innerWidth } = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
         return document.documentElement.scrollWidth - innerWidth;
       });
       expect(overflow).toBeLessThanOrEqual(1);
@@ -333,9 +318,7 @@ describe('every page type', () => {
     const seen = new Set<string>();
     for (const path of Object.values(PAGE_TYPES)) {
       const page = await open(path);
-      const hrefs = await page.$$eval('a[href]', (anchors) =>
-        anchors.map((anchor) => anchor.getAttribute('href')!),
-      );
+      const hrefs = await page.$$eval('a[href]', (anchors) => anchors.map((anchor) => anchor.getAttribute('href')!));
       for (const href of hrefs) {
         if (href.startsWith('#')) continue;
         expect(href, `link on ${path}`).toMatch(new RegExp(`^${BASE}`));
