@@ -136,7 +136,11 @@ async function loadEnvironment(directory: string, name: string): Promise<Environ
     reachability,
     verify,
     wan,
-    scale: scaleOf({ sites: model?.sites.length ?? 0, servers: model?.servers.length ?? 0, files: files.length }),
+    scale: scaleOf({
+      sites: model?.sites.length ?? 0,
+      servers: model?.servers.length ?? 0,
+      files: files.length,
+    }),
   };
 }
 

@@ -79,7 +79,11 @@ const snap = ([low, high]: [number, number], step: number, limit: number): [numb
 const degrees = (value: number, positive: string, negative: string) =>
   value === 0 ? '0°' : `${Math.abs(value)}°${value > 0 ? positive : negative}`;
 
-/** The map of the located sites, `width` pixels wide at most and `maxHeight` tall at most. */
+/**
+ * The map of the located sites, `width` pixels wide at most and `maxHeight` tall at most.
+ * One piece (over 80 lines): projection, graticule, spreading and labels share the frame it
+ * computes first.
+ */
 export function siteMap(sites: MapSite[], tunnels: MapTunnel[], width = 720, maxHeight = 420): SiteMap {
   const longitudes = padded(sites.map((site) => site.longitude));
   const latitudes = padded(sites.map((site) => site.latitude));

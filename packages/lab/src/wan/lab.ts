@@ -124,7 +124,7 @@ export interface EmulateOptions {
 
 /** Builds the lab's WAN; throws with the reason when emulation is asked for and cannot be had. */
 export async function emulateWan(options: EmulateOptions): Promise<LabWanState> {
-  const { model, underlay, lab, progress } = options;
+  const { underlay, lab, progress } = options;
   const runner = async (command: string[]) => {
     try {
       await run(command[0]!, command.slice(1));
@@ -227,7 +227,7 @@ export async function stopWires(wan: LabWanState | undefined): Promise<number> {
 
 /** What is wrong with the lab's WAN, one line each. */
 export function wanProblems(wan: LabWanState | undefined): string[] {
-  if (!wan || wan.mechanism !== 'wirefilter') return [];
+  if (wan?.mechanism !== 'wirefilter') return [];
   const dead = wan.wires.filter((wire) => wire.pid === null || !isWireProcess(wire.pid, wire.management));
   return dead.length > 0 ? [`WAN wire not running for ${dead.map((wire) => wire.link).join(', ')}`] : [];
 }

@@ -189,6 +189,8 @@ function wire(input: WanWiringInput, link: WanLink, index: number, namespace: st
   };
 }
 
+// One piece (over 80 lines): the commands of one wire in the order the kernel needs them
+// (devices, addresses, routes, tables, rules, qdiscs); mostly a list of data.
 function connectLink(
   input: WanWiringInput,
   link: WanLink,
