@@ -10,7 +10,8 @@ import type { WanResults, WanSitePair } from '@geostage/environment';
 import { type LabState, readInventory, wanProblems, zeroWan } from '@geostage/lab';
 import type { Model } from '@geostage/schema';
 import pMap from 'p-map';
-import { type PingResult, parsePing, pingCommand } from './ping.ts';
+import type { PingResult } from './ping.ts';
+import { fpingCommand, parseFping } from './probes/fping.ts';
 import { iperfClientCommand, iperfServerCommand, parseIperf } from './probes/iperf.ts';
 import { median, percentile, round } from './statistics.ts';
 import { comparePair, scheduleRounds, type WanMeasured, type WanPairPlan, type WanProbe } from './wan.ts';
@@ -58,45 +59,45 @@ export function planWanPairs(model: Model, state: LabState): WanPairPlan[] | str
   }));
 }
 
-const pingOnce = (
-  namespace: string,
-  address: string,
-  count: number,
-  interval: number,
-): Promise<PingResult> => {
-  const [command, ...args] = pingCommand(namespace, address, {
-    count,
-    intervalSeconds: interval,
-    timeoutSeconds: 2,
-  });
-  return new Promise((done, fail) => {
-    execFile(command!, args, { encoding: 'utf8' }, (error, stdout, stderr) => {
-      const code = (error as { code?: unknown } | null)?.code;
-      if (error && code !== 1)
-        fail(new Error(`${args.slice(3).join(' ')}: ${stderr.trim() || error.message}`));
-      else done(parsePing(stdout));
-    });
-  });
-};
-
 const output = (
   command: readonly string[],
   timeoutMs: number,
-): Promise<{ stdout: string; error: string | null }> =>
+): Promise<{ stdout: string; stderr: string; error: string | null }> =>
   new Promise((done) => {
     execFile(
       command[0]!,
       command.slice(1),
       { encoding: 'utf8', timeout: timeoutMs },
-      (error, stdout, stderr) => done({ stdout, error: error ? stderr.trim() || error.message : null }),
+      (error, stdout, stderr) =>
+        done({ stdout, stderr, error: error ? stderr.trim() || error.message : null }),
     );
   });
 
+/** Every pair's round trips: one fping per measuring site to all its pairs' far ends. */
 async function roundTrips(pairs: readonly WanPairPlan[], count: number): Promise<PingResult[]> {
-  // A few pairs at a time: two busy cores should not decide the round-trip times.
-  return pMap(pairs, (pair) => pingOnce(pair.from.namespace, pair.to.address, count, 0.05), {
-    concurrency: 3,
-  });
+  const bySource = new Map<string, WanPairPlan[]>();
+  for (const pair of pairs)
+    bySource.set(pair.from.namespace, [...(bySource.get(pair.from.namespace) ?? []), pair]);
+  const found = new Map<WanPairPlan, PingResult>();
+  // A few sites at a time: two busy cores should not decide the round-trip times.
+  await pMap(
+    [...bySource.entries()],
+    async ([namespace, group]) => {
+      const ran = await output(
+        fpingCommand(
+          namespace,
+          group.map((pair) => pair.to.address),
+          count,
+        ),
+        60_000,
+      );
+      const parsed = parseFping(ran.stderr);
+      for (const pair of group)
+        found.set(pair, parsed.get(pair.to.address) ?? { sent: count, received: 0, rttsMs: [], ttl: null });
+    },
+    { concurrency: 3 },
+  );
+  return pairs.map((pair) => found.get(pair)!);
 }
 
 async function throughputs(
@@ -195,14 +196,17 @@ export async function measureWan(options: MeasureWanOptions): Promise<MeasureWan
   }
   progress('round trips: the wires as the Model set them');
   const measuredRtt = emulated ? await roundTrips(planned, samples) : base;
-  const rates = options.rttOnly
-    ? new Map()
-    : await throughputs(
-        planned,
-        inventory.folder,
-        quick ? IPERF_SECONDS.quick : IPERF_SECONDS.full,
-        progress,
-      );
+  // Quick: throughput only where the Model sets a bottleneck to hold it to.
+  const throughputPairs = quick ? planned.filter((pair) => pair.expectedRateMbps !== null) : planned;
+  const rates =
+    options.rttOnly || throughputPairs.length === 0
+      ? new Map()
+      : await throughputs(
+          throughputPairs,
+          inventory.folder,
+          quick ? IPERF_SECONDS.quick : IPERF_SECONDS.full,
+          progress,
+        );
   const sitePairs: WanSitePair[] = planned.map((pair, index) => {
     const rtt = measuredRtt[index]!;
     const rate = rates.get(pair);
@@ -238,7 +242,7 @@ export async function measureWan(options: MeasureWanOptions): Promise<MeasureWan
   const results: WanResults = {
     measuredAt: new Date().toISOString(),
     environment: options.environment,
-    method: `lab (${state.prefix}*): ping -c ${samples} -i 0.05 between one server per site; base with every wire at zero${options.rttOnly ? '' : `; iperf3 TCP ${quick ? IPERF_SECONDS.quick : IPERF_SECONDS.full} s (1 s omitted) in rounds sharing no site or tunnel`}`,
+    method: `lab (${state.prefix}*): fping -C ${samples} -p 50 from one server per site to the others; base with every wire at zero${options.rttOnly ? '' : `; iperf3 TCP ${quick ? IPERF_SECONDS.quick : IPERF_SECONDS.full} s (1 s omitted) in rounds sharing no site or tunnel${quick ? ', only where a rate is configured' : ''}`}`,
     emulation: emulated ? wan!.mechanism! : 'none',
     quick,
     sitePairs,
