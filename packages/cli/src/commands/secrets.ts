@@ -23,7 +23,8 @@ Options:
   --key-type ec|rsa    key type of the CA and router keys (default ec, P-256).
   -h, --help           show this help.
 
-Exit codes: 0 done, 1 invalid topology, 2 usage error, 3 a tool (openssl) failed.`,
+Exit codes: 0 done, 1 invalid topology, 2 usage error, 3 a tool (openssl) failed or the
+secrets folder could not be written (nothing half-made is left).`,
   options: {
     force: { type: 'boolean', default: false },
     'key-type': { type: 'string', default: 'ec' },
