@@ -47,7 +47,7 @@ secrets folder could not be written (nothing half-made is left).`,
     for (const file of result.created) io.out(`created ${environment.folder}/${file}\n`);
     for (const file of result.kept) io.out(`kept    ${environment.folder}/${file}\n`);
     if (!result.ok) {
-      io.err(`secrets init failed: ${result.error}\n`);
+      io.err(`secrets init failed, nothing was changed: ${result.error}\n`);
       return EXIT.failure;
     }
     io.out(

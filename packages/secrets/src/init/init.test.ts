@@ -213,3 +213,36 @@ describe('secrets init for TLS on VyOS 1.2 (keio-2019 switched to TLS)', () => {
     expect((await secretsInit(env, model)).kept).toContain('public/dh.pem');
   });
 });
+
+describe('a secrets init that fails', { timeout: 30_000 }, () => {
+  const model = example('global-hub');
+
+  /** Runs secrets init with no openssl on the PATH, so that the first certificate fails. */
+  async function withoutOpenssl(env: string, options?: SecretsInitOptions) {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      return await secretsInit(env, model, options);
+    } finally {
+      process.env.PATH = path;
+    }
+  }
+
+  it('leaves no secrets or public folder behind when there was none', async () => {
+    const env = await environment();
+    const failed = await withoutOpenssl(env);
+    expect(failed).toMatchObject({ ok: false, created: [] });
+    expect(!failed.ok && failed.error).toContain('openssl is not installed');
+    expect(await readdir(env)).toEqual([]);
+  });
+
+  it('leaves existing secrets exactly as they were, even with --force', async () => {
+    const env = await environment();
+    expect((await secretsInit(env, model)).ok).toBe(true);
+    const before = await snapshot(env);
+    expect((await withoutOpenssl(env, { force: true })).ok).toBe(false);
+    expect(await snapshot(env)).toEqual(before);
+    expect((await readdir(env)).sort()).toEqual(['public', 'secrets']);
+    expect(await modeOf(join(env, 'secrets'))).toBe(0o700);
+  });
+});
