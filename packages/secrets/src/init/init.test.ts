@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -244,5 +244,24 @@ describe('a secrets init that fails', { timeout: 30_000 }, () => {
     expect(await snapshot(env)).toEqual(before);
     expect((await readdir(env)).sort()).toEqual(['public', 'secrets']);
     expect(await modeOf(join(env, 'secrets'))).toBe(0o700);
+  });
+});
+
+describe('a secrets init killed between the two renames of its swap', { timeout: 30_000 }, () => {
+  const model = example('keio-2019');
+
+  it('is undone by the next run: the retired secrets go back and are kept, the dot folders go', async () => {
+    const env = await environment();
+    expect((await secretsInit(env, model)).ok).toBe(true);
+    const before = await snapshot(join(env, 'secrets'));
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    // What the killed run left: secrets/ renamed away, a staging copy of public/ never swapped in.
+    await rename(join(env, 'secrets'), join(env, `.secrets.old-${dead}-0badc0de`));
+    await mkdir(join(env, `.public.new-${dead}-0badc0de`));
+    const next = await secretsInit(env, model);
+    expect(next).toMatchObject({ ok: true, created: [] });
+    // Static keys have no public half: only secrets/ is there.
+    expect(await readdir(env)).toEqual(['secrets']);
+    expect(Object.values(await snapshot(join(env, 'secrets')))).toEqual(Object.values(before));
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Model } from '@geostage/schema';
 import type { KeyType } from './certificates.ts';
 import { Failure, InitFiles, type SecretFolders, type SecretsReport } from './files.ts';
-import { fillStaging, removeStaging, stagingFolders, swapIn } from './staging.ts';
+import { fillStaging, recoverStaging, removeStaging, stagingFolders, swapIn } from './staging.ts';
 import { initStaticKeys } from './static-keys.ts';
 import { privateFolder } from './store.ts';
 import { initTls } from './tls.ts';
@@ -38,6 +38,7 @@ export async function secretsInit(
   const files = new InitFiles(staging, folders);
   const force = options.force ?? false;
   try {
+    await recoverStaging(folders);
     await fillStaging(folders, staging);
     await privateFolder(staging.secrets);
     await privateFolder(join(staging.secrets, 'openvpn'));
