@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { regenerateFolder, repositoryEnvironment } from '@geostage/environment';
 import { formatDiagnostic, loadTopologyFile, resolve as resolveTopology } from '@geostage/schema';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -186,9 +186,9 @@ describe('keio-2019 environment page', () => {
   test("a router's generated file is one click from its node, then one more", async () => {
     const page = await open('keio-2019/');
     await page.click('svg.topology a[data-device="vyos01"]');
-    await page.waitForURL(`**${BASE}keio-2019/devices/vyos01/`);
+    await page.waitForURL(`**${BASE}keio-2019/devices/vyos01/index.html`);
     await page.click('a:has-text("routers/vyos01/config.set")');
-    await page.waitForURL(`**${BASE}keio-2019/files/network/routers/vyos01/config.set/`);
+    await page.waitForURL(`**${BASE}keio-2019/files/network/routers/vyos01/config.set/index.html`);
     const code = await page.textContent('.code');
     expect(code).toContain('set interfaces openvpn vtun2');
     // Highlighted by Shiki at build time: coloured spans, no client script.
@@ -348,8 +348,11 @@ describe('every page type', () => {
       );
       for (const href of hrefs) {
         if (href.startsWith('#')) continue;
-        expect(href, `link on ${path}`).toMatch(new RegExp(`^${BASE}`));
-        seen.add(href.split('#')[0]!);
+        // Relative to the page (so that the site opens from the file system), under the base once resolved.
+        expect(href, `link on ${path}`).not.toMatch(/^(\/|[a-z]+:)/);
+        const resolved = new URL(href, page.url()).pathname;
+        expect(resolved, `link ${href} on ${path}`).toMatch(new RegExp(`^${BASE}`));
+        seen.add(resolved);
       }
       await page.close();
     }
@@ -357,6 +360,34 @@ describe('every page type', () => {
       const response = await fetch(`${server.origin}${href}`);
       expect(response.status, href).toBe(200);
     }
+  });
+});
+
+describe('opened from the file system (file://site/dist/index.html, as the main job says)', () => {
+  test('pages have their styles and picture, and links lead from page to page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const failed: string[] = [];
+    page.on('requestfailed', (request) => failed.push(request.url()));
+    await page.goto(pathToFileURL(join(dist, 'index.html')).href);
+    await page.click('a:has-text("keio-2019")');
+    await page.waitForURL('**/keio-2019/index.html');
+    // Styled: the stylesheet loaded, so the picture's boxes are not the default black fill.
+    type Window = {
+      document: { styleSheets: { length: number }; querySelector(selector: string): unknown };
+      getComputedStyle(element: unknown): { fill: string };
+    };
+    const styled = await page.evaluate(() => {
+      const window = globalThis as unknown as Window;
+      const box = window.document.querySelector('svg.topology [data-site] rect');
+      return { sheets: window.document.styleSheets.length, fill: window.getComputedStyle(box).fill };
+    });
+    expect(styled.sheets).toBe(1);
+    expect(styled.fill).not.toBe('rgb(0, 0, 0)');
+    await page.click('svg.topology a[data-device="vyos01"]');
+    await page.waitForURL('**/keio-2019/devices/vyos01/index.html');
+    expect(await page.textContent('h1')).toContain('vyos01');
+    expect(failed).toEqual([]);
+    await page.close();
   });
 });
 
@@ -375,7 +406,7 @@ describe('weight', () => {
     for (const path of pages) {
       const html = readFileSync(path, 'utf8');
       const css = [...html.matchAll(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"/g)]
-        .map((match) => statSync(join(dist, match[1]!.slice(BASE.length))).size)
+        .map((match) => statSync(join(dirname(path), match[1]!)).size)
         .reduce((sum, size) => sum + size, 0);
       expect(Buffer.byteLength(html) + css, path).toBeLessThan(200 * 1024);
     }

@@ -12,7 +12,7 @@ import { diffAtRevisions } from './review.ts';
 
 const source = new URL('../../../environments/keio-2019/generated/network', import.meta.url).pathname;
 const folder = 'environments/keio-2019/generated/network';
-const repository = mkdtempSync(join(tmpdir(), 'reach-diff-'));
+const repository = mkdtempSync(join(tmpdir(), 'gs-reach-diff-'));
 afterAll(() => rmSync(repository, { recursive: true, force: true }));
 
 const git = (...args: string[]) =>

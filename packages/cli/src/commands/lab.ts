@@ -43,7 +43,7 @@ Options:
   -h, --help   show this help.
 
 Exit codes: 0 ok, 1 invalid topology or (status) no healthy lab, 2 usage error,
-3 the lab could not be built (the reason is printed; what was made is removed).`,
+3 the lab could not be built or inspected (the reason is printed; what was made is removed).`,
   options: { 'no-wan': { type: 'boolean' } },
   async run({ values, positionals, io }) {
     const [action, ...names] = positionals;
