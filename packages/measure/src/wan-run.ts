@@ -100,6 +100,26 @@ async function roundTrips(pairs: readonly WanPairPlan[], count: number): Promise
   return pairs.map((pair) => found.get(pair)!);
 }
 
+/**
+ * One client run; an iperf3 server still closing the previous round's test answers "busy", so
+ * that is tried again a few times before it counts as a failure.
+ */
+async function throughputOf(
+  pair: WanPairPlan,
+  seconds: number,
+): Promise<{ throughputMbps: number; retransmits: number } | string> {
+  for (let attempt = 1; ; attempt++) {
+    const ran = await output(
+      iperfClientCommand(pair.from.namespace, pair.to.address, seconds),
+      (seconds + 15) * 1000,
+    );
+    const parsed = parseIperf(ran.stdout);
+    if (typeof parsed !== 'string') return parsed;
+    if (!parsed.includes('busy') || attempt === 5) return ran.error ? `${parsed} (${ran.error})` : parsed;
+    await new Promise((done) => setTimeout(done, 500 * attempt));
+  }
+}
+
 async function throughputs(
   pairs: readonly WanPairPlan[],
   lab: string,
@@ -122,12 +142,7 @@ async function throughputs(
       );
       await Promise.all(
         round.map(async (pair) => {
-          const ran = await output(
-            iperfClientCommand(pair.from.namespace, pair.to.address, seconds),
-            (seconds + 15) * 1000,
-          );
-          const parsed = parseIperf(ran.stdout);
-          results.set(pair, typeof parsed === 'string' && ran.error ? `${parsed} (${ran.error})` : parsed);
+          results.set(pair, await throughputOf(pair, seconds));
         }),
       );
     }

@@ -147,7 +147,7 @@ describe('the colour scale', () => {
 });
 
 describe('large environments', () => {
-  test('200 sites give a 200 x 200 heatmap, symmetric, in well under a second', () => {
+  test('200 sites give a 200 x 200 heatmap, symmetric', () => {
     const names = Array.from({ length: 200 }, (_, index) => `s${String(index).padStart(3, '0')}`);
     const value = (v: number | null) => ({ value: v, source: { kind: 'default' as const, written: true } });
     const characteristics = {
@@ -176,9 +176,8 @@ describe('large environments', () => {
         })),
       ),
     };
-    const started = performance.now();
+    // How long it takes is a benchmark's question (scripts/bench-site.ts --wan), not a test's.
     const view = wanView(wan, null);
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(view.rtt.rows).toHaveLength(200);
     expect(view.rtt.rows.every((row) => row.length === 200)).toBe(true);
     expect(at(view.rate.rows, 's199', 's000')).toMatchObject({ text: '100', step: 2 });
