@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from './diagnostics.ts';
 import { loadTopology, loadTopologyFile } from './load.ts';
+import { topologyJsonSchema } from './topology.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const corpus = join(import.meta.dirname, '..', 'test-data', 'invalid');
@@ -94,6 +95,68 @@ describe('loadTopology', () => {
     expect(topology).toBeNull();
     expect(diagnostics.map(formatDiagnostic)).toEqual([
       'no/such/topology.yaml:1:1: error file-unreadable: cannot read the topology: no such file\n  hint: check the path',
+    ]);
+  });
+});
+
+describe('diagnostics that help', () => {
+  it('never gives a field description of the schema as a hint', () => {
+    const descriptions = new Set<string>();
+    const collect = (node: unknown) => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'description' && typeof value === 'string')
+            descriptions.add(value.toLowerCase().replace(/\.$/, ''));
+          else collect(value);
+        }
+      }
+    };
+    collect(topologyJsonSchema());
+    for (const name of readdirSync(corpus).filter((n) => n.endsWith('.yaml'))) {
+      for (const d of loadTopology(readFileSync(join(corpus, name)), name).diagnostics) {
+        expect(descriptions.has(d.hint.toLowerCase().replace(/\.$/, '')), `${name}: ${d.hint}`).toBe(false);
+      }
+    }
+  });
+
+  it('refuses an alias bomb at its alias within a second, naming the limit', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const [previous, next] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+      ['f', 'g'],
+    ])
+      levels.push(`${next}: &${next} [${Array(10).fill(`*${previous}`).join(', ')}]`);
+    const started = performance.now();
+    const { diagnostics } = loadTopology(`name: lab\n${levels.join('\n')}\n`, 'bomb.yaml');
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ code: 'yaml-alias-limit' });
+    expect(diagnostics[0]!.line).toBeGreaterThan(2);
+    expect(diagnostics[0]!.hint).toContain('1000');
+  });
+
+  it('gives one error for one tab, wherever the parser would cascade', () => {
+    for (const text of [
+      'name: lab\nsites:\n  - name: alpha\n\trouter: { name: x }\n    segments: []\nservers: []\n',
+      'name: lab\nsites:\n  - name: alpha\n    router:\n\t  name: x\n    segments: []\nservers: []\n',
+    ]) {
+      expect(loadTopology(text, 'tab.yaml').diagnostics.map((d) => d.code)).toEqual(['yaml-syntax']);
+    }
+  });
+
+  it('refuses bytes that are not UTF-8 at the first bad one, and reads UTF-8 with a BOM', () => {
+    const latin1 = Buffer.from('name: lab\ndescription: caf\xe9\n', 'latin1');
+    const { diagnostics } = loadTopology(latin1, 'latin1.yaml');
+    expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(['2:17 file-not-utf8']);
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('name: lab\n')]);
+    expect(loadTopology(bom, 'bom.yaml').diagnostics.map((d) => d.code)).toEqual([
+      'schema-required',
+      'schema-required',
     ]);
   });
 });

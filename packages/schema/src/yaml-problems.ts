@@ -31,9 +31,10 @@ export function yamlProblems(document: Document, lineCounter: LineCounter, file:
       ...at(firstTab),
     });
   }
-  // After a tab the parser's other errors are its confusion about the indentation: drop them.
+  // With a tab the parser's other errors are its confusion about the indentation (even before
+  // the tab: a mapping it closes early can repeat a key): drop them; they return if still true.
   for (const error of document.errors) {
-    if (error.code === 'TAB_AS_INDENT' || error.pos[0] >= firstTab) continue;
+    if (tabs.length > 0) break;
     out.push(
       error.code === 'DUPLICATE_KEY'
         ? duplicateKey(document, lineCounter, error, at(error.pos[0]))
