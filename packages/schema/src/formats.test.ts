@@ -61,6 +61,10 @@ describe('formats refuse what their consumer refuses', () => {
     },
     kubernetesVersion: { good: ['1.32.4'], bad: ['v1.32.4', '1.32', '2.0.0'] },
     argument: { good: ['-a', '', 'a b\nc'], bad: ['one\u0000two'] },
+    peerArgument: {
+      good: ['-addnode={peer}:18444', '--peer {peer}'],
+      bad: ['-a\n{peer}', '{peer}\t', '\r{peer}'],
+    },
   };
   for (const [format, { good, bad }] of Object.entries(cases) as [
     keyof typeof FORMATS,

@@ -141,6 +141,15 @@ export const FORMATS = {
     meaning: 'a command-line argument (a NUL byte cannot be passed to a program)',
     advise: () => 'remove the NUL character',
   },
+  peerArgument: {
+    // One line: gen-kubeadm also quotes it in the comment above each application's manifests.
+    pattern: '^[^\\x00-\\x1f\\x7f]*$',
+    meaning: 'a one-line argument (no line breaks, tabs or other control characters)',
+    advise: (value) =>
+      /[\r\n]/.test(value)
+        ? 'write the argument on one line: it is added once per peer'
+        : 'remove the control characters',
+  },
 } satisfies Record<string, Format>;
 
 const BY_PATTERN = new Map<string, Format>(Object.values(FORMATS).map((format) => [format.pattern, format]));

@@ -481,7 +481,7 @@ export const Application = Type.Object(
           }),
           argument: Type.Optional(
             Type.String({
-              pattern: FORMATS.argument.pattern,
+              pattern: FORMATS.peerArgument.pattern,
               description: 'Argument added once per peer; {peer} is replaced, e.g. -addnode={peer}:18444.',
             }),
           ),
