@@ -160,3 +160,16 @@ describe('diagnostics that help', () => {
     ]);
   });
 });
+
+describe('duplicate keys', () => {
+  it('names the key and both lines, also within one flow mapping', () => {
+    const messages = (text: string) =>
+      loadTopology(text, 'd.yaml').diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`);
+    expect(messages('name: a\nsites: []\nname: b\n')).toEqual([
+      '3:1 key "name" is given twice in one mapping: lines 1 and 3',
+    ]);
+    expect(messages('name: a\nwan: { access: 1, access: 2 }\n')).toEqual([
+      '2:19 key "access" is given twice in one mapping: both on line 2',
+    ]);
+  });
+});

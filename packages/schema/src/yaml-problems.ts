@@ -84,7 +84,7 @@ function duplicateKey(
     message:
       key === undefined
         ? firstLine(error.message)
-        : `key "${key}" is given twice in one mapping: lines ${firstLineNumber} and ${where.line}`,
+        : `key "${key}" is given twice in one mapping: ${firstLineNumber === where.line ? `both on line ${where.line}` : `lines ${firstLineNumber} and ${where.line}`}`,
     hint: 'keep one of the two: YAML would silently use only the last',
     ...where,
   };
