@@ -152,7 +152,8 @@ function labelProblems(files: FileSet): string[] {
 
 const has = (tool: string) => spawnSync(tool, ['--help'], { stdio: 'ignore' }).error === undefined;
 
-describe('what validate accepts, the cluster tools accept', () => {
+// Real tools on two busy cores: a field's few dozen runs can take longer than the project default.
+describe('what validate accepts, the cluster tools accept', { timeout: 120_000 }, () => {
   it('controlPlaneEndpoint.dnsName: the kubeadm schemas', () => {
     const values = candidates(
       /^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?){0,3}$/,
