@@ -173,3 +173,12 @@ describe('duplicate keys', () => {
     ]);
   });
 });
+
+describe('text that was not UTF-8', () => {
+  it('is refused where a UTF-8 reader put U+FFFD, as the CLI reads a file today', () => {
+    const text = Buffer.from('name: lab\nsites:\n  - name: caf\xe9\n', 'latin1').toString('utf8');
+    const { topology, diagnostics } = loadTopology(text, 'latin1.yaml');
+    expect(topology).toBeNull();
+    expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(['3:14 file-not-utf8']);
+  });
+});

@@ -36,12 +36,16 @@ function validate(): ValidateFunction {
 
 /**
  * Loads a topology from its text, or from its bytes (which must be UTF-8: a file read as bytes
- * is refused at its first bad byte, where a string would have hidden it as U+FFFD).
+ * is refused at its first bad byte). Text holding U+FFFD is refused too: it is what a reader
+ * decoding as UTF-8 puts where the bytes were not, so the file was not UTF-8 there.
  */
 export function loadTopology(input: string | Uint8Array, file: string): LoadResult {
   let text: string;
-  if (typeof input === 'string') text = input;
-  else {
+  if (typeof input === 'string') {
+    text = input;
+    const replaced = text.indexOf('\uFFFD');
+    if (replaced >= 0) return { topology: null, diagnostics: [replacementCharacter(text, replaced, file)] };
+  } else {
     const decoded = decodeUtf8(input);
     if (!decoded.ok) {
       const utf16 = (input[0] === 0xff && input[1] === 0xfe) || (input[0] === 0xfe && input[1] === 0xff);
@@ -121,6 +125,22 @@ function notUtf8(byte: number, position: Position, file: string, utf16: boolean)
         : 'save the file as UTF-8',
     file,
     ...position,
+    path: '',
+  };
+}
+
+function replacementCharacter(text: string, offset: number, file: string): Diagnostic {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const line = text.slice(0, lineStart).split('\n').length;
+  const column = [...text.slice(lineStart, offset)].length + 1;
+  return {
+    severity: 'error',
+    code: 'file-not-utf8',
+    message: `the file is not UTF-8: line ${line}, column ${column} holds bytes that are not (they were read as U+FFFD)`,
+    hint: 'save the file as UTF-8 (from Latin-1: iconv -f latin1 -t utf-8); to mean U+FFFD itself, write "\\uFFFD" in double quotes',
+    file,
+    line,
+    column,
     path: '',
   };
 }
