@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from './diagnostics.ts';
 import { loadTopology, loadTopologyFile } from './load.ts';
+import { topologyJsonSchema } from './topology.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const corpus = join(import.meta.dirname, '..', 'test-data', 'invalid');
 const update = process.env.UPDATE_GOLDEN === '1';
 
-function render(text: string, file: string): string {
+function render(text: string | Uint8Array, file: string): string {
   const { diagnostics } = loadTopology(text, file);
   return `${diagnostics.map(formatDiagnostic).join('\n')}\n`;
 }
@@ -24,8 +25,8 @@ describe('golden corpus of invalid topologies', () => {
 
   for (const name of cases) {
     it(name, () => {
-      const text = readFileSync(join(corpus, name), 'utf8');
-      const actual = render(text, name);
+      // As bytes, the way the CLI reads a file: an encoding mistake must show too.
+      const actual = render(readFileSync(join(corpus, name)), name);
       const expectedFile = join(corpus, name.replace(/\.yaml$/, '.expected.txt'));
       if (update) writeFileSync(expectedFile, actual);
       expect(actual).toBe(readFileSync(expectedFile, 'utf8'));
@@ -78,7 +79,7 @@ describe('loadTopology', () => {
 
   it('gives every diagnostic a code, a hint, a position and a path', () => {
     for (const name of readdirSync(corpus).filter((n) => n.endsWith('.yaml'))) {
-      const { diagnostics } = loadTopology(readFileSync(join(corpus, name), 'utf8'), name);
+      const { diagnostics } = loadTopology(readFileSync(join(corpus, name)), name);
       for (const d of diagnostics) {
         expect(d.code).toMatch(/^[a-z]+(-[a-z0-9]+)*$/);
         expect(d.hint.length).toBeGreaterThan(0);
@@ -95,5 +96,89 @@ describe('loadTopology', () => {
     expect(diagnostics.map(formatDiagnostic)).toEqual([
       'no/such/topology.yaml:1:1: error file-unreadable: cannot read the topology: no such file\n  hint: check the path',
     ]);
+  });
+});
+
+describe('diagnostics that help', () => {
+  it('never gives a field description of the schema as a hint', () => {
+    const descriptions = new Set<string>();
+    const collect = (node: unknown) => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'description' && typeof value === 'string')
+            descriptions.add(value.toLowerCase().replace(/\.$/, ''));
+          else collect(value);
+        }
+      }
+    };
+    collect(topologyJsonSchema());
+    for (const name of readdirSync(corpus).filter((n) => n.endsWith('.yaml'))) {
+      for (const d of loadTopology(readFileSync(join(corpus, name)), name).diagnostics) {
+        expect(descriptions.has(d.hint.toLowerCase().replace(/\.$/, '')), `${name}: ${d.hint}`).toBe(false);
+      }
+    }
+  });
+
+  it('refuses an alias bomb at its alias within a second, naming the limit', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const [previous, next] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+      ['f', 'g'],
+    ])
+      levels.push(`${next}: &${next} [${Array(10).fill(`*${previous}`).join(', ')}]`);
+    const started = performance.now();
+    const { diagnostics } = loadTopology(`name: lab\n${levels.join('\n')}\n`, 'bomb.yaml');
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ code: 'yaml-alias-limit' });
+    expect(diagnostics[0]!.line).toBeGreaterThan(2);
+    expect(diagnostics[0]!.hint).toContain('1000');
+  });
+
+  it('gives one error for one tab, wherever the parser would cascade', () => {
+    for (const text of [
+      'name: lab\nsites:\n  - name: alpha\n\trouter: { name: x }\n    segments: []\nservers: []\n',
+      'name: lab\nsites:\n  - name: alpha\n    router:\n\t  name: x\n    segments: []\nservers: []\n',
+    ]) {
+      expect(loadTopology(text, 'tab.yaml').diagnostics.map((d) => d.code)).toEqual(['yaml-syntax']);
+    }
+  });
+
+  it('refuses bytes that are not UTF-8 at the first bad one, and reads UTF-8 with a BOM', () => {
+    const latin1 = Buffer.from('name: lab\ndescription: caf\xe9\n', 'latin1');
+    const { diagnostics } = loadTopology(latin1, 'latin1.yaml');
+    expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(['2:17 file-not-utf8']);
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('name: lab\n')]);
+    expect(loadTopology(bom, 'bom.yaml').diagnostics.map((d) => d.code)).toEqual([
+      'schema-required',
+      'schema-required',
+    ]);
+  });
+});
+
+describe('duplicate keys', () => {
+  it('names the key and both lines, also within one flow mapping', () => {
+    const messages = (text: string) =>
+      loadTopology(text, 'd.yaml').diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`);
+    expect(messages('name: a\nsites: []\nname: b\n')).toEqual([
+      '3:1 key "name" is given twice in one mapping: lines 1 and 3',
+    ]);
+    expect(messages('name: a\nwan: { access: 1, access: 2 }\n')).toEqual([
+      '2:19 key "access" is given twice in one mapping: both on line 2',
+    ]);
+  });
+});
+
+describe('text that was not UTF-8', () => {
+  it('is refused where a UTF-8 reader put U+FFFD, as the CLI reads a file today', () => {
+    const text = Buffer.from('name: lab\nsites:\n  - name: caf\xe9\n', 'latin1').toString('utf8');
+    const { topology, diagnostics } = loadTopology(text, 'latin1.yaml');
+    expect(topology).toBeNull();
+    expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(['3:14 file-not-utf8']);
   });
 });

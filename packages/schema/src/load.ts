@@ -5,14 +5,16 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument } from 'yaml';
+import { decodeUtf8 } from './bytes.ts';
 import type { Finding } from './checks/finding.ts';
 import { semanticChecks } from './checks/index.ts';
 import { wanDesignFindings } from './checks/wan.ts';
 import { compareDiagnostics, type Diagnostic, formatPath, hasErrors } from './diagnostics.ts';
-import { createLocator, type Locator } from './positions.ts';
+import { createLocator, type Locator, type Position } from './positions.ts';
 import { resolve } from './resolve.ts';
 import { schemaFindings } from './schema-errors.ts';
 import { type Topology, topologyJsonSchema } from './topology.ts';
+import { documentValue, yamlProblems } from './yaml-problems.ts';
 
 export interface LoadResult {
   /** The topology with schema defaults applied; null when there is any error. */
@@ -32,63 +34,42 @@ function validate(): ValidateFunction {
   return validator;
 }
 
-export function loadTopology(text: string, file: string): LoadResult {
+/**
+ * Loads a topology from its text, or from its bytes (which must be UTF-8: a file read as bytes
+ * is refused at its first bad byte). Text holding U+FFFD is refused too: it is what a reader
+ * decoding as UTF-8 puts where the bytes were not, so the file was not UTF-8 there.
+ */
+export function loadTopology(input: string | Uint8Array, file: string): LoadResult {
+  let text: string;
+  if (typeof input === 'string') {
+    text = input;
+    const replaced = text.indexOf('\uFFFD');
+    if (replaced >= 0) return { topology: null, diagnostics: [replacementCharacter(text, replaced, file)] };
+  } else {
+    const decoded = decodeUtf8(input);
+    if (!decoded.ok) {
+      const utf16 = (input[0] === 0xff && input[1] === 0xfe) || (input[0] === 0xfe && input[1] === 0xff);
+      return { topology: null, diagnostics: [notUtf8(decoded.byte, decoded.position, file, utf16)] };
+    }
+    text = decoded.text;
+  }
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const position = (offset: number) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
-  const yamlProblems: Diagnostic[] = [
-    ...document.errors.map((e) => ({ e, severity: 'error' as const })),
-    ...document.warnings.map((e) => ({ e, severity: 'warning' as const })),
-  ].map(({ e, severity }) => ({
-    severity,
-    code:
-      e.code === 'DUPLICATE_KEY'
-        ? 'yaml-duplicate-key'
-        : severity === 'error'
-          ? 'yaml-syntax'
-          : 'yaml-warning',
-    message: firstLine(e.message),
-    hint:
-      e.code === 'DUPLICATE_KEY'
-        ? 'remove one of the two keys: YAML would silently keep only one'
-        : 'fix the YAML syntax (indentation, a missing colon or quote, a tab)',
-    file,
-    ...position(e.pos[0]),
-    path: '',
-  }));
-  if (hasErrors(yamlProblems)) return { topology: null, diagnostics: yamlProblems.sort(compareDiagnostics) };
+  const yamlDiagnostics = yamlProblems(document, lineCounter, file);
+  if (hasErrors(yamlDiagnostics))
+    return { topology: null, diagnostics: yamlDiagnostics.sort(compareDiagnostics) };
 
-  let data: unknown;
-  try {
-    data = document.toJS({ maxAliasCount: 1000 });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      topology: null,
-      diagnostics: [
-        {
-          severity: 'error',
-          code: 'yaml-syntax',
-          message,
-          hint: 'fix the YAML',
-          file,
-          line: 1,
-          column: 1,
-          path: '',
-        },
-      ],
-    };
-  }
+  const value = documentValue(document, lineCounter, text, file);
+  if (!value.ok)
+    return { topology: null, diagnostics: [...yamlDiagnostics, value.diagnostic].sort(compareDiagnostics) };
+  const data = value.data;
 
   const locator = createLocator(document, lineCounter);
   const toDiagnostic = (finding: Finding) => diagnostic(finding, file, locator);
   // The semantic checks tell a value the user wrote from a default: keep a copy before ajv fills defaults.
   const written = structuredClone(data) as Topology;
   const check = validate();
-  const diagnostics = [...yamlProblems];
+  const diagnostics = [...yamlDiagnostics];
   if (!check(data)) {
     diagnostics.push(...schemaFindings(check.errors ?? [], data).map(toDiagnostic));
     return { topology: null, diagnostics: diagnostics.sort(compareDiagnostics) };
@@ -106,9 +87,9 @@ export function loadTopology(text: string, file: string): LoadResult {
 
 /** Reads and loads a file; the file name in diagnostics is the path as given. */
 export async function loadTopologyFile(path: string): Promise<LoadResult> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     const reason =
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message);
@@ -128,7 +109,40 @@ export async function loadTopologyFile(path: string): Promise<LoadResult> {
       ],
     };
   }
-  return loadTopology(text, path);
+  return loadTopology(bytes, path);
+}
+
+function notUtf8(byte: number, position: Position, file: string, utf16: boolean): Diagnostic {
+  const hex = byte.toString(16).toUpperCase().padStart(2, '0');
+  return {
+    severity: 'error',
+    code: 'file-not-utf8',
+    message: `the file is not UTF-8: byte 0x${hex} at line ${position.line}, column ${position.column} starts no valid character`,
+    hint: utf16
+      ? 'save the file as UTF-8: it is UTF-16 (iconv -f utf-16 -t utf-8)'
+      : byte >= 0xa0
+        ? 'save the file as UTF-8 (it looks like Latin-1: iconv -f latin1 -t utf-8)'
+        : 'save the file as UTF-8',
+    file,
+    ...position,
+    path: '',
+  };
+}
+
+function replacementCharacter(text: string, offset: number, file: string): Diagnostic {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const line = text.slice(0, lineStart).split('\n').length;
+  const column = [...text.slice(lineStart, offset)].length + 1;
+  return {
+    severity: 'error',
+    code: 'file-not-utf8',
+    message: `the file is not UTF-8: line ${line}, column ${column} holds bytes that are not (they were read as U+FFFD)`,
+    hint: 'save the file as UTF-8 (from Latin-1: iconv -f latin1 -t utf-8); to mean U+FFFD itself, write "\\uFFFD" in double quotes',
+    file,
+    line,
+    column,
+    path: '',
+  };
 }
 
 function diagnostic(finding: Finding, file: string, locator: Locator): Diagnostic {
@@ -143,8 +157,4 @@ function diagnostic(finding: Finding, file: string, locator: Locator): Diagnosti
     column,
     path: formatPath(finding.path),
   };
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/:$/, '').trim();
 }

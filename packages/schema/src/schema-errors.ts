@@ -1,23 +1,15 @@
 // Turns ajv's errors into findings a person can act on. TypeBox unions become `anyOf`, for
 // which ajv reports every branch's failure; we pick the branch the user meant (by a
 // discriminating `os`/`type` const, or by the value's type) and report only its problems.
+// Hints are advice for the mistake made, never the field's description (that is for editors).
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { distance as levenshtein } from 'fastest-levenshtein';
 import type { Finding } from './checks/finding.ts';
+import { formatOfPattern } from './formats.ts';
 import type { YamlPath } from './positions.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: schema objects and ajv params are read structurally
 type Schema = Record<string, any>;
-
-const PATTERNS: Record<string, string> = {
-  '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$':
-    'a lower-case DNS label: letters, digits and inner hyphens, at most 63 characters',
-  '^[A-Za-z][A-Za-z0-9._-]{0,14}$':
-    'an interface name: a letter, then letters, digits, ".", "_" or "-", at most 15 characters',
-  '^1\\.[0-9]+\\.[0-9]+$': 'a Kubernetes version such as 1.32.4',
-  '^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$':
-    'a port name: lower-case letters, digits and inner hyphens, at most 15 characters',
-};
 
 export function schemaFindings(errors: readonly ErrorObject[], data: unknown): Finding[] {
   const all = collapse(errors, data);
@@ -75,7 +67,6 @@ function resolveUnion(union: ErrorObject, group: ErrorObject[], data: unknown): 
   const path = toPath(union.instancePath, data);
   const branchErrors = (index: number) =>
     group.filter((error) => error.schemaPath.startsWith(`${union.schemaPath}/${index}/`));
-  const description = (union.parentSchema as Schema | undefined)?.description as string | undefined;
 
   if (branches.every((branch) => 'const' in branch)) {
     return [
@@ -83,7 +74,6 @@ function resolveUnion(union: ErrorObject, group: ErrorObject[], data: unknown): 
         path,
         value,
         branches.map((branch) => branch.const),
-        description,
       ),
     ];
   }
@@ -142,7 +132,7 @@ function resolveUnion(union: ErrorObject, group: ErrorObject[], data: unknown): 
         code: 'schema-value',
         path,
         message: `${label(path)} must be ${alternatives}`,
-        hint: description ?? `write ${alternatives}`,
+        hint: `write ${alternatives}`,
       },
     ];
   }
@@ -152,7 +142,7 @@ function resolveUnion(union: ErrorObject, group: ErrorObject[], data: unknown): 
       code: compatible.length === 0 ? 'schema-type' : 'schema-value',
       path,
       message: `${label(path)} must be ${alternatives}, not ${showData(value)}`,
-      hint: description ?? `write ${forms.join(' or ')}`,
+      hint: `write ${forms.join(' or ')}`,
     },
   ];
 }
@@ -160,7 +150,6 @@ function resolveUnion(union: ErrorObject, group: ErrorObject[], data: unknown): 
 function single(error: ErrorObject, data: unknown): Finding[] {
   const path = toPath(error.instancePath, data);
   const schema = (error.parentSchema ?? {}) as Schema;
-  const description = schema.description as string | undefined;
   const params = error.params as Schema;
   const base = { severity: 'error' as const, path };
   switch (error.keyword) {
@@ -209,25 +198,22 @@ function single(error: ErrorObject, data: unknown): Finding[] {
               : (quote ??
                 (expected === 'array' && value !== null && typeof value !== 'object'
                   ? `write it as a list: [${String(value)}]`
-                  : (description ?? `write ${typeName(expected)}`))),
+                  : `write ${typeName(expected)}${rangeText(schema) === 'any' ? '' : ` ${rangeText(schema)}`}`)),
         },
       ];
     }
     case 'const':
-      return [enumFinding(path, error.data, [params.allowedValue], description)];
+      return [enumFinding(path, error.data, [params.allowedValue])];
     case 'enum':
-      return [enumFinding(path, error.data, params.allowedValues as unknown[], description)];
+      return [enumFinding(path, error.data, params.allowedValues as unknown[])];
     case 'pattern': {
-      const meaning = PATTERNS[String(params.pattern)];
+      const format = formatOfPattern(String(params.pattern));
       return [
         {
           ...base,
           code: 'schema-value',
-          message: `${label(path)} ${showData(error.data)} is not ${meaning ?? `matching ${params.pattern}`}`,
-          hint:
-            description && !meaning
-              ? description
-              : `write ${meaning ?? `a value matching ${params.pattern}`}`,
+          message: `${label(path)} ${showData(error.data)} is not ${format?.meaning ?? `matching ${params.pattern}`}`,
+          hint: format ? format.advise(String(error.data)) : `write a value matching ${params.pattern}`,
         },
       ];
     }
@@ -247,7 +233,7 @@ function single(error: ErrorObject, data: unknown): Finding[] {
           ...base,
           code: 'schema-value',
           message: `${label(path)} must be ${words[error.keyword]} ${params.limit}, not ${showData(error.data)}`,
-          hint: description ?? `use ${range}`,
+          hint: `use a value ${range.startsWith('from') ? '' : 'of '}${range}`,
         },
       ];
     }
@@ -260,7 +246,7 @@ function single(error: ErrorObject, data: unknown): Finding[] {
           ...base,
           code: 'schema-value',
           message: `${label(path)} must have ${word} ${limit} item${limit === 1 ? '' : 's'}, has ${Array.isArray(error.data) ? error.data.length : 0}`,
-          hint: description ?? `list ${word} ${limit}`,
+          hint: `list ${word} ${limit} item${limit === 1 ? '' : 's'}`,
         },
       ];
     }
@@ -282,7 +268,7 @@ function single(error: ErrorObject, data: unknown): Finding[] {
           ...base,
           code: 'schema-value',
           message: `${label(path)} must not be empty`,
-          hint: description ?? 'write a value',
+          hint: 'write a value or remove the key',
         },
       ];
     default:
@@ -291,18 +277,13 @@ function single(error: ErrorObject, data: unknown): Finding[] {
           ...base,
           code: 'schema-value',
           message: `${label(path)} ${error.message ?? 'is not valid'}`,
-          hint: description ?? 'see packages/schema/topology.schema.json',
+          hint: 'see packages/schema/topology.schema.json for what the key takes',
         },
       ];
   }
 }
 
-function enumFinding(
-  path: YamlPath,
-  value: unknown,
-  allowed: unknown[],
-  description: string | undefined,
-): Finding {
+function enumFinding(path: YamlPath, value: unknown, allowed: unknown[], hint?: string): Finding {
   const numeric =
     typeof value === 'number' && allowed.some((item) => typeof item === 'string' && item === String(value));
   return {
@@ -312,7 +293,7 @@ function enumFinding(
     message: `${label(path)} must be ${allowed.length === 1 ? show(allowed[0]) : `one of ${allowed.map(show).join(', ')}`}, not ${showData(value)}`,
     hint: numeric
       ? `quote it ("${String(value)}"): YAML reads it unquoted as a number`
-      : (description ?? `use ${allowed.map(show).join(' or ')}`),
+      : (hint ?? `use ${allowed.map(show).join(' or ')}`),
   };
 }
 
@@ -352,9 +333,10 @@ function describe(branch: Schema): string {
 }
 
 function rangeText(schema: Schema): string {
-  const { minimum, maximum } = schema;
+  const { minimum, maximum, exclusiveMinimum } = schema;
   if (minimum !== undefined && maximum !== undefined) return `from ${minimum} to ${maximum}`;
   if (minimum !== undefined) return `${minimum} or more`;
+  if (exclusiveMinimum !== undefined) return `more than ${exclusiveMinimum}`;
   if (maximum !== undefined) return `${maximum} or less`;
   return 'any';
 }

@@ -1,17 +1,31 @@
 // The topology schema: one definition that yields both the JSON Schema (for ajv and editors)
 // and the TypeScript types (`Static<>`), so the two cannot drift.
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { FORMATS } from './formats.ts';
 
 const strict = { additionalProperties: false } as const;
 
 const Name = Type.String({
-  pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$',
+  pattern: FORMATS.dnsLabel.pattern,
   description: 'A lower-case DNS label: letters, digits and inner hyphens, at most 63 characters.',
 });
 const InterfaceName = Type.String({
-  pattern: '^[A-Za-z][A-Za-z0-9._-]{0,14}$',
+  pattern: FORMATS.interfaceName.pattern,
   description: 'An interface name as the device knows it (eth0, ens160, enp1s0), at most 15 characters.',
 });
+// The rules of the tools a value ends up in (Kubernetes' apimachinery validation, the
+// distribution reference grammar), so validate refuses what kubeadm or the kubelet would.
+// src/formats.ts names each pattern for the diagnostics and holds the matching hints.
+const DnsSubdomain = Type.String({
+  pattern: FORMATS.dnsSubdomain.pattern,
+  description: 'A lower-case DNS name (RFC 1123 subdomain), e.g. k8s.example.org.',
+});
+const LabelValue = Type.String({
+  pattern: FORMATS.labelValue.pattern,
+  description: 'A Kubernetes label value: letters, digits, "-", "_" and ".", at most 63 characters.',
+});
+const Quantity = (description: string) => Type.String({ pattern: FORMATS.quantity.pattern, description });
+const Argument = Type.String({ pattern: FORMATS.argument.pattern });
 const Address = Type.String({ description: 'An IPv4 address, e.g. 192.168.10.101.' });
 const AddressWithPrefix = Type.String({
   description: 'An IPv4 address with its prefix length, e.g. 10.4.0.90/16.',
@@ -210,11 +224,11 @@ export const Site = Type.Object(
           'Stable site number. Tunnel addresses, ports and interface names derive from it. Default: the position in the sites list (1-based), so append new sites at the end or pin ids.',
       }),
     ),
-    region: Type.Optional(
-      Type.String({
-        description: 'topology.kubernetes.io/region of the site nodes. Default: the site name.',
-      }),
-    ),
+    region: Type.Optional({
+      ...LabelValue,
+      minLength: 1,
+      description: 'topology.kubernetes.io/region of the site nodes (a label value). Default: the site name.',
+    }),
     description: Type.Optional(Type.String()),
     router: Router,
     segments: Type.Array(Segment, { minItems: 1 }),
@@ -357,7 +371,7 @@ export const Cni = Type.Object(
 export const Kubernetes = Type.Object(
   {
     version: Type.String({
-      pattern: '^1\\.[0-9]+\\.[0-9]+$',
+      pattern: FORMATS.kubernetesVersion.pattern,
       description: 'The Kubernetes version installed by kubeadm, e.g. 1.31.4. Supported: 1.26 and later.',
     }),
     podSubnet: Type.Optional(withDefault(Prefix, '10.244.0.0/16', 'Pod subnet. Default 10.244.0.0/16.')),
@@ -365,7 +379,7 @@ export const Kubernetes = Type.Object(
       withDefault(Prefix, '10.96.0.0/12', 'Service subnet. Default 10.96.0.0/12.'),
     ),
     dnsDomain: Type.Optional(
-      withDefault(Type.String(), 'cluster.local', 'Cluster DNS domain. Default cluster.local.'),
+      withDefault(DnsSubdomain, 'cluster.local', 'Cluster DNS domain. Default cluster.local.'),
     ),
     cni: Type.Optional(
       withDefault(Cni, { name: 'calico' }, 'The CNI. Default Calico with VXLAN and auto MTU.'),
@@ -378,9 +392,10 @@ export const Kubernetes = Type.Object(
             description:
               'The load-balancer server in front of the control planes. Default: the first load balancer.',
           }),
-          dnsName: Type.Optional(
-            Type.String({ description: 'A DNS name for the endpoint; added to the API server certificate.' }),
-          ),
+          dnsName: Type.Optional({
+            ...DnsSubdomain,
+            description: 'A DNS name for the endpoint; added to the API server certificate.',
+          }),
           port: Type.Optional(
             withDefault(Type.Integer({ minimum: 1, maximum: 65535 }), 6443, 'Default 6443.'),
           ),
@@ -394,7 +409,10 @@ export const Kubernetes = Type.Object(
 
 export const Port = Type.Object(
   {
-    name: Type.String({ pattern: '^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$' }),
+    name: Type.String({
+      pattern: FORMATS.portName.pattern,
+      description: 'A Kubernetes port name (IANA service name), e.g. http.',
+    }),
     port: Type.Integer({ minimum: 1, maximum: 65535 }),
     protocol: Type.Optional(
       withDefault(Type.Union([Type.Literal('TCP'), Type.Literal('UDP')]), 'TCP', 'Default TCP.'),
@@ -405,8 +423,16 @@ export const Port = Type.Object(
 
 export const Application = Type.Object(
   {
-    name: Name,
-    image: Type.String({ minLength: 1, description: 'Container image with tag, e.g. nginx:1.27.' }),
+    name: Type.String({
+      pattern: FORMATS.applicationName.pattern,
+      description:
+        'A lower-case DNS label that starts with a letter: it names Services, which Kubernetes requires to start with one.',
+    }),
+    image: Type.String({
+      pattern: FORMATS.imageReference.pattern,
+      maxLength: 512,
+      description: 'Container image with tag, e.g. nginx:1.27.',
+    }),
     ports: Type.Optional(Type.Array(Port, { default: [] })),
     replicas: Type.Optional(
       withDefault(
@@ -418,13 +444,25 @@ export const Application = Type.Object(
         'Replicas per site, or per worker of each site. Default one per site.',
       ),
     ),
-    command: Type.Optional(Type.Array(Type.String())),
-    args: Type.Optional(Type.Array(Type.String(), { default: [] })),
+    command: Type.Optional(Type.Array(Argument)),
+    args: Type.Optional(Type.Array(Argument, { default: [] })),
     resources: Type.Optional(
       Type.Object(
         {
-          cpu: Type.Optional(withDefault(Type.String(), '100m', 'CPU request. Default 100m.')),
-          memory: Type.Optional(withDefault(Type.String(), '128Mi', 'Memory request. Default 128Mi.')),
+          cpu: Type.Optional(
+            withDefault(
+              Quantity('CPU request.'),
+              '100m',
+              'CPU request (a Kubernetes quantity). Default 100m.',
+            ),
+          ),
+          memory: Type.Optional(
+            withDefault(
+              Quantity('Memory request.'),
+              '128Mi',
+              'Memory request (a Kubernetes quantity). Default 128Mi.',
+            ),
+          ),
         },
         strict,
       ),
@@ -443,6 +481,7 @@ export const Application = Type.Object(
           }),
           argument: Type.Optional(
             Type.String({
+              pattern: FORMATS.peerArgument.pattern,
               description: 'Argument added once per peer; {peer} is replaced, e.g. -addnode={peer}:18444.',
             }),
           ),

@@ -1,6 +1,12 @@
-// P2P applications: they need a cluster to run on and workers to run on, and a peer list
-// needs an argument to carry it.
+// P2P applications: they need a cluster to run on and workers to run on, a peer list needs an
+// argument to carry it, and the names made from them must still be names Kubernetes takes.
 import { type Check, error, type Finding, warning } from './finding.ts';
+
+/**
+ * The longest StatefulSet name: its pods carry the label controller-revision-hash =
+ * `<name>-<hash of up to 10 characters>`, and a label value holds at most 63 characters.
+ */
+export const STATEFUL_SET_NAME_LIMIT = 52;
 
 export const checkApplications: Check = ({ topology }) => {
   const findings: Finding[] = [];
@@ -27,6 +33,21 @@ export const checkApplications: Check = ({ topology }) => {
           ['applications', a, 'replicas'],
           `application ${app.name} asks for ${replicas.perWorker} replica${replicas.perWorker === 1 ? '' : 's'} per worker, but no server is a worker: it gets none`,
           'give some servers the worker role, or use replicas: { perSite: N }',
+        ),
+      );
+    }
+    // gen-kubeadm names the Service and StatefulSet of each site `<application>-<site>`.
+    const longest = topology.sites
+      .map((site) => site.name)
+      .reduce((a, b) => (b.length > a.length ? b : a), '');
+    const name = `${app.name}-${longest}`;
+    if (name.length > STATEFUL_SET_NAME_LIMIT) {
+      findings.push(
+        error(
+          'application-name-too-long',
+          ['applications', a, 'name'],
+          `application ${app.name} at site ${longest} makes the StatefulSet name ${name}, ${name.length} characters; Kubernetes takes at most ${STATEFUL_SET_NAME_LIMIT}`,
+          `shorten the application name to ${Math.max(1, STATEFUL_SET_NAME_LIMIT - longest.length - 1)} characters or the site name`,
         ),
       );
     }

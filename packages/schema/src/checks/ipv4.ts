@@ -14,6 +14,8 @@ export function parseAddress(text: string): Parsed<Address4> {
 /** An address with its prefix length: 10.4.0.90/16. */
 export function parseAddressWithPrefix(text: string): Parsed<Address4> {
   if (!text.includes('/')) return { ok: false, reason: 'the prefix length is missing (e.g. /24)' };
+  const length = lengthProblem(text);
+  if (length) return { ok: false, reason: length };
   const address = tryAddress(text);
   return address
     ? { ok: true, value: address }
@@ -23,6 +25,8 @@ export function parseAddressWithPrefix(text: string): Parsed<Address4> {
 /** A network prefix whose host bits are zero: 192.168.10.0/24. */
 export function parsePrefix(text: string): Parsed<Address4> {
   if (!text.includes('/')) return { ok: false, reason: 'the prefix length is missing (e.g. /24)' };
+  const length = lengthProblem(text);
+  if (length) return { ok: false, reason: length };
   const prefix = tryAddress(text);
   if (!prefix) return { ok: false, reason: 'not an IPv4 prefix' };
   const network = prefix.startAddress().correctForm();
@@ -30,6 +34,16 @@ export function parsePrefix(text: string): Parsed<Address4> {
     return { ok: false, reason: `host bits are set; the network is ${network}/${prefix.subnetMask}` };
   }
   return { ok: true, value: prefix };
+}
+
+/** What is wrong with the prefix length after "/", said for that mistake; null when it is 0-32. */
+function lengthProblem(text: string): string | null {
+  const length = text.slice(text.indexOf('/') + 1);
+  if (length === '') return 'the prefix length after "/" is missing (e.g. /24)';
+  if (!/^[0-9]+$/.test(length)) return `the prefix length "${length}" is not a number from 0 to 32`;
+  if (Number(length) > 32)
+    return `the prefix length ${Number(length)} is over 32, the bits of an IPv4 address`;
+  return null;
 }
 
 function tryAddress(text: string): Address4 | null {

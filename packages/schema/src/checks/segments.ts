@@ -1,10 +1,43 @@
 // How segments sit on the router: a tagged segment needs a VLAN id, one VLAN id once per
-// interface, and no LAN segment on the WAN interface unless it is tagged.
+// interface, no LAN segment on the WAN interface unless it is tagged, and on VyOS only the
+// interface names its configuration tree takes.
+import type { YamlPath } from '../positions.ts';
 import { type Check, error, type Finding, repeats } from './finding.ts';
+
+/** The names `interfaces ethernet <name>` takes (VyOS's interface definitions, per release line). */
+const VYOS_ETHERNET: Record<string, { pattern: RegExp; names: string }> = {
+  '1.2': { pattern: /^(eth|lan)[0-9]+$/, names: 'eth<N> or lan<N>' },
+  later: {
+    pattern: /^((eth|lan)[0-9]+|(eno|ens|enp|enx).+)$/,
+    names: 'eth<N>, lan<N>, eno*, ens*, enp* or enx*',
+  },
+};
 
 export const checkSegments: Check = ({ topology, where }) => {
   const findings: Finding[] = [];
   topology.sites.forEach((site, s) => {
+    const router = site.router;
+    if (router.os === 'vyos') {
+      const rule = VYOS_ETHERNET[router.release] ?? VYOS_ETHERNET.later!;
+      const named: [string, YamlPath][] = [
+        [router.wan.interface, ['sites', s, 'router', 'wan', 'interface']],
+        ...site.segments.map((segment, g): [string, YamlPath] => [
+          segment.interface,
+          ['sites', s, 'segments', g, 'interface'],
+        ]),
+      ];
+      for (const [name, path] of named) {
+        if (rule.pattern.test(name)) continue;
+        findings.push(
+          error(
+            'vyos-interface-name',
+            path,
+            `VyOS ${router.release} has no ethernet interface named ${name} (router ${router.name})`,
+            `use the name VyOS gives the port: ${rule.names}`,
+          ),
+        );
+      }
+    }
     site.segments.forEach((segment, g) => {
       if (segment.tagged && segment.vlan === undefined) {
         findings.push(
