@@ -71,6 +71,11 @@ describe('comparePair', () => {
       'throughput 40 Mbit/s, expected 10 Mbit/s ± 20%',
     ]);
   });
+  it('calls a stalled TCP test on an unlimited path a disagreement', () => {
+    expect(comparePair(plan('a', 'b', [], 20), 0, measured(20, 0)).differences).toEqual([
+      'throughput 0 Mbit/s: the TCP test stalled',
+    ]);
+  });
   it('prints a site matrix with the disagreements marked', () => {
     const results = [
       comparePair(plan('a', 'b', []), 1, measured(21)),

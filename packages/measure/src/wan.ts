@@ -47,6 +47,8 @@ export const RTT_TOLERANCE = 0.15;
 export const RTT_FLOOR_MS = 1;
 /** Throughput within 20% of the configured bottleneck. */
 export const RATE_TOLERANCE = 0.2;
+/** Below this a TCP test on an unlimited path has stalled. */
+export const STALLED_MBPS = 1;
 
 /**
  * Rounds of pairs that share no site and no tunnel, so that a measurement never competes with
@@ -99,6 +101,9 @@ export function comparePair(
       differences.push(`throughput ${measured.throughputMbps} Mbit/s, expected ${rate} Mbit/s ± 20%`);
   }
   if (rate !== null && measured.throughputMbps === null) differences.push('throughput not measured');
+  // A path that answers pings but carries no TCP stalled: say so, whatever the Model sets.
+  if (rate === null && measured.throughputMbps !== null && measured.throughputMbps < STALLED_MBPS)
+    differences.push(`throughput ${measured.throughputMbps} Mbit/s: the TCP test stalled`);
   return {
     from: plan.from.site,
     to: plan.to.site,
