@@ -8,8 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { regenerateFolder, repositoryEnvironment } from '@geostage/environment';
-import { formatDiagnostic } from '@geostage/schema';
+import { generateInPlace } from '@geostage/environment';
 import { stringify } from 'yaml';
 
 const repository = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,13 +88,6 @@ function topology(sites: number, servers: number, wan: boolean): unknown {
   };
 }
 
-/** Writes <folder>/generated/{network,cluster} the way `geostage generate` does; the file count. */
-async function generateEnvironment(folder: string, name: string): Promise<number> {
-  const result = await regenerateFolder(folder, repositoryEnvironment('', name).topology);
-  if (!result.ok) throw new Error(result.diagnostics.map((d) => formatDiagnostic(d)).join('\n'));
-  return result.files;
-}
-
 function countPages(folder: string): number {
   let pages = 0;
   for (const entry of readdirSync(folder)) {
@@ -115,7 +107,7 @@ try {
   mkdirSync(environment, { recursive: true });
   writeFileSync(join(environment, 'topology.yaml'), stringify(topology(siteCount, perSite, withWan)));
   let started = performance.now();
-  const files = await generateEnvironment(environment, 'bench');
+  const files = await generateInPlace(environment, 'bench');
   const generateSeconds = (performance.now() - started) / 1000;
 
   const dist = join(work, 'dist');

@@ -5,8 +5,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { regenerateFolder, repositoryEnvironment } from '@geostage/environment';
-import { formatDiagnostic, loadTopologyFile, resolve as resolveTopology } from '@geostage/schema';
+import { generateInPlace } from '@geostage/environment';
+import { loadTopologyFile, resolve as resolveTopology } from '@geostage/schema';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type StaticServer, serveDirectory } from './static-server.ts';
@@ -24,13 +24,6 @@ const SERVERS = ['lb', 'master01', 'master02', 'master03', 'node01', 'node02', '
 
 let server: StaticServer;
 let browser: Browser;
-
-/** Writes <folder>/generated/{network,cluster} the way `geostage generate` does; the file count. */
-async function generateEnvironment(folder: string, name: string): Promise<number> {
-  const result = await regenerateFolder(folder, repositoryEnvironment('', name).topology);
-  if (!result.ok) throw new Error(result.diagnostics.map((d) => formatDiagnostic(d)).join('\n'));
-  return result.files;
-}
 
 /** The site's wan.json fixture (not a measurement), placed as global-hub/results/wan.json in the copy. */
 const WAN_FIXTURE = join(repository, 'site/test/fixtures/wan-global-hub.json');
@@ -54,7 +47,7 @@ async function environmentsDirectory(): Promise<string> {
     );
     if (generated)
       cpSync(join(source, name, 'generated'), join(copy, name, 'generated'), { recursive: true });
-    else await generateEnvironment(join(copy, name), name);
+    else await generateInPlace(join(copy, name), name);
   }
   cpSync(WAN_FIXTURE, join(copy, 'global-hub', 'results', 'wan.json'));
   // wide-2012 as before its first measurement, whatever the repository holds: the page must say

@@ -3,10 +3,15 @@
 // and the site's scripts all generate through here.
 import { generateCluster } from '@geostage/gen-kubeadm';
 import { generateNetwork } from '@geostage/gen-vyos';
-import type { Diagnostic, FileSet, Model } from '@geostage/schema';
+import { type Diagnostic, type FileSet, formatDiagnostic, type Model } from '@geostage/schema';
 import { readPublicMaterial } from '@geostage/secrets';
 import { loadTopologyOf } from './load.ts';
-import { type EnvironmentPaths, environmentPaths, type GeneratedKind } from './paths.ts';
+import {
+  type EnvironmentPaths,
+  environmentPaths,
+  type GeneratedKind,
+  repositoryEnvironment,
+} from './paths.ts';
 import { writeFileSet } from './writer.ts';
 
 export interface Generator {
@@ -81,4 +86,16 @@ export async function regenerateFolder(folder: string, source: string): Promise<
     count += output.files.length;
   }
   return { ok: true, files: count };
+}
+
+/**
+ * An environment folder outside the repository (a test's or a benchmark's copy), generated in
+ * place as `geostage generate` would; the number of files written. Throws with the formatted
+ * diagnostics when the topology is invalid: for scripts and tests, which have no CLI to print.
+ */
+export async function generateInPlace(folder: string, name: string): Promise<number> {
+  const result = await regenerateFolder(folder, repositoryEnvironment('', name).topology);
+  if (!result.ok)
+    throw new Error(result.diagnostics.map((diagnostic) => formatDiagnostic(diagnostic)).join('\n'));
+  return result.files;
 }

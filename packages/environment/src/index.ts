@@ -7,6 +7,7 @@ export {
   type Generator,
   type GeneratorSelection,
   generateEnvironment,
+  generateInPlace,
   type RegenerateResult,
   regenerateFolder,
   selectGenerators,

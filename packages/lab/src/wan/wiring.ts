@@ -189,6 +189,10 @@ function wire(input: WanWiringInput, link: WanLink, index: number, namespace: st
   };
 }
 
+/** Packets from one tunnel end to the other take that direction's table. */
+const pairRule = (underlay: string, from: string, to: string, table: number) =>
+  ip(underlay, 'rule', 'add', 'from', `${from}/32`, 'to', `${to}/32`, 'lookup', table, 'priority', RULE_PAIR);
+
 // One piece (over 80 lines): the commands of one wire in the order the kernel needs them
 // (devices, addresses, routes, tables, rules, qdiscs); mostly a list of data.
 function connectLink(
@@ -265,32 +269,8 @@ function connectLink(
     ip(underlay, 'route', 'add', 'default', 'via', vethWire, 'dev', veth, 'table', reverseTable),
     ip(underlay, 'rule', 'add', 'iif', tap, 'lookup', 'main', 'priority', RULE_BACK),
     ip(underlay, 'rule', 'add', 'iif', veth, 'lookup', 'main', 'priority', RULE_BACK),
-    ip(
-      underlay,
-      'rule',
-      'add',
-      'from',
-      `${link.a.address}/32`,
-      'to',
-      `${link.b.address}/32`,
-      'lookup',
-      forwardTable,
-      'priority',
-      RULE_PAIR,
-    ),
-    ip(
-      underlay,
-      'rule',
-      'add',
-      'from',
-      `${link.b.address}/32`,
-      'to',
-      `${link.a.address}/32`,
-      'lookup',
-      reverseTable,
-      'priority',
-      RULE_PAIR,
-    ),
+    pairRule(underlay, link.a.address, link.b.address, forwardTable),
+    pairRule(underlay, link.b.address, link.a.address, reverseTable),
   );
   if (input.mechanism === 'netem') {
     if (isImpaired(link.aToB)) commands.push(netemCommand(underlay, tap, link.aToB, link.bToA));
