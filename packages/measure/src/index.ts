@@ -2,6 +2,20 @@
 // servers, written to results/verify.json and compared with reach's computed matrix.
 export { type Comparison, compareWithReach, type Disagreement, type TtlDifference } from './compare.ts';
 export { median, type PingOptions, type PingResult, parsePing, ping, pingCommand } from './ping.ts';
+export {
+  type Arrival,
+  controlPort,
+  measurePropagation,
+  type PropagationMessage,
+  type PropagationOptions,
+  type PropagationOutcome,
+  type PropagationReport,
+  type Publication,
+  parseReplicaLog,
+  propagationReport,
+  renderPropagation,
+  type SitePair,
+} from './propagation.ts';
 export { type MeasuredServer, type MeasureOptions, measureMatrix } from './reachability.ts';
 export { type MatrixServer, renderComparison, renderMeasured } from './render.ts';
 export { type VerifyOptions, type VerifyOutcome, verifyLab } from './verify.ts';
