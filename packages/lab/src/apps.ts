@@ -41,6 +41,8 @@ export interface LabReplicaSpec {
 
 export interface LabReplica extends LabReplicaSpec {
   pid: number;
+  /** Its start time in /proc/<pid>/stat: with the pid, what makes it this process. */
+  startTime: number;
   /** Digest of command and environment: a different one means `update` restarts it. */
   digest: string;
   /** Relative to the lab folder: the replica's own folder (its "volume") and log. */
@@ -98,15 +100,31 @@ export function replicaEnvironment(lab: string, spec: LabReplicaSpec): Record<st
   };
 }
 
-/** Whether `pid` is alive and is the replica `name` of the lab in `lab` (read from /proc/<pid>/environ). */
-export function isReplicaProcess(pid: number, lab: string, name: string): boolean {
+/** Pure: the start time (clock ticks after boot) in a /proc/<pid>/stat line, and whether it is a zombie. */
+export function parseStat(stat: string): { startTime: number; zombie: boolean } | null {
+  // The command name (field 2) may hold spaces and parentheses: fields start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const startTime = Number(fields[19]);
+  return Number.isFinite(startTime) ? { startTime, zombie: fields[0] === 'Z' } : null;
+}
+
+/** The start time of a live process, or null (gone or a zombie). */
+export function processStartTime(pid: number): number | null {
   try {
-    if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return false;
-    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-    return environ.includes(`GEOSTAGE_LAB=${lab}`) && environ.includes(`GEOSTAGE_REPLICA=${name}`);
+    const parsed = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return parsed && !parsed.zombie ? parsed.startTime : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+/**
+ * Whether the recorded replica is still that process: same pid and same start time, so a pid
+ * reused by anything else is never ours (nginx rewrites its title and environment, so neither
+ * can tell).
+ */
+export function isReplicaProcess(replica: Pick<LabReplica, 'pid' | 'startTime'>): boolean {
+  return replica.pid > 0 && processStartTime(replica.pid) === replica.startTime;
 }
 
 /** Pure: the TCP ports in state LISTEN in a /proc/net/tcp or tcp6 table. */
@@ -122,8 +140,8 @@ export function listeningPorts(table: string): Set<number> {
 }
 
 /** Ready: the process is ours and every port it declares listens in its namespace. */
-export function replicaReady(replica: LabReplica, lab: string): boolean {
-  if (!isReplicaProcess(replica.pid, lab, replica.name)) return false;
+export function replicaReady(replica: LabReplica): boolean {
+  if (!isReplicaProcess(replica)) return false;
   if (replica.ports.length === 0) return true;
   let listening: Set<number>;
   try {
@@ -156,24 +174,28 @@ export async function startReplica(environmentFolder: string, spec: LabReplicaSp
     child.once('error', fail);
   });
   child.unref();
-  return { ...spec, pid, digest: replicaDigest(spec), folder, log, startedAt: new Date().toISOString() };
+  const startTime = processStartTime(pid) ?? -1;
+  return {
+    ...spec,
+    pid,
+    startTime,
+    digest: replicaDigest(spec),
+    folder,
+    log,
+    startedAt: new Date().toISOString(),
+  };
 }
 
 /** SIGTERM, SIGKILL after `graceMs`; true when it was ours and is gone. */
-export async function stopReplica(
-  environmentFolder: string,
-  replica: LabReplica,
-  graceMs = 5000,
-): Promise<boolean> {
-  const lab = labFolder(environmentFolder);
-  if (!isReplicaProcess(replica.pid, lab, replica.name)) return false;
+export async function stopReplica(replica: LabReplica, graceMs = 5000): Promise<boolean> {
+  if (!isReplicaProcess(replica)) return false;
   process.kill(replica.pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    if (!isReplicaProcess(replica.pid, lab, replica.name)) return true;
+    if (!isReplicaProcess(replica)) return true;
     await new Promise((done) => setTimeout(done, 50));
   }
-  if (isReplicaProcess(replica.pid, lab, replica.name)) process.kill(replica.pid, 'SIGKILL');
+  if (isReplicaProcess(replica)) process.kill(replica.pid, 'SIGKILL');
   return true;
 }
 
@@ -187,6 +209,6 @@ export async function stopAllReplicas(
   environmentFolder: string,
 ): Promise<{ stopped: number; recorded: number }> {
   const state = await readAppsState(environmentFolder);
-  const stopped = await Promise.all(state.replicas.map((replica) => stopReplica(environmentFolder, replica)));
+  const stopped = await Promise.all(state.replicas.map((replica) => stopReplica(replica)));
   return { stopped: stopped.filter(Boolean).length, recorded: state.replicas.length };
 }

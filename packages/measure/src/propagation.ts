@@ -196,8 +196,7 @@ export async function measurePropagation(options: PropagationOptions): Promise<P
   const state = await readAppsState(options.folder);
   const apps = [...new Set(state.replicas.map((replica) => replica.app))];
   const app = options.app ?? (apps.length === 1 ? apps[0]! : 'gossip');
-  const lab = labFolder(options.folder);
-  const replicas = state.replicas.filter((replica) => replica.app === app && replicaReady(replica, lab));
+  const replicas = state.replicas.filter((replica) => replica.app === app && replicaReady(replica));
   if (replicas.length < 2)
     return {
       ok: false,

@@ -4,10 +4,10 @@
 // that does not become ready; stop scales to zero (folders kept), --delete removes.
 import {
   deleteReplicaFolder,
+  isReplicaProcess,
   type LabAppsState,
   type LabReplica,
   type LabReplicaSpec,
-  labFolder,
   readAppsState,
   replicaDigest,
   replicaReady,
@@ -48,15 +48,14 @@ async function converge(
   specs: readonly LabReplicaSpec[],
   counts: { started: number; kept: number; stopped: number },
 ): Promise<string[]> {
-  const lab = labFolder(options.environmentFolder);
   for (const spec of specs) {
     const index = state.replicas.findIndex((replica) => replica.name === spec.name);
     const record = index >= 0 ? state.replicas[index] : undefined;
-    if (record && record.digest === replicaDigest(spec) && replicaReady(record, lab)) {
+    if (record && record.digest === replicaDigest(spec) && replicaReady(record)) {
       counts.kept += 1;
       continue;
     }
-    if (record && (await stopReplica(options.environmentFolder, record))) counts.stopped += 1;
+    if (record && (await stopReplica(record))) counts.stopped += 1;
     const started = await startReplica(options.environmentFolder, spec);
     counts.started += 1;
     if (index >= 0) state.replicas[index] = started;
@@ -66,10 +65,15 @@ async function converge(
   const deadline = Date.now() + options.timeoutMs;
   const names = new Set(specs.map((spec) => spec.name));
   const current = () => state.replicas.filter((replica) => names.has(replica.name));
-  while (Date.now() < deadline && !current().every((replica) => replicaReady(replica, lab)))
+  // A replica that exited will not become ready: stop waiting for it.
+  while (
+    Date.now() < deadline &&
+    !current().every((replica) => replicaReady(replica)) &&
+    current().every((replica) => isReplicaProcess(replica))
+  )
     await new Promise((done) => setTimeout(done, 100));
   return current()
-    .filter((replica) => !replicaReady(replica, lab))
+    .filter((replica) => !replicaReady(replica))
     .map((replica) => replica.name);
 }
 
@@ -78,7 +82,7 @@ function sitesOf(specs: readonly LabReplicaSpec[]): string[] {
 }
 
 function notReadyError(site: string, names: string[], options: LabLifecycleOptions): string {
-  return `site ${site}: ${names.join(', ')} not ready after ${options.timeoutMs / 1000} s (see .lab/apps/<replica>/replica.log)`;
+  return `site ${site}: ${names.join(', ')} not ready (exited, or not listening after ${options.timeoutMs / 1000} s; see .lab/apps/<replica>/replica.log)`;
 }
 
 /** Stops and forgets recorded replicas of the apps in scope that the manifests no longer have. */
@@ -87,7 +91,7 @@ async function prune(options: LabLifecycleOptions, state: LabAppsState): Promise
   const wanted = new Set(options.replicas.map((spec) => spec.name));
   const gone = state.replicas.filter((replica) => scope.has(replica.app) && !wanted.has(replica.name));
   for (const replica of gone) {
-    await stopReplica(options.environmentFolder, replica);
+    await stopReplica(replica);
     options.progress(`${replica.name}: removed (no longer in the manifests)`);
   }
   state.replicas = state.replicas.filter((replica) => !gone.includes(replica));
@@ -152,7 +156,7 @@ export async function stopLab(options: LabLifecycleOptions, remove: boolean): Pr
   const state = await readAppsState(options.environmentFolder);
   const scope = inScope(options);
   const mine = state.replicas.filter((replica) => scope.has(replica.app));
-  const stopped = await Promise.all(mine.map((replica) => stopReplica(options.environmentFolder, replica)));
+  const stopped = await Promise.all(mine.map((replica) => stopReplica(replica)));
   for (const site of [...new Set(mine.map((replica) => replica.site))])
     options.progress(`${site}: ${mine.filter((replica) => replica.site === site).length} replica(s) stopped`);
   if (remove) {
@@ -168,7 +172,6 @@ export async function statusLab(
   options: Pick<LabLifecycleOptions, 'environmentFolder' | 'applications'>,
 ): Promise<AppStatus> {
   const state = await readAppsState(options.environmentFolder);
-  const lab = labFolder(options.environmentFolder);
   const stopped = new Set(state.stopped);
   return {
     applications: options.applications.map((app) => ({
@@ -181,7 +184,7 @@ export async function statusLab(
         const shown = replicas.map((replica) => ({
           name: replica.name,
           server: replica.server as string | null,
-          ready: replicaReady(replica, lab),
+          ready: replicaReady(replica),
           version: replica.version,
           peers: replica.peers,
         }));
