@@ -14,15 +14,28 @@ describe('replicas as processes', () => {
 
   it('reads the start time after the command name, whatever it holds', () => {
     const fields = Array.from({ length: 20 }, (_, index) => String(index));
-    expect(parseStat(`42 (nginx: master (x)) S ${fields.slice(1).join(' ')}`)).toEqual({ startTime: 19, zombie: false });
+    expect(parseStat(`42 (nginx: master (x)) S ${fields.slice(1).join(' ')}`)).toEqual({
+      startTime: 19,
+      zombie: false,
+    });
     expect(processStartTime(process.pid)).toBeGreaterThan(0);
     expect(processStartTime(2 ** 22 + 1)).toBeNull();
   });
 
   it('a new version or command restarts a replica; nothing else does', () => {
     const spec: LabReplicaSpec = {
-      app: 'g', site: 's1', ordinal: 0, name: 'g-s1-0', server: 'a', namespace: 'ns', address: '10.0.0.1',
-      command: ['node', 'main.ts'], environment: {}, ports: [4001], version: '1', peers: [],
+      app: 'g',
+      site: 's1',
+      ordinal: 0,
+      name: 'g-s1-0',
+      server: 'a',
+      namespace: 'ns',
+      address: '10.0.0.1',
+      command: ['node', 'main.ts'],
+      environment: {},
+      ports: [4001],
+      version: '1',
+      peers: [],
     };
     expect(replicaDigest({ ...spec, peers: ['x'] })).toBe(replicaDigest(spec));
     expect(replicaDigest({ ...spec, version: '2' })).not.toBe(replicaDigest(spec));

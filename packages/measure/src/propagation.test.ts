@@ -36,7 +36,7 @@ describe('propagationReport', () => {
     expect(renderPropagation(report)).toContain('never reached g-s2-1, g-s3-0');
   });
 
-  it('reads the example application\'s log lines and its control port', () => {
+  it("reads the example application's log lines and its control port", () => {
     const log = [
       '{"event":"listening","at":1}',
       'not json',

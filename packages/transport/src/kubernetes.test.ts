@@ -2,7 +2,14 @@
 // points at one (it says it skipped otherwise).
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { applyRequest, classifyFailure, connectKubernetes, FIELD_MANAGER, kubeconfigPath, objectPath } from './kubernetes.ts';
+import {
+  applyRequest,
+  classifyFailure,
+  connectKubernetes,
+  FIELD_MANAGER,
+  kubeconfigPath,
+  objectPath,
+} from './kubernetes.ts';
 
 const statefulSet = {
   apiVersion: 'apps/v1',
@@ -13,13 +20,15 @@ const statefulSet = {
 
 describe('Kubernetes requests', () => {
   it('paths: core and grouped kinds, namespaced or not', () => {
-    expect(objectPath({ apiVersion: 'v1', kind: 'Namespace', name: 'geostage' })).toBe('/api/v1/namespaces/geostage');
+    expect(objectPath({ apiVersion: 'v1', kind: 'Namespace', name: 'geostage' })).toBe(
+      '/api/v1/namespaces/geostage',
+    );
     expect(objectPath({ apiVersion: 'v1', kind: 'Service', namespace: 'geostage', name: 'a' })).toBe(
       '/api/v1/namespaces/geostage/services/a',
     );
-    expect(objectPath({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', namespace: 'geostage', name: '' })).toBe(
-      '/apis/policy/v1/namespaces/geostage/poddisruptionbudgets',
-    );
+    expect(
+      objectPath({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', namespace: 'geostage', name: '' }),
+    ).toBe('/apis/policy/v1/namespaces/geostage/poddisruptionbudgets');
     expect(() => objectPath({ apiVersion: 'x/v1', kind: 'Widget', name: 'w' })).toThrow(/Widget/);
   });
 
@@ -36,16 +45,25 @@ describe('Kubernetes requests', () => {
 
   it('failures say what to do: forbidden, unauthorized, unreachable', () => {
     const forbidden = classifyFailure(
-      new ApiException(403, 'Forbidden', JSON.stringify({ kind: 'Status', message: 'statefulsets.apps is forbidden: User "x" cannot patch' }), {}),
+      new ApiException(
+        403,
+        'Forbidden',
+        JSON.stringify({ kind: 'Status', message: 'statefulsets.apps is forbidden: User "x" cannot patch' }),
+        {},
+      ),
       'apply StatefulSet geostage/gossip-site1',
       'https://10.0.0.1:6443',
     );
     expect(forbidden.kind).toBe('forbidden');
     expect(forbidden.message).toMatch(/HTTP 403 statefulsets.apps is forbidden.*may not do this/);
-    expect(classifyFailure(new ApiException(401, 'Unauthorized', '', {}), 'read', 's').kind).toBe('unauthorized');
+    expect(classifyFailure(new ApiException(401, 'Unauthorized', '', {}), 'read', 's').kind).toBe(
+      'unauthorized',
+    );
     expect(classifyFailure(new ApiException(404, 'NotFound', '', {}), 'read', 's').kind).toBe('not-found');
     const refused = classifyFailure(
-      Object.assign(new TypeError('fetch failed'), { cause: new Error('connect ECONNREFUSED 10.0.0.1:6443') }),
+      Object.assign(new TypeError('fetch failed'), {
+        cause: new Error('connect ECONNREFUSED 10.0.0.1:6443'),
+      }),
       'list StatefulSet',
       'https://10.0.0.1:6443',
     );
@@ -53,11 +71,11 @@ describe('Kubernetes requests', () => {
     expect(refused.message).toContain('https://10.0.0.1:6443 cannot be reached');
   });
 
-  it('no kubeconfig is a failure naming where one is looked for', () => {
+  it('no kubeconfig is a failure naming where one is looked for', async () => {
     expect(kubeconfigPath(undefined, {})).toBeNull();
     expect(kubeconfigPath(undefined, { KUBECONFIG: '/k' })).toBe('/k');
     expect(kubeconfigPath('/named', { KUBECONFIG: '/k' })).toBe('/named');
-    const none = connectKubernetes(null);
+    const none = await connectKubernetes(null);
     expect(none.ok).toBe(false);
     if (!none.ok) expect(none.failure.message).toMatch(/KUBECONFIG/);
   });
@@ -67,7 +85,7 @@ const live = process.env.KUBECONFIG;
 if (!live) console.warn('transport/kubernetes: live test skipped: KUBECONFIG does not point at a cluster');
 describe.skipIf(!live)('Kubernetes session against the cluster KUBECONFIG names (live)', () => {
   it('lists namespaces', async () => {
-    const session = connectKubernetes(live!);
+    const session = await connectKubernetes(live!);
     expect(session.ok).toBe(true);
     if (!session.ok) return;
     const listed = await session.value.list('v1', 'Namespace', undefined, '');

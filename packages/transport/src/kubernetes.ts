@@ -1,9 +1,9 @@
 // The Kubernetes API as a session, the way ssh.ts is one for a host: server-side apply with
 // field manager `geostage`, read, list by label, delete. The requests are built by pure
 // functions (tested without a cluster); failures are values that say what went wrong
-// (unreachable API, missing permission, missing object) and never throw.
+// (unreachable API, missing permission, missing object) and never throw. The client is loaded
+// only when a session is made: it costs every other geostage command a second and a half.
 import { readFileSync } from 'node:fs';
-import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 
 export const FIELD_MANAGER = 'geostage';
 
@@ -104,10 +104,8 @@ const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|ECONNRESET|fe
 
 /** Pure: an error of the client as a failure a person can act on. */
 export function classifyFailure(error: unknown, what: string, server: string): KubernetesFailure {
-  if (
-    error instanceof ApiException ||
-    (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number')
-  ) {
+  // The client's ApiException: an HTTP status in `code` and the response body in `body`.
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number') {
     const status = (error as { code: number }).code;
     const body = (error as { body?: unknown }).body;
     const detail =
@@ -184,7 +182,7 @@ export function kubeconfigPath(
 }
 
 /** A session over the cluster a kubeconfig names; reaches nothing until called. */
-export function connectKubernetes(path: string | null): KubernetesResult<KubernetesSession> {
+export async function connectKubernetes(path: string | null): Promise<KubernetesResult<KubernetesSession>> {
   if (!path)
     return {
       ok: false,
@@ -195,6 +193,7 @@ export function connectKubernetes(path: string | null): KubernetesResult<Kuberne
         message: 'no kubeconfig: name one in the environment or set KUBECONFIG',
       },
     };
+  const { KubeConfig, KubernetesObjectApi, PatchStrategy } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
   try {
     config.loadFromString(readFileSync(path, 'utf8'));

@@ -104,7 +104,7 @@ async function runCluster(
     const named =
       options.kubeconfig ??
       (existsSync(environmentKubeconfig(options.folder)) ? environmentKubeconfig(options.folder) : undefined);
-    const connected = connectKubernetes(kubeconfigPath(named));
+    const connected = await connectKubernetes(kubeconfigPath(named));
     if (!connected.ok)
       return { ok: false, kind: connected.failure.kind, errors: [connected.failure.message] };
     session = connected.value;

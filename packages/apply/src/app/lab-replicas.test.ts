@@ -14,7 +14,11 @@ const site = (app: string, name: string, replicas: number, args: string[]): Kube
       metadata: { name: `${app}-${name}`, namespace: 'geostage', labels },
       spec: {
         replicas,
-        template: { spec: { containers: [{ image: `example/${app}:3`, args, ports: [{ name: 'p2p', containerPort: 4001 }] }] } },
+        template: {
+          spec: {
+            containers: [{ image: `example/${app}:3`, args, ports: [{ name: 'p2p', containerPort: 4001 }] }],
+          },
+        },
       },
     },
   ];
@@ -28,7 +32,10 @@ const servers = [
   { name: 'b2', site: 's2', namespace: 'ns-b2', address: '10.2.0.2', worker: true },
   { name: 'b0', site: 's2', namespace: 'ns-b0', address: '10.2.0.9', worker: false },
 ];
-const input = (documents: KubernetesObject[], command: string[] = ['{node}', '{geostage}/app.ts', '--data', '{folder}']) => ({
+const input = (
+  documents: KubernetesObject[],
+  command: string[] = ['{node}', '{geostage}/app.ts', '--data', '{folder}'],
+) => ({
   manifests: applicationsFromDocuments(documents),
   commands: new Map([['p2p', command]]),
   servers,
@@ -48,9 +55,21 @@ describe('labReplicas', () => {
     );
     expect(plan.ok).toBe(true);
     if (!plan.ok) return;
-    expect(plan.replicas.map((replica) => `${replica.name}@${replica.server}`)).toEqual(['p2p-s1-0@a1', 'p2p-s2-0@b1', 'p2p-s2-1@b2']);
+    expect(plan.replicas.map((replica) => `${replica.name}@${replica.server}`)).toEqual([
+      'p2p-s1-0@a1',
+      'p2p-s2-0@b1',
+      'p2p-s2-1@b2',
+    ]);
     expect(plan.replicas[0]).toMatchObject({
-      command: ['/bin/node', '/repo/app.ts', '--data', '/env/.lab/apps/p2p-s1-0', '--x', '--peer=10.2.0.1:4001', '--peer=10.2.0.2:4001'],
+      command: [
+        '/bin/node',
+        '/repo/app.ts',
+        '--data',
+        '/env/.lab/apps/p2p-s1-0',
+        '--x',
+        '--peer=10.2.0.1:4001',
+        '--peer=10.2.0.2:4001',
+      ],
       peers: ['10.2.0.1', '10.2.0.2'],
       version: '3',
       ports: [4001],
