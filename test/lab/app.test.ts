@@ -158,7 +158,7 @@ if (support !== null) {
             fetchInside(server.namespace, `http://${page.address}/`),
             `${server.name} -> ${page.name}`,
           ).toBe(`hello-world from ${page.address}\n`);
-    }, 60_000);
+    }, 120_000);
 
     it('a message published at site1 reaches every replica (app measure)', async () => {
       const measured = await timed(['app', 'measure', 'keio-2019', 'gossip', '--lab', '--format', 'json']);
@@ -179,7 +179,7 @@ if (support !== null) {
       console.log(
         `gossip propagation from site1: ${report.pairs.map((pair) => `${pair.from}->${pair.to} p50 ${pair.p50} ms p95 ${pair.p95} ms`).join('; ')}; every replica p95 ${report.all.p95} ms`,
       );
-    }, 60_000);
+    }, 120_000);
 
     it('app update --lab restarts the replicas site by site with the new version', async () => {
       withGossip(2);
@@ -235,6 +235,17 @@ if (support !== null) {
           expect(site.ready).toBe(0);
           expect(site.desired).toBe(0);
         }
-    }, 60_000);
+    }, 120_000);
+
+    it('lab down stops the replicas it finds running', async () => {
+      await timed(['app', 'deploy', 'keio-2019', 'hello-world', '--lab']);
+      const pids = apps()
+        .replicas.filter((replica) => alive(replica.pid))
+        .map((replica) => replica.pid);
+      expect(pids.length).toBe(3);
+      const down = await timed(['lab', 'down', 'keio-2019']);
+      expect(down.stdout + down.stderr).toMatch(/applications: 3 of \d+ replicas stopped/);
+      expect(pids.filter(alive)).toEqual([]);
+    }, 120_000);
   });
 }
