@@ -1,6 +1,8 @@
 // Benchmark of the site build at scale: a synthetic hub-and-spoke environment of 1,000 sites
 // with 10 servers each, generated with the real generators, then `astro build` against it.
-// Usage: npx node scripts/bench-site.ts [sites] [servers-per-site]     (target: under 60 s)
+// Usage: npx node scripts/bench-site.ts [sites] [servers-per-site] [--wan]   (target: under 60 s)
+// --wan: every site gets coordinates (spread over the globe) and the lab emulates the WAN, so
+// the environment page carries the WAN section (heatmaps up to 200 sites, the map).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,11 +13,13 @@ import { formatDiagnostic } from '@geostage/schema';
 import { stringify } from 'yaml';
 
 const repository = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const siteCount = Number(process.argv[2] ?? 1000);
-const perSite = Number(process.argv[3] ?? 10);
+const numbers = process.argv.slice(2).filter((argument) => !argument.startsWith('--'));
+const siteCount = Number(numbers[0] ?? 1000);
+const perSite = Number(numbers[1] ?? 10);
+const withWan = process.argv.includes('--wan');
 
 /** The topology as data: site i gets LAN 10.<hi>.<lo>.0/24 and WAN 100.64.<hi>.<lo>/16. */
-function topology(sites: number, servers: number): unknown {
+function topology(sites: number, servers: number, wan: boolean): unknown {
   const name = (index: number) => `s${String(index).padStart(4, '0')}`;
   const octets = (index: number): [number, number] => [Math.floor(index / 250) + 1, index % 250];
   return {
@@ -23,8 +27,12 @@ function topology(sites: number, servers: number): unknown {
     description: `Synthetic: ${sites} sites around one hub, ${servers} servers each.`,
     sites: Array.from({ length: sites }, (_, index) => {
       const [high, low] = octets(index);
+      // A golden-angle spiral: deterministic, spread over every continent and ocean.
+      const latitude = Math.round((Math.asin(1 - (2 * (index + 0.5)) / sites) * 18000) / Math.PI) / 100;
+      const location = { latitude, longitude: Math.round(((index * 137.508) % 360) - 180) };
       return {
         name: name(index),
+        ...(wan ? { location } : {}),
         router: {
           name: `r${name(index)}`,
           os: 'vyos',
@@ -77,6 +85,7 @@ function topology(sites: number, servers: number): unknown {
         replicas: { perSite: 1 },
       },
     ],
+    ...(wan ? { wan: { emulate: 'lab' } } : {}),
   };
 }
 
@@ -104,7 +113,7 @@ const keep = process.env.GEOSTAGE_BENCH_KEEP === '1';
 try {
   const environment = join(work, 'environments', 'bench');
   mkdirSync(environment, { recursive: true });
-  writeFileSync(join(environment, 'topology.yaml'), stringify(topology(siteCount, perSite)));
+  writeFileSync(join(environment, 'topology.yaml'), stringify(topology(siteCount, perSite, withWan)));
   let started = performance.now();
   const files = await generateEnvironment(environment, 'bench');
   const generateSeconds = (performance.now() - started) / 1000;

@@ -1,8 +1,10 @@
 // The whole test suite: every Vitest project once, then the repository checks (types, lint,
-// generated output up to date). Ends with one line of totals that CI reads:
-// `N passed, N failed, N skipped`.
+// generated output up to date, nothing left in the temporary directory). Ends with one line of
+// totals that CI reads: `N passed, N failed, N skipped`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 interface Step {
   name: string;
@@ -13,8 +15,19 @@ const root = new URL('..', import.meta.url).pathname;
 const report = `${root}tmp/vitest-report.json`;
 mkdirSync(`${root}tmp`, { recursive: true });
 
+// The run gets a temporary directory of its own (TMPDIR), so that what a test leaves behind is
+// found there and nothing another process makes meanwhile is blamed on the suite.
+const temporary = mkdtempSync(join(tmpdir(), 'geostage-test-run-'));
+// Open to every user like /tmp itself (tests run some children as another user), not 0700.
+chmodSync(temporary, 0o1777);
+const LEFTOVER = /^(geostage|gs)-/;
+
 function run(command: string[]): number {
-  const result = spawnSync(command[0]!, command.slice(1), { cwd: root, stdio: 'inherit', env: process.env });
+  const result = spawnSync(command[0]!, command.slice(1), {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, TMPDIR: temporary },
+  });
   return result.status ?? 1;
 }
 
@@ -71,6 +84,21 @@ for (const check of checks) {
   }
 }
 
-console.log(`\nvitest and ${checks.length} repository checks:`);
+console.log('\n==> the tests left nothing in the temporary directory');
+const leftovers = readdirSync(temporary).filter((entry) => LEFTOVER.test(entry));
+if (leftovers.length === 0) {
+  rmSync(temporary, { recursive: true, force: true });
+  passed += 1;
+  console.log('ok: the tests left nothing in the temporary directory');
+} else {
+  // Kept for a look; the next run has its own.
+  failed += 1;
+  for (const entry of leftovers.sort()) console.log(`  left behind: ${join(temporary, entry)}`);
+  console.log(
+    `FAILED: the tests left ${leftovers.length} geostage-*/gs-* entries in the temporary directory`,
+  );
+}
+
+console.log(`\nvitest and ${checks.length + 1} repository checks:`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exitCode = failed > 0 ? 1 : 0;

@@ -6,7 +6,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     // Real tools (netplan, haproxy, openssl, python checkers) run in these tests; on two busy
     // cores a file can take longer than Vitest's 5 s default without anything being wrong.
-    testTimeout: 30_000,
+    testTimeout: 90_000,
     hookTimeout: 60_000,
   },
 });

@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { regenerateFolder, repositoryEnvironment } from '@geostage/environment';
-import { formatDiagnostic } from '@geostage/schema';
+import { formatDiagnostic, loadTopologyFile, resolve as resolveTopology } from '@geostage/schema';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type StaticServer, serveDirectory } from './static-server.ts';
@@ -32,20 +32,34 @@ async function generateEnvironment(folder: string, name: string): Promise<number
   return result.files;
 }
 
-/** The repository's environments when they are generated; otherwise a copy, generated here. */
+/** The site's wan.json fixture (not a measurement), placed as global-hub/results/wan.json in the copy. */
+const WAN_FIXTURE = join(repository, 'site/test/fixtures/wan-global-hub.json');
+
+/**
+ * A copy of the repository's environments (topology, generated folders, results; generated here
+ * where the repository has none), with the wan.json fixture as global-hub's and none for
+ * wide-2012: the repository's own results/ never hold a fixture.
+ */
 async function environmentsDirectory(): Promise<string> {
   const source = join(repository, 'environments');
   const names = readdirSync(source).filter((name) => existsSync(join(source, name, 'topology.yaml')));
-  const generated = names.every((name) =>
-    existsSync(join(source, name, 'generated', 'network', 'index.json')),
-  );
-  if (generated) return source;
   const copy = join(work, 'environments');
   rmSync(copy, { recursive: true, force: true });
   for (const name of names) {
     cpSync(join(source, name, 'topology.yaml'), join(copy, name, 'topology.yaml'));
-    await generateEnvironment(join(copy, name), name);
+    const results = join(source, name, 'results');
+    if (existsSync(results)) cpSync(results, join(copy, name, 'results'), { recursive: true });
+    const generated = ['network', 'cluster'].every((kind) =>
+      existsSync(join(source, name, 'generated', kind, 'index.json')),
+    );
+    if (generated)
+      cpSync(join(source, name, 'generated'), join(copy, name, 'generated'), { recursive: true });
+    else await generateEnvironment(join(copy, name), name);
   }
+  cpSync(WAN_FIXTURE, join(copy, 'global-hub', 'results', 'wan.json'));
+  // wide-2012 as before its first measurement, whatever the repository holds: the page must say
+  // how to measure.
+  rmSync(join(copy, 'wide-2012', 'results', 'wan.json'), { force: true });
   return copy;
 }
 
@@ -172,15 +186,125 @@ describe('keio-2019 environment page', () => {
   test("a router's generated file is one click from its node, then one more", async () => {
     const page = await open('keio-2019/');
     await page.click('svg.topology a[data-device="vyos01"]');
-    await page.waitForURL(`**${BASE}keio-2019/devices/vyos01/`);
+    await page.waitForURL(`**${BASE}keio-2019/devices/vyos01/index.html`);
     await page.click('a:has-text("routers/vyos01/config.set")');
-    await page.waitForURL(`**${BASE}keio-2019/files/network/routers/vyos01/config.set/`);
+    await page.waitForURL(`**${BASE}keio-2019/files/network/routers/vyos01/config.set/index.html`);
     const code = await page.textContent('.code');
     expect(code).toContain('set interfaces openvpn vtun2');
     // Highlighted by Shiki at build time: coloured spans, no client script.
     expect(await page.locator('.code pre.astro-code span[style*="color"]').count()).toBeGreaterThan(10);
     expect(await page.locator('script').count()).toBe(0);
     await page.close();
+  });
+});
+
+/** A heatmap's cells with their data-* attributes (values in text, no colours read). */
+async function heatmap(
+  page: Page,
+  id: string,
+): Promise<Record<string, Record<string, Record<string, string | null>>>> {
+  return page.$eval(`table[data-matrix="${id}"]`, (table) => {
+    const cells: Record<string, Record<string, Record<string, string | null>>> = {};
+    for (const cell of table.querySelectorAll('td[data-from]')) {
+      const from = cell.getAttribute('data-from')!;
+      cells[from] ??= {};
+      cells[from][cell.getAttribute('data-to')!] = {
+        value: cell.getAttribute('data-value'),
+        step: cell.getAttribute('data-step'),
+        measured: cell.getAttribute('data-measured'),
+        agrees: cell.getAttribute('data-agrees'),
+        disagree: String(cell.classList.contains('disagree')),
+        text: cell.textContent,
+      };
+    }
+    return cells;
+  });
+}
+
+describe('the WAN section', () => {
+  const GLOBAL_SITES = ['tokyo', 'osaka', 'berlin', 'campus'];
+
+  async function globalHubWan() {
+    const loaded = await loadTopologyFile(join(repository, 'environments/global-hub/topology.yaml'));
+    return resolveTopology(loaded.topology!).wan;
+  }
+
+  test("global-hub's RTT heatmap has Tokyo-Berlin's round trip from coordinates (about 8,900 km)", async () => {
+    const wan = await globalHubWan();
+    const path = wan.paths.find((candidate) => candidate.a === 'tokyo' && candidate.b === 'berlin')!;
+    expect(path.delayMs.source.kind).toBe('coordinates');
+    const distance = path.delayMs.source.kind === 'coordinates' ? path.delayMs.source.distanceKm : 0;
+    expect(Math.round(distance / 100) * 100).toBe(8900);
+    const page = await open('global-hub/');
+    expect(await page.locator('nav[aria-label="On this page"] a[href="#wan"]').count()).toBe(1);
+    expect(await page.getAttribute('[data-wan-emulate]', 'data-wan-emulate')).toBe('lab');
+    const rtt = await heatmap(page, 'wan-rtt');
+    expect(Object.keys(rtt)).toEqual(GLOBAL_SITES);
+    expect(rtt.tokyo!.berlin!.value).toBe(path.rttMs.toFixed(1));
+    expect(rtt.berlin!.tokyo!.value).toBe(path.rttMs.toFixed(1));
+    expect(rtt.tokyo!.tokyo!.value).toBe('-');
+    expect(
+      await page.getAttribute(
+        'table[data-matrix="wan-rtt"] td[data-from="tokyo"][data-to="berlin"]',
+        'title',
+      ),
+    ).toContain('coordinates (89');
+    const rate = await heatmap(page, 'wan-rate');
+    expect(rate.tokyo!.osaka!.value).toBe('unlimited');
+    // Both heatmaps have a legend with the steps' numbers.
+    expect(
+      await page.locator('ul.legend[aria-label^="Colour steps"] li', { hasText: '50-150 ms' }).count(),
+    ).toBe(1);
+    await page.close();
+  });
+
+  test('the map shows the 4 sites and the 3 tunnels, coloured by round trip like the heatmap', async () => {
+    const page = await open('global-hub/');
+    const map = page.locator('svg.wan-map');
+    expect(await map.locator('[data-site]').count()).toBe(4);
+    for (const site of GLOBAL_SITES)
+      expect(await map.locator(`a[data-site="${site}"]`).count(), site).toBe(1);
+    expect(await map.locator('[data-tunnel]').count()).toBe(3);
+    const rtt = await heatmap(page, 'wan-rtt');
+    expect(await map.locator('[data-tunnel="tokyo--berlin"]').getAttribute('data-step')).toBe(
+      rtt.tokyo!.berlin!.step,
+    );
+    expect(await map.locator('text', { hasText: 'campus' }).count()).toBe(1);
+    await page.close();
+  });
+
+  test('measured cells show beside configured ones, and disagreements are marked (wan.json fixture)', async () => {
+    const page = await open('global-hub/');
+    expect(await page.getAttribute('[data-wan-measured]', 'data-wan-measured')).toBe('2026-12-01T12:00:00Z');
+    const rtt = await heatmap(page, 'wan-rtt');
+    expect(rtt.tokyo!.berlin).toMatchObject({ measured: '138.5', agrees: 'true', disagree: 'false' });
+    expect(rtt.tokyo!.berlin!.text).toContain('138.5 (138.2-139.4)');
+    expect(rtt.osaka!.berlin).toMatchObject({ measured: '190.2', agrees: 'false', disagree: 'true' });
+    expect(rtt.berlin!.osaka!.text).toContain('(disagrees)');
+    const rate = await heatmap(page, 'wan-rate');
+    expect(rate.osaka!.berlin).toMatchObject({ measured: '88.1', agrees: 'true' });
+    expect(rate.tokyo!.campus).toMatchObject({ measured: '61.8', agrees: 'false', disagree: 'true' });
+    const note = page.locator('[data-wan-disagreements]');
+    expect(await note.getAttribute('data-wan-disagreements')).toBe('2');
+    expect(await note.textContent()).toContain('osaka - berlin: RTT 190.2 ms');
+    await page.close();
+  });
+
+  test('wide-2012 without a wan.json says how to measure; keio-2019 has no WAN section', async () => {
+    const wide = await open('wide-2012/');
+    expect(await wide.getAttribute('[data-wan-measured]', 'data-wan-measured')).toBe('none');
+    expect(await wide.textContent('[data-wan-measured]')).toContain('sudo npx geostage measure wide-2012');
+    const rtt = await heatmap(wide, 'wan-rtt');
+    for (const from of Object.keys(rtt)) {
+      for (const to of Object.keys(rtt))
+        expect(rtt[from]![to]!.value, `${from} -> ${to}`).toBe(from === to ? '-' : '20');
+    }
+    expect(await wide.locator('svg.wan-map').count()).toBe(0);
+    await wide.close();
+    const keio = await open('keio-2019/');
+    expect(await keio.locator('#wan').count()).toBe(0);
+    expect(await keio.locator('a[href="#wan"]').count()).toBe(0);
+    await keio.close();
   });
 });
 
@@ -224,8 +348,11 @@ describe('every page type', () => {
       );
       for (const href of hrefs) {
         if (href.startsWith('#')) continue;
-        expect(href, `link on ${path}`).toMatch(new RegExp(`^${BASE}`));
-        seen.add(href.split('#')[0]!);
+        // Relative to the page (so that the site opens from the file system), under the base once resolved.
+        expect(href, `link on ${path}`).not.toMatch(/^(\/|[a-z]+:)/);
+        const resolved = new URL(href, page.url()).pathname;
+        expect(resolved, `link ${href} on ${path}`).toMatch(new RegExp(`^${BASE}`));
+        seen.add(resolved);
       }
       await page.close();
     }
@@ -233,6 +360,34 @@ describe('every page type', () => {
       const response = await fetch(`${server.origin}${href}`);
       expect(response.status, href).toBe(200);
     }
+  });
+});
+
+describe('opened from the file system (file://site/dist/index.html, as the main job says)', () => {
+  test('pages have their styles and picture, and links lead from page to page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const failed: string[] = [];
+    page.on('requestfailed', (request) => failed.push(request.url()));
+    await page.goto(pathToFileURL(join(dist, 'index.html')).href);
+    await page.click('a:has-text("keio-2019")');
+    await page.waitForURL('**/keio-2019/index.html');
+    // Styled: the stylesheet loaded, so the picture's boxes are not the default black fill.
+    type Window = {
+      document: { styleSheets: { length: number }; querySelector(selector: string): unknown };
+      getComputedStyle(element: unknown): { fill: string };
+    };
+    const styled = await page.evaluate(() => {
+      const window = globalThis as unknown as Window;
+      const box = window.document.querySelector('svg.topology [data-site] rect');
+      return { sheets: window.document.styleSheets.length, fill: window.getComputedStyle(box).fill };
+    });
+    expect(styled.sheets).toBe(1);
+    expect(styled.fill).not.toBe('rgb(0, 0, 0)');
+    await page.click('svg.topology a[data-device="vyos01"]');
+    await page.waitForURL('**/keio-2019/devices/vyos01/index.html');
+    expect(await page.textContent('h1')).toContain('vyos01');
+    expect(failed).toEqual([]);
+    await page.close();
   });
 });
 
@@ -251,7 +406,7 @@ describe('weight', () => {
     for (const path of pages) {
       const html = readFileSync(path, 'utf8');
       const css = [...html.matchAll(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"/g)]
-        .map((match) => statSync(join(dist, match[1]!.slice(BASE.length))).size)
+        .map((match) => statSync(join(dirname(path), match[1]!)).size)
         .reduce((sum, size) => sum + size, 0);
       expect(Buffer.byteLength(html) + css, path).toBeLessThan(200 * 1024);
     }

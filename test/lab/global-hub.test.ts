@@ -37,8 +37,13 @@ if (support !== null) {
     });
 
     it('runs the topology as written, but every router as Linux', () => {
-      // underlay + 4 routers + 4 switches + 1 NAT + 9 servers
-      expect(state.namespaces).toHaveLength(19);
+      // underlay + 4 routers + 4 switches + 1 NAT + 9 servers + a WAN wire per tunnel (3)
+      expect(state.namespaces).toHaveLength(22);
+      expect(state.wan?.wires.map((wire) => wire.link).sort()).toEqual([
+        'tokyo--berlin',
+        'tokyo--campus',
+        'tokyo--osaka',
+      ]);
       expect(state.converted.map((router) => router.was)).toEqual(['vyos 1.4', 'vyos 1.5', 'vyos 1.4']);
       expect(state.processes).toHaveLength(6);
     });
@@ -81,11 +86,46 @@ if (support !== null) {
       ).toContain('1 received');
     });
 
+    it("the WAN follows the cities: every site pair's round trip agrees with the Model's", async () => {
+      const measured = await scratch.geostage([
+        'measure',
+        'global-hub',
+        '--quick',
+        '--rtt-only',
+        '--format',
+        'json',
+      ]);
+      expect(measured.code, measured.stdout + measured.stderr).toBe(0);
+      const results = JSON.parse(measured.stdout) as {
+        emulation: string;
+        sitePairs: {
+          from: string;
+          to: string;
+          expected: { rttMs: number };
+          measured: { rttMs: { median: number } };
+        }[];
+      };
+      expect(results.emulation).toBe('wirefilter');
+      const pair = (a: string, b: string) =>
+        results.sitePairs.find((found) => [found.from, found.to].sort().join() === [a, b].sort().join())!;
+      // Tokyo-Berlin is about 8,900 km: 2 x (8,917 km / 200 km/ms x 1.5 + 2 x 1 ms access) = 137.8 ms.
+      expect(pair('tokyo', 'berlin').expected.rttMs).toBeCloseTo(137.8, 0);
+      console.log(
+        `global-hub RTT, measured/expected ms: ${results.sitePairs.map((found) => `${found.from}-${found.to} ${found.measured.rttMs.median}/${found.expected.rttMs}`).join(', ')}`,
+      );
+      // Osaka to Berlin goes through the Tokyo hub: both tunnels' delays add up.
+      const viaHub = pair('osaka', 'berlin');
+      expect(viaHub.expected.rttMs).toBeCloseTo(
+        pair('tokyo', 'osaka').expected.rttMs + pair('tokyo', 'berlin').expected.rttMs,
+        1,
+      );
+    });
+
     it('lab down removes all of it', async () => {
       const down = await scratch.geostage(['lab', 'down', 'global-hub']);
       expect(down.code).toBe(0);
       expect(down.stdout).toContain('6 of 6 processes stopped');
-      expect(down.stdout).toContain('19 namespaces removed');
+      expect(down.stdout).toContain('22 namespaces removed');
       const listed = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
       expect(listed.split('\n').filter((line) => line.startsWith(state.prefix))).toEqual([]);
       expect(spawnSync('pgrep', ['-f', scratch.environmentFolder]).status).toBe(1);

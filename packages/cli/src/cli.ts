@@ -19,7 +19,8 @@ ${lines.join('\n')}
 Options:
   -h, --help   show this help (or a command's help after the command name)
 
-Exit codes: 0 ok, 1 invalid input or failed check, 2 usage error, 3 execution failure.`;
+Exit codes: 0 ok, 1 invalid input or failed check, 2 usage error, 3 execution failure (a host,
+a tool or the file system failed; the cause is printed).`;
 }
 
 export async function run(
@@ -73,8 +74,20 @@ export async function run(
   } catch (error) {
     if (error instanceof UsageError)
       return usage(io, `${command.name}: ${error.message}`, `geostage ${command.name} --help`);
-    throw error;
+    io.err(`geostage: ${command.name}: ${describeFailure(error)}\n`);
+    return EXIT.failure;
   }
+}
+
+/**
+ * A failure while executing: a system error (EACCES, EROFS, ENOSPC on a path) is its message, which
+ * names the cause and the path; anything else is a bug, shown with its stack.
+ */
+export function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return error.message;
+  return error.stack ?? error.message;
 }
 
 function usage(io: Io, message: string, helpCommand: string): number {

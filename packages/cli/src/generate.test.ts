@@ -1,9 +1,9 @@
 // generate and check as a user runs them, in a scratch repository (nx.json + one environment).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const main = join(import.meta.dirname, 'main.ts');
@@ -14,7 +14,12 @@ function geostage(args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+const unshare = spawnSync('unshare', ['--map-root-user', '--mount', 'true']).status === 0;
 const generated = (path: string) => join(scratch, 'environments', 'keio-2019', 'generated', path);
+
+afterEach(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 beforeEach(() => {
   scratch = mkdtempSync(join(tmpdir(), 'geostage-generate-'));
@@ -79,6 +84,21 @@ describe('geostage generate and check', () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('error duplicate-address');
     expect(readFileSync(generated('network/routers/vyos01/config.set'), 'utf8')).toBe(router);
+  });
+
+  it.skipIf(!unshare)('into a read-only folder exits 3 naming EROFS and the path, not ENOENT', () => {
+    const environments = join(scratch, 'environments');
+    const mount = `mount --bind ${environments} ${environments} && mount -o remount,bind,ro ${environments} && exec "$@"`;
+    const result = spawnSync(
+      'unshare',
+      ['--map-root-user', '--mount', 'sh', '-c', mount, 'sh', process.execPath, main, 'generate'],
+      { cwd: scratch, encoding: 'utf8' },
+    );
+    expect(result.status).toBe(3);
+    expect(result.stderr).toContain(
+      `geostage: generate: EROFS: read-only file system, mkdir '${join(environments, 'keio-2019', 'generated')}'`,
+    );
+    expect(result.stderr).not.toContain('    at ');
   });
 
   it('refuses an unknown environment or generator with a usage error', () => {

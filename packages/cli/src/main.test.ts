@@ -1,9 +1,9 @@
 // The geostage command as a user runs it: a child process of this Node, from the repository root.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const main = join(import.meta.dirname, 'main.ts');
@@ -14,13 +14,60 @@ function geostage(args: string[], cwd = root) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+const made: string[] = [];
+afterAll(() => {
+  for (const folder of made.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function scratch(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'geostage-main-'));
+  made.push(folder);
+  return folder;
+}
+
+/** A repository of its own holding copies of the named bundled environments, and nothing else. */
+function repositoryWith(...environments: string[]): string {
+  const folder = scratch();
+  writeFileSync(join(folder, 'nx.json'), '{}\n');
+  for (const name of environments) {
+    mkdirSync(join(folder, 'environments', name), { recursive: true });
+    cpSync(
+      join(root, 'environments', name, 'topology.yaml'),
+      join(folder, 'environments', name, 'topology.yaml'),
+    );
+  }
+  return folder;
+}
+
+/** Runs geostage with its standard output closed at once, as `geostage ... | head -0` does. */
+function withClosedOutput(args: string[], cwd = root): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [main, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('close', (code) => done({ code, stderr }));
+  });
+}
+
 describe('geostage validate', () => {
   it('validates every environment when given no argument', () => {
-    const { code, stdout } = geostage(['validate']);
+    const { code, stdout } = geostage(['validate'], repositoryWith('keio-2019', 'global-hub', 'wide-2012'));
     expect(code).toBe(0);
     expect(stdout).toContain('environments/keio-2019/topology.yaml: ok (3 sites, 8 servers)\n');
     expect(stdout).toContain('environments/global-hub/topology.yaml: ok (4 sites, 9 servers, 1 warning)\n');
     expect(stdout).toContain('environments/wide-2012/topology.yaml: ok (4 sites, 9 servers)\n');
+  });
+
+  it('validates a folder that holds a topology.yaml, and says so when a folder holds none', () => {
+    const folder = geostage(['validate', 'environments/keio-2019']);
+    expect(folder.code).toBe(0);
+    expect(folder.stdout).toBe('environments/keio-2019/topology.yaml: ok (3 sites, 8 servers)\n');
+    const empty = geostage(['validate', 'packages']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('the folder "packages" holds no topology.yaml');
   });
 
   it('resolves an environment name from any folder inside the repository', () => {
@@ -86,12 +133,13 @@ describe('geostage validate', () => {
   });
 
   it('exits 2 on an unknown environment, naming the ones that exist', () => {
-    const { code, stdout, stderr } = geostage(['validate', 'atlantis']);
+    const { code, stdout, stderr } = geostage(
+      ['validate', 'atlantis'],
+      repositoryWith('keio-2019', 'wide-2012'),
+    );
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain(
-      'no environment or file named "atlantis" (environments: global-hub, keio-2019, wide-2012)',
-    );
+    expect(stderr).toContain('no environment or file named "atlantis" (environments: keio-2019, wide-2012)');
   });
 
   it('exits 2 on a bad --format value or an unknown option', () => {
@@ -103,7 +151,7 @@ describe('geostage validate', () => {
   });
 
   it('validates a file outside the repository when given its path', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'geostage-'));
+    const folder = scratch();
     writeFileSync(join(folder, 'lab.yaml'), 'name: lab\nsites: []\n');
     const { code, stdout } = geostage(['validate', 'lab.yaml'], folder);
     expect(code).toBe(1);
@@ -123,7 +171,7 @@ describe('geostage help', () => {
   it('shows a command help with --help after the command, and with help <command>', () => {
     const direct = geostage(['validate', '--help']);
     expect(direct.code).toBe(0);
-    expect(direct.stdout).toMatch(/^Usage: geostage validate \[env\|file \.\.\.\]/);
+    expect(direct.stdout).toMatch(/^Usage: geostage validate \[env\|file\|folder \.\.\.\]/);
     expect(geostage(['help', 'validate']).stdout).toBe(direct.stdout);
   });
 
@@ -139,4 +187,23 @@ describe('geostage help', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('geostage: unknown command "deploy"');
   });
+});
+
+describe('geostage as a Unix tool', () => {
+  it.each([
+    [['validate']],
+    [['validate', '--format', 'json', 'keio-2019']],
+    [['plan', 'keio-2019']],
+    [['lab', 'status', 'keio-2019']],
+    [['reach', 'keio-2019']],
+    [['--help']],
+  ])(
+    'a reader that leaves early (geostage %j | head) changes neither the exit code nor stderr',
+    async (args) => {
+      const whole = geostage(args);
+      const closed = await withClosedOutput(args);
+      expect(closed.stderr).not.toMatch(/EPIPE|Unhandled/);
+      expect(closed.code).toBe(whole.code);
+    },
+  );
 });

@@ -2,18 +2,19 @@
 // The geostage entry point: the only place that reads process.argv and sets the exit code.
 import { run } from './cli.ts';
 import { EXIT } from './command.ts';
+import { streamOutput } from './output.ts';
 
-const io = {
-  cwd: process.cwd(),
-  out: (text: string) => process.stdout.write(text),
-  err: (text: string) => process.stderr.write(text),
-};
+const stdout = streamOutput(process.stdout);
+const stderr = streamOutput(process.stderr);
+const io = { cwd: process.cwd(), out: stdout.write, err: stderr.write };
 
 try {
   process.exitCode = await run(process.argv.slice(2), io);
 } catch (error) {
-  process.stderr.write(
-    `geostage: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  stderr.write(`geostage: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = EXIT.failure;
 }
+// Output lost for a reason other than a reader that left (a full disk behind `> file`) is a failure.
+process.on('beforeExit', () => {
+  if (stdout.failure() && process.exitCode === EXIT.ok) process.exitCode = EXIT.failure;
+});

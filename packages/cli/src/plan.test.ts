@@ -1,10 +1,10 @@
 // geostage plan as a user runs it, in a scratch repository holding keio-2019 with its committed
 // generated files, so that the secrets folder is whatever each test puts there.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const main = join(import.meta.dirname, 'main.ts');
@@ -20,6 +20,10 @@ function secret(name: string, value: string) {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${value}\n`, { mode: 0o600 });
 }
+
+afterEach(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 beforeEach(() => {
   scratch = mkdtempSync(join(tmpdir(), 'geostage-plan-'));

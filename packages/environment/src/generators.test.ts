@@ -1,7 +1,7 @@
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { generateEnvironment, regenerateFolder, selectGenerators } from './generators.ts';
 import { loadEnvironment } from './load.ts';
 import { findRepositoryRoot, repositoryEnvironment } from './paths.ts';
@@ -31,6 +31,7 @@ describe('the generation pipeline', () => {
 
   it('regenerates a copied environment folder in place, byte for byte', async () => {
     const work = await mkdtemp(join(tmpdir(), 'gs-regenerate-'));
+    onTestFinished(() => rm(work, { recursive: true, force: true }));
     const committed = repositoryEnvironment(root, 'keio-2019');
     const copy = join(work, 'keio-2019');
     await cp(committed.topology, join(copy, 'topology.yaml'));
@@ -39,6 +40,5 @@ describe('the generation pipeline', () => {
     expect(await readFile(join(copy, 'generated', 'network', 'index.json'), 'utf8')).toBe(
       await readFile(committed.index.network, 'utf8'),
     );
-    await rm(work, { recursive: true, force: true });
   });
 });

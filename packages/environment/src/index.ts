@@ -45,4 +45,4 @@ export {
   writeResults,
   writeWanResults,
 } from './results.ts';
-export { checkFileSet, type Drift, type WriteResult, writeFileSet } from './writer.ts';
+export { checkFileSet, type Drift, type WriteOptions, type WriteResult, writeFileSet } from './writer.ts';

@@ -1,12 +1,13 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseVerify, type VerifyResults, writeResults } from './results.ts';
 
 describe('results/verify.json', () => {
   it('reads back what verify writes, keeping the fields readers rely on', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'gs-results-'));
+    onTestFinished(() => rm(folder, { recursive: true, force: true }));
     const results: VerifyResults = {
       measuredAt: '2025-01-31T12:00:00Z',
       environment: 'keio-2019',
@@ -19,7 +20,6 @@ describe('results/verify.json', () => {
       measuredAt: '2025-01-31T12:00:00Z',
       pairs: [{ from: 'node01', to: 'master01', reachable: true, rttMs: 1.2 }],
     });
-    await rm(folder, { recursive: true, force: true });
   });
 
   it('reports a malformed file as a message', () => {

@@ -1,10 +1,13 @@
 // Writes a FileSet into a folder atomically: a fresh folder is built beside the target and
-// swapped in whole, so a failed run leaves the previous output untouched. Unchanged files are
-// hard-linked from the old folder, not rewritten, so their timestamps stay.
+// swapped in whole, so a failed run leaves the previous output untouched, and a run killed
+// mid-swap is finished or undone by the next one. Unchanged files are hard-linked from the old
+// folder, not rewritten, so their timestamps stay.
 import { randomBytes } from 'node:crypto';
 import { chmod, link, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { type FileSet, INDEX_FILE, indexOf, sortFileSet } from '@geostage/schema';
+import { makeFolder } from './folder.ts';
+import { recoverSwap, swapNames } from './swap.ts';
 
 export type Drift = { path: string; status: 'changed' | 'missing' | 'extra' };
 
@@ -12,6 +15,16 @@ export interface WriteResult {
   written: string[];
   unchanged: string[];
   removed: string[];
+  /**
+   * What went wrong after the new output was in place, or while cleaning up after an earlier
+   * interrupted run (a previous folder that could not be deleted): the write itself succeeded.
+   */
+  warnings: string[];
+}
+
+export interface WriteOptions {
+  /** Called between the two renames of the swap, where a crash is hardest to recover from (tests). */
+  betweenRenames?: () => void;
 }
 
 async function listFiles(folder: string): Promise<string[]> {
@@ -60,7 +73,17 @@ export async function checkFileSet(folder: string, files: FileSet, source: strin
   return drift.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
-export async function writeFileSet(folder: string, files: FileSet, source: string): Promise<WriteResult> {
+/**
+ * Writes `files` (plus their index) to `folder`, or throws the file system's own error (EACCES,
+ * EROFS, ENOSPC with its path) and leaves the previous output as it was.
+ */
+export async function writeFileSet(
+  folder: string,
+  files: FileSet,
+  source: string,
+  options: WriteOptions = {},
+): Promise<WriteResult> {
+  const warnings = await recoverSwap(folder);
   const wanted = withIndex(files, source);
   const drift = await checkFileSet(folder, files, source);
   const changed = new Set(drift.map((entry) => entry.path));
@@ -68,40 +91,62 @@ export async function writeFileSet(folder: string, files: FileSet, source: strin
     written: drift.filter((d) => d.status !== 'extra').map((d) => d.path),
     unchanged: wanted.map((f) => f.path).filter((path) => !changed.has(path)),
     removed: drift.filter((d) => d.status === 'extra').map((d) => d.path),
+    warnings,
   };
   if (drift.length === 0) return result;
 
-  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const staging = join(dirname(folder), `.${basename(folder)}.new-${suffix}`);
-  const retired = join(dirname(folder), `.${basename(folder)}.old-${suffix}`);
-  await mkdir(staging, { recursive: true });
+  const { staging, retired } = swapNames(folder, `${process.pid}-${randomBytes(4).toString('hex')}`);
+  // Made one level at a time, so that a read-only parent reports EROFS or EACCES on its own path.
+  await makeFolder(dirname(folder));
+  await mkdir(staging);
   try {
-    for (const file of wanted) {
-      const target = join(staging, file.path);
-      await mkdir(dirname(target), { recursive: true });
-      if (!changed.has(file.path)) {
-        try {
-          await link(join(folder, file.path), target);
-          await chmod(target, file.mode);
-          continue;
-        } catch {
-          // A file system without hard links: write the bytes instead.
-        }
-      }
-      await writeFile(target, file.content, { mode: file.mode });
-      await chmod(target, file.mode);
-    }
-    const exists = await lstat(folder).then(
-      () => true,
-      () => false,
-    );
-    if (exists) await rename(folder, retired);
-    await mkdir(dirname(folder), { recursive: true });
-    await rename(staging, folder);
-    if (exists) await rm(retired, { recursive: true, force: true });
+    await stage(staging, folder, wanted, changed);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
+  const exists = await lstat(folder).then(
+    () => true,
+    () => false,
+  );
+  try {
+    if (exists) await rename(folder, retired);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  options.betweenRenames?.();
+  try {
+    await rename(staging, folder);
+  } catch (error) {
+    // Put the previous output back, so that the failure leaves things as they were.
+    if (exists) await rename(retired, folder);
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  // The new output is in place: a previous folder that cannot be deleted is a warning, not a failure.
+  if (exists)
+    await rm(retired, { recursive: true, force: true }).catch((error: Error) =>
+      warnings.push(`the previous output could not be removed (${error.message}); the next run tries again`),
+    );
   return result;
+}
+
+/** Fills the staging folder: changed files written, unchanged ones hard-linked from the old folder. */
+async function stage(staging: string, folder: string, wanted: FileSet, changed: Set<string>): Promise<void> {
+  for (const file of wanted) {
+    const target = join(staging, file.path);
+    await mkdir(dirname(target), { recursive: true });
+    if (!changed.has(file.path)) {
+      try {
+        await link(join(folder, file.path), target);
+        await chmod(target, file.mode);
+        continue;
+      } catch {
+        // A file system without hard links: write the bytes instead.
+      }
+    }
+    await writeFile(target, file.content, { mode: file.mode });
+    await chmod(target, file.mode);
+  }
 }

@@ -18,7 +18,6 @@ export {
   readInventory,
 } from './inventory.ts';
 export { labPrefix, MAX_INTERFACE_NAME, type NamespaceRole, namespaceName } from './names.ts';
-export { type NetworkdInterface, readNetworkd } from './networkd.ts';
 export { isLabProcess } from './processes.ts';
 export { hostKeyLine, makeSshFiles, startSshd } from './sshd.ts';
 export {
@@ -33,6 +32,24 @@ export {
 export { type LabHealth, labHealth, type TunnelStatus } from './status.ts';
 export { hostInterfaces, wiringFor } from './testing.ts';
 export { type LabUpOptions, type LabUpResult, labUp } from './up.ts';
+export {
+  type Impairment,
+  isImpaired,
+  NO_IMPAIRMENT,
+  type WanEndpoint,
+  type WanLink,
+} from './wan/impairment.ts';
+export {
+  type LabWanState,
+  labWanWiring,
+  setWanLink,
+  type WanWireState,
+  wanLinks,
+  wanProblems,
+  wantsEmulation,
+  zeroWan,
+} from './wan/lab.ts';
+export type { WanMechanism } from './wan/wiring.ts';
 export {
   type LabFile,
   type LabNamespace,

@@ -1,7 +1,9 @@
-// @geostage/measure: the measured view. The reachability matrix measured from inside the lab's
-// servers, written to results/verify.json and compared with reach's computed matrix.
+// @geostage/measure: the measured views. The reachability matrix measured from inside the lab's
+// servers (results/verify.json, compared with reach's computed matrix) and the WAN per site pair
+// (results/wan.json, compared with the Model's expected round trips and rates).
 export { type Comparison, compareWithReach, type Disagreement, type TtlDifference } from './compare.ts';
-export { median, type PingOptions, type PingResult, parsePing, ping, pingCommand } from './ping.ts';
+export { type PingOptions, type PingResult, parsePing, ping, pingCommand } from './ping.ts';
+export { type IperfResult, parseIperf } from './probes/iperf.ts';
 export {
   type Arrival,
   controlPort,
@@ -18,4 +20,24 @@ export {
 } from './propagation.ts';
 export { type MeasuredServer, type MeasureOptions, measureMatrix } from './reachability.ts';
 export { type MatrixServer, renderComparison, renderMeasured } from './render.ts';
+export { median, percentile } from './statistics.ts';
 export { type VerifyOptions, type VerifyOutcome, verifyLab } from './verify.ts';
+export {
+  comparePair,
+  RATE_TOLERANCE,
+  RTT_FLOOR_MS,
+  RTT_TOLERANCE,
+  renderWanMatrix,
+  scheduleRounds,
+  type WanPairPlan,
+  type WanPairResult,
+  type WanProbe,
+} from './wan.ts';
+export {
+  IPERF_SECONDS,
+  type MeasureWanOptions,
+  type MeasureWanOutcome,
+  measureWan,
+  planWanPairs,
+  SAMPLES,
+} from './wan-run.ts';

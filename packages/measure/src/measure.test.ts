@@ -1,7 +1,8 @@
 import type { MeasuredPair } from '@geostage/environment';
 import { describe, expect, it } from 'vitest';
-import { median, parsePing } from './ping.ts';
+import { parsePing } from './ping.ts';
 import { renderComparison, renderMeasured } from './render.ts';
+import { median } from './statistics.ts';
 
 const REPLIES = `PING 192.168.10.101 (192.168.10.101) 56(84) bytes of data.
 64 bytes from 192.168.10.101: icmp_seq=1 ttl=62 time=1.96 ms

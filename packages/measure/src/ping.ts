@@ -35,13 +35,6 @@ export function parsePing(output: string): PingResult {
   };
 }
 
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 export function pingCommand(namespace: string, address: string, options: PingOptions = {}): string[] {
   return [
     'ip',

@@ -3,7 +3,8 @@
 
 import type { MeasuredPair } from '@geostage/environment';
 import pMap from 'p-map';
-import { median, type PingOptions, ping } from './ping.ts';
+import { type PingOptions, ping } from './ping.ts';
+import { median } from './statistics.ts';
 
 export interface MeasuredServer {
   name: string;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fpingCommand, parseFping } from './probes/fping.ts';
 import { parseIperf } from './probes/iperf.ts';
 import { median, percentile } from './statistics.ts';
 import { comparePair, renderWanMatrix, scheduleRounds, type WanPairPlan } from './wan.ts';
@@ -101,5 +102,33 @@ describe('statistics and iperf3', () => {
       'iperf3: unable to connect to server',
     );
     expect(parseIperf('garbage')).toMatch(/no JSON/);
+  });
+});
+
+describe('fping', () => {
+  it('measures every far end of a site in one process and reads each target, lost samples too', () => {
+    expect(fpingCommand('gs-s-a', ['10.2.0.11', '10.3.0.11'], 6).slice(4)).toEqual([
+      'fping',
+      '-C',
+      '6',
+      '-p',
+      '50',
+      '-i',
+      '5',
+      '-t',
+      '2000',
+      '-q',
+      '10.2.0.11',
+      '10.3.0.11',
+    ]);
+    // Recorded from fping 5.1 (stderr with -C -q).
+    const parsed = parseFping('10.2.0.11 : 20.53 20.61 - 20.49\n10.3.0.11 : - - - -\n');
+    expect(parsed.get('10.2.0.11')).toEqual({
+      sent: 4,
+      received: 3,
+      rttsMs: [20.53, 20.61, 20.49],
+      ttl: null,
+    });
+    expect(parsed.get('10.3.0.11')).toMatchObject({ sent: 4, received: 0 });
   });
 });

@@ -111,7 +111,11 @@ export function comparePair(
 }
 
 /** A site x site matrix of one figure: measured / expected, one row per site. */
-export function renderWanMatrix(results: readonly WanPairResult[], figure: 'rtt' | 'throughput'): string {
+export type MatrixPair = Pick<WanPairResult, 'from' | 'to' | 'expected' | 'baseRttMs' | 'agrees'> & {
+  measured: Pick<WanMeasured, 'rttMs' | 'throughputMbps'>;
+};
+
+export function renderWanMatrix(results: readonly MatrixPair[], figure: 'rtt' | 'throughput'): string {
   const sites = [...new Set(results.flatMap((result) => [result.from, result.to]))].sort();
   const cell = new Map<string, string>();
   for (const result of results) {

@@ -2,7 +2,12 @@
 // which servers reach which, before and after the VPN. Depends on no other geostage package.
 export { formatAddress, formatPrefix, type Prefix, parseAddress, parsePrefix } from './address.ts';
 export type { Device, Warning } from './device.ts';
-export { parseDevices } from './devices.ts';
+export { parseDevices } from './read/devices.ts';
+export { type GeneratedFiles, readGeneratedNetwork } from './read/files.ts';
+export type { InterfaceReading, InterfaceSettings } from './read/interfaces.ts';
+export { readNetplanInterfaces } from './read/netplan.ts';
+export { readNetworkdInterfaces } from './read/networkd.ts';
+export { readGeneratedNetworkAtRevision } from './read/revision.ts';
 export {
   type ChangeKind,
   changedPairs,
@@ -10,10 +15,8 @@ export {
   type ReachChange,
   type ReachDiff,
   renderDiff,
-} from './diff.ts';
-export { type GeneratedFiles, readGeneratedNetwork } from './files.ts';
-export { computeReachability } from './reachability.ts';
-export { type RenderOptions, renderMatrix } from './render.ts';
+} from './report/diff.ts';
+export { type RenderOptions, renderMatrix } from './report/render.ts';
 export {
   groupIndex,
   groupOutcome,
@@ -30,5 +33,6 @@ export {
   type ReportTunnel,
   reachabilityByName,
   type View,
-} from './report.ts';
-export { diffAtRevisions, readGeneratedNetworkAtRevision } from './revision.ts';
+} from './report/report.ts';
+export { diffAtRevisions } from './review.ts';
+export { computeReachability } from './simulate/reachability.ts';

@@ -27,7 +27,12 @@ for (const sites of sizes) {
     const loaded = loadTopology(text, 'synthetic.yaml');
     const loadedAt = performance.now();
     if (!loaded.topology) {
-      throw new Error(`synthetic topology is invalid: ${loaded.diagnostics.slice(0, 3).map((d) => d.message).join('; ')}`);
+      throw new Error(
+        `synthetic topology is invalid: ${loaded.diagnostics
+          .slice(0, 3)
+          .map((d) => d.message)
+          .join('; ')}`,
+      );
     }
     resolve(loaded.topology);
     const resolvedAt = performance.now();

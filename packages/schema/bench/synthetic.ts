@@ -22,13 +22,29 @@ export function syntheticTopology(options: SyntheticOptions): Record<string, unk
         name: `router${index + 1}`,
         os: 'vyos',
         release: options.release ?? '1.4',
-        wan: { interface: 'eth0', address: `100.${64 + high}.${low}.2/24`, gateway: `100.${64 + high}.${low}.1` },
+        wan: {
+          interface: 'eth0',
+          address: `100.${64 + high}.${low}.2/24`,
+          gateway: `100.${64 + high}.${low}.1`,
+        },
       },
-      segments: [{ name: 'lan', prefix: `10.${high}.${low}.0/24`, gateway: `10.${high}.${low}.1`, interface: 'eth1' }],
+      segments: [
+        { name: 'lan', prefix: `10.${high}.${low}.0/24`, gateway: `10.${high}.${low}.1`, interface: 'eth1' },
+      ],
     });
     for (let server = 0; server < options.serversPerSite; server++) {
-      const roles = index === 0 && server === 0 ? ['load-balancer'] : index === 0 && server < 4 ? ['control-plane'] : ['worker'];
-      servers.push({ name: `${name}-server${server + 1}`, site: name, address: `10.${high}.${low}.${server + 10}`, roles });
+      const roles =
+        index === 0 && server === 0
+          ? ['load-balancer']
+          : index === 0 && server < 4
+            ? ['control-plane']
+            : ['worker'];
+      servers.push({
+        name: `${name}-server${server + 1}`,
+        site: name,
+        address: `10.${high}.${low}.${server + 10}`,
+        roles,
+      });
     }
   }
   return {
@@ -36,7 +52,10 @@ export function syntheticTopology(options: SyntheticOptions): Record<string, unk
     sites,
     servers,
     vpn: {
-      policy: options.policy === 'hub-and-spoke' ? { type: 'hub-and-spoke', hubs: ['site1'] } : { type: 'full-mesh' },
+      policy:
+        options.policy === 'hub-and-spoke'
+          ? { type: 'hub-and-spoke', hubs: ['site1'] }
+          : { type: 'full-mesh' },
       pool: '172.16.0.0/12',
       authentication: 'tls',
     },

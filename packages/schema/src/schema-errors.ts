@@ -2,6 +2,7 @@
 // which ajv reports every branch's failure; we pick the branch the user meant (by a
 // discriminating `os`/`type` const, or by the value's type) and report only its problems.
 import type { ErrorObject } from 'ajv/dist/2020.js';
+import { distance as levenshtein } from 'fastest-levenshtein';
 import type { Finding } from './checks/finding.ts';
 import type { YamlPath } from './positions.ts';
 
@@ -423,27 +424,11 @@ function closest(word: string, candidates: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    const distance = levenshtein(word.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

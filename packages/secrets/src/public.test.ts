@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTopology, resolve } from '@geostage/schema';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { secretsInit } from './init/init.ts';
 import { NO_MATERIAL, readPublicMaterial } from './public.ts';
 
@@ -14,6 +14,7 @@ const model = resolve(loaded.topology!, source);
 describe('readPublicMaterial', { timeout: 30_000 }, () => {
   it('is empty before secrets init, and holds every router certificate after it', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'gs-public-'));
+    onTestFinished(() => rm(folder, { recursive: true, force: true }));
     const folders = { folder, secrets: join(folder, 'secrets'), public: join(folder, 'public') };
     expect(await readPublicMaterial(folders.public)).toEqual(NO_MATERIAL);
     const made = await secretsInit(folders, model);
@@ -23,6 +24,5 @@ describe('readPublicMaterial', { timeout: 30_000 }, () => {
     expect(Object.keys(material.routers).sort()).toEqual(model.sites.map((site) => site.router.name).sort());
     for (const router of Object.values(material.routers))
       expect(router.fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
-    await rm(folder, { recursive: true, force: true });
   });
 });

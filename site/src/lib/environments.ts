@@ -7,7 +7,9 @@ import {
   environmentsIn,
   type MeasuredMatrix,
   parseVerify,
+  parseWanResults,
   repositoryEnvironment,
+  type WanResults,
 } from '@geostage/environment';
 import { formatDiagnostic, loadTopologyFile, type Model, resolve } from '@geostage/schema';
 import { type Folder, ownersOf, type SiteFile } from './files.ts';
@@ -33,6 +35,8 @@ export interface Environment {
   serverSite: Map<string, string>;
   reachability: Reachability | null;
   verify: MeasuredMatrix | null;
+  /** results/wan.json when present: what `geostage measure` found on the WAN. */
+  wan: WanResults | null;
   scale: Scale;
 }
 
@@ -113,6 +117,13 @@ async function loadEnvironment(directory: string, name: string): Promise<Environ
     else verify = parsed;
   }
 
+  let wan: WanResults | null = null;
+  if (existsSync(paths.wanResults)) {
+    const parsed = parseWanResults(readFileSync(paths.wanResults, 'utf8'));
+    if (typeof parsed === 'string') problems.push(parsed);
+    else wan = parsed;
+  }
+
   return {
     name,
     source,
@@ -124,7 +135,12 @@ async function loadEnvironment(directory: string, name: string): Promise<Environ
     serverSite: new Map(model?.servers.map((server) => [server.name, server.site] as const)),
     reachability,
     verify,
-    scale: scaleOf({ sites: model?.sites.length ?? 0, servers: model?.servers.length ?? 0, files: files.length }),
+    wan,
+    scale: scaleOf({
+      sites: model?.sites.length ?? 0,
+      servers: model?.servers.length ?? 0,
+      files: files.length,
+    }),
   };
 }
 

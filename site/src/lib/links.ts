@@ -20,7 +20,8 @@ export const links = {
   /** Routers always have a page; servers have one unless the environment is large (then their site's page). */
   device(environment: Environment, name: string): string {
     const site = environment.serverSite.get(name);
-    if (site !== undefined && !environment.scale.detailed) return `${url(`${environment.name}/sites/${site}/`)}#server-${name}`;
+    if (site !== undefined && !environment.scale.detailed)
+      return `${url(`${environment.name}/sites/${site}/`)}#server-${name}`;
     return url(`${environment.name}/devices/${name}/`);
   },
 };

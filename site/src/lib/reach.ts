@@ -15,11 +15,13 @@ export function computedReachability(files: readonly SiteFile[]): Reachability |
   }
   const index = groupIndex(report);
   const rowOf = new Map(report.servers.map((server) => [server.name, index.get(server.group)] as const));
-  const lookup = (view: View) => (from: string, to: string): Outcome | undefined => {
-    const source = rowOf.get(from);
-    const target = rowOf.get(to);
-    return source === undefined || target === undefined ? undefined : report[view][source]?.[target];
-  };
+  const lookup =
+    (view: View) =>
+    (from: string, to: string): Outcome | undefined => {
+      const source = rowOf.get(from);
+      const target = rowOf.get(to);
+      return source === undefined || target === undefined ? undefined : report[view][source]?.[target];
+    };
   const before = lookup('before');
   const after = lookup('after');
   return {
@@ -28,7 +30,10 @@ export function computedReachability(files: readonly SiteFile[]): Reachability |
     before: (from, to) => before(from, to)?.reachable ?? false,
     after: (from, to) => after(from, to)?.reachable ?? false,
     explain: (view, from, to) => describe((view === 'before' ? before : after)(from, to)),
-    warnings: report.warnings.map((warning) => `reach: generated/network/${warning.file}${warning.line ? `:${warning.line}` : ''}: ${warning.message}`),
+    warnings: report.warnings.map(
+      (warning) =>
+        `reach: generated/network/${warning.file}${warning.line ? `:${warning.line}` : ''}: ${warning.message}`,
+    ),
   };
 }
 

@@ -31,3 +31,13 @@ export function scaleOf(counts: { sites: number; servers: number; files: number 
     highlighted: counts.files <= HIGHLIGHTED_FILES,
   };
 }
+
+/**
+ * Up to this many sites the WAN section draws its site-by-site heatmaps (a scrolling region:
+ * 200 sites are 40,000 cells, about 4 MB per heatmap); above it, the section lists the pairs
+ * that disagree only.
+ */
+export const WAN_HEATMAP_SITES = 200;
+
+/** Up to this many sites each heatmap cell carries its source as a tooltip, and the page a table of every pair's sources. */
+export const WAN_DETAIL_SITES = SITE_MATRIX_SITES;

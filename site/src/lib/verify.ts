@@ -34,7 +34,8 @@ export function disagreements(
       const pair = measured.get(from, to);
       const expected = computed(from, to);
       if (!pair) found.push({ from, to, computed: expected, measured: null });
-      else if (pair.reachable !== expected) found.push({ from, to, computed: expected, measured: pair.reachable });
+      else if (pair.reachable !== expected)
+        found.push({ from, to, computed: expected, measured: pair.reachable });
     }
   }
   return found;

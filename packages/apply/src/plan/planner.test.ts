@@ -1,13 +1,13 @@
 // The plans of the two example environments, from their committed generated files: the order
 // an operator would see, where each file lands, and what blocks a step.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateNetwork, linuxDevicePath } from '@geostage/gen-vyos';
 import { loadTopologyFile, type Model, resolve } from '@geostage/schema';
 import { placeholdersIn } from '@geostage/secrets';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { blockedSteps, PHASE_NAMES, type Plan, type Step } from './plan.ts';
 import { buildPlan, type PlanInput } from './planner.ts';
 import { readPlanInput } from './read.ts';
@@ -99,6 +99,7 @@ describe('keio-2019 plan', () => {
 
   it('writes loader scripts that bash can parse', () => {
     const folder = mkdtempSync(join(tmpdir(), 'geostage-plan-'));
+    onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
     for (const name of ['commit.vbash', 'confirm.vbash']) {
       writeFileSync(join(folder, name), script(phase(plan, 'routers').steps[0]!, name));
       const result = spawnSync('bash', ['-n', join(folder, name)], { encoding: 'utf8' });

@@ -35,7 +35,7 @@ Options:
   -h, --help       show this help.
 
 Exit codes: 0 done, 1 invalid topology or no lab up, 2 usage error, 3 a host failed (each
-failure is printed with its host and step).`,
+failure is printed with its host and step) or a file could not be read.`,
   options: {
     lab: { type: 'boolean', default: false },
     phase: { type: 'string' },

@@ -17,7 +17,8 @@ Options:
   --environment NAME       the same as naming an environment.
   -h, --help               show this help.
 
-Exit codes: 0 up to date, 1 drift or an invalid topology, 2 usage error.`,
+Exit codes: 0 up to date, 1 drift or an invalid topology, 2 usage error, 3 a file could not be
+read (the cause and path are printed).`,
   options: GENERATOR_OPTIONS,
   run(input) {
     return runGenerators(input, async ({ folder, shown, files, source }) => {

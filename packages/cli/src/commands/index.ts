@@ -5,6 +5,7 @@ import { apply } from './apply.ts';
 import { check } from './check.ts';
 import { generate } from './generate.ts';
 import { lab } from './lab.ts';
+import { measure } from './measure.ts';
 import { plan } from './plan.ts';
 import { reach } from './reach.ts';
 import { secrets } from './secrets.ts';
@@ -21,5 +22,6 @@ export const COMMANDS: readonly Command[] = [
   apply,
   lab,
   verify,
+  measure,
   app,
 ];

@@ -38,7 +38,7 @@ Options:
   -h, --help           show this help.
 
 Exit codes: 0 nothing blocked, 1 something blocked (the reasons are printed) or an invalid
-topology, 2 usage error.`,
+topology, 2 usage error, 3 a file could not be read (the cause and path are printed).`,
   options: {
     format: { type: 'string', default: 'text' },
     phase: { type: 'string' },

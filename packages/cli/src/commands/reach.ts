@@ -42,7 +42,8 @@ Options:
                               environments print one row per server group instead.
   -h, --help                  show this help.
 
-Exit codes: 0 ok, 1 no generated files, 2 usage error.`,
+Exit codes: 0 ok, 1 no generated files, 2 usage error, 3 a file could not be read (the cause and
+path are printed).`,
   options: {
     before: { type: 'boolean' },
     after: { type: 'boolean' },

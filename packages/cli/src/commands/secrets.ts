@@ -23,7 +23,8 @@ Options:
   --key-type ec|rsa    key type of the CA and router keys (default ec, P-256).
   -h, --help           show this help.
 
-Exit codes: 0 done, 1 invalid topology, 2 usage error, 3 a tool (openssl) failed.`,
+Exit codes: 0 done, 1 invalid topology, 2 usage error, 3 a tool (openssl) failed or the
+secrets folder could not be written (nothing half-made is left).`,
   options: {
     force: { type: 'boolean', default: false },
     'key-type': { type: 'string', default: 'ec' },
@@ -46,7 +47,7 @@ Exit codes: 0 done, 1 invalid topology, 2 usage error, 3 a tool (openssl) failed
     for (const file of result.created) io.out(`created ${environment.folder}/${file}\n`);
     for (const file of result.kept) io.out(`kept    ${environment.folder}/${file}\n`);
     if (!result.ok) {
-      io.err(`secrets init failed: ${result.error}\n`);
+      io.err(`secrets init failed, nothing was changed: ${result.error}\n`);
       return EXIT.failure;
     }
     io.out(

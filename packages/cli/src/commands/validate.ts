@@ -1,8 +1,13 @@
 // geostage validate: load topologies and print every diagnostic, then one summary line per file.
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
-import { findRepositoryRoot, listEnvironments, repositoryEnvironment } from '@geostage/environment';
+import { join, relative, resolve } from 'node:path';
+import {
+  findRepositoryRoot,
+  listEnvironments,
+  repositoryEnvironment,
+  TOPOLOGY_FILE,
+} from '@geostage/environment';
 import { type Diagnostic, formatDiagnostic, hasErrors, loadTopology } from '@geostage/schema';
 import { type Command, EXIT, UsageError } from '../command.ts';
 
@@ -17,19 +22,21 @@ interface FileResult {
 export const validate: Command = {
   name: 'validate',
   summary: 'check topology files: YAML, schema and semantic checks',
-  help: `Usage: geostage validate [env|file ...] [--format text|json]
+  help: `Usage: geostage validate [env|file|folder ...] [--format text|json]
 
 Loads each topology and reports every problem at once: YAML syntax, the JSON Schema and the
 semantic checks (addresses, prefixes, tunnels, the cluster). An argument is an environment
-name (environments/<env>/topology.yaml in the repository) or a path to a topology file. With
-no argument, every environment of the repository is validated.
+name (environments/<env>/topology.yaml in the repository), a path to a topology file, or a
+folder holding a topology.yaml. With no argument, every environment of the repository is
+validated.
 
 Options:
   --format text|json   text (default): file:line:col: severity code: message, a hint line,
                        and a summary line per file; json: one document with every result.
   -h, --help           show this help.
 
-Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error.`,
+Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage error (also: no such environment
+or file, a folder without a topology.yaml), 3 a file could not be read (the cause is printed).`,
   options: {
     format: { type: 'string', default: 'text' },
   },
@@ -74,6 +81,14 @@ function resolveTargets(targets: string[], cwd: string): { path: string; shown: 
   return targets.map((target) => {
     const asFile = resolve(cwd, target);
     if (existsSync(asFile) && statSync(asFile).isFile()) return { path: asFile, shown: target };
+    if (existsSync(asFile) && statSync(asFile).isDirectory()) {
+      const inside = join(asFile, TOPOLOGY_FILE);
+      if (!existsSync(inside))
+        throw new UsageError(
+          `the folder "${target}" holds no ${TOPOLOGY_FILE}: name a topology file or a folder with one`,
+        );
+      return { path: inside, shown: show(inside) };
+    }
     if (
       root &&
       /^[a-z0-9][a-z0-9-]*$/.test(target) &&

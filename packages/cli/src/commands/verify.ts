@@ -28,7 +28,8 @@ Options:
   -h, --help        show this help.
 
 Exit codes: 0 the measurement agrees with reach, 1 it does not (every differing pair is
-printed), no lab is up, or there are no generated files, 2 usage error.`,
+printed), no lab is up, or there are no generated files, 2 usage error, 3 a probe could not be
+run (the cause is printed).`,
   options: {
     concurrency: { type: 'string', default: '8' },
     width: { type: 'string', default: '120' },

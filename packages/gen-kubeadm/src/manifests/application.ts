@@ -11,6 +11,8 @@ export interface ApplicationPlan {
   warnings: string[];
 }
 
+// One piece (over 80 lines): the StatefulSet per site is one manifest object, built as data in
+// the order kubectl shows it; splitting it would scatter one document over several functions.
 export function applicationDocuments(
   model: Model,
   kubernetes: ModelKubernetes,

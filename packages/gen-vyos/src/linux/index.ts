@@ -26,6 +26,8 @@ const MAX_INTERFACE_NAME = 15;
 
 const withNewline = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
 
+// One piece (over 80 lines): the list of one router's files, in the order they are installed;
+// each entry is a few lines of data handed to its own renderer.
 function routerFiles(
   model: Model,
   site: ModelSite,

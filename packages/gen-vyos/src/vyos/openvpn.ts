@@ -94,6 +94,8 @@ export function openvpnSections(context: RouterContext): OpenvpnPart {
   return { sections, warnings: [...new Set(warnings)] };
 }
 
+// One piece (over 80 lines): it reads like the configuration section it writes, line for line,
+// with the release line's table deciding each difference.
 function tunnelSection(
   context: RouterContext,
   tunnel: LocalTunnel,

@@ -16,7 +16,7 @@ import { VYOS_LINES, type VyosLine } from './versions.ts';
 const PACKAGE = join(import.meta.dirname, '..', '..');
 const ROOT = join(PACKAGE, '..', '..');
 const TOOLS = join(PACKAGE, 'test-data', 'vyos');
-const work = mkdtempSync(join(tmpdir(), 'gen-vyos-test-'));
+const work = mkdtempSync(join(tmpdir(), 'gs-gen-vyos-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function exampleText(env: string): string {

@@ -4,6 +4,7 @@
 import { connect } from 'node:net';
 import { type Impairment, queueBytes } from './impairment.ts';
 import { netemCommand } from './netem.ts';
+import { wirefilterDelay } from './wirefilter.ts';
 import { WIRE } from './wiring.ts';
 
 const number = (value: number) => String(Math.round(value * 1000) / 1000);
@@ -15,12 +16,8 @@ export function wirefilterCommands(forward: Impairment, reverse: Impairment): st
     ['LR', forward],
     ['RL', reverse],
   ] as const) {
-    const delay =
-      impairment.jitterMs > 0
-        ? `${number(impairment.delayMs)}+${number(impairment.jitterMs)}U`
-        : number(impairment.delayMs);
     commands.push(
-      `delay ${side}${delay}`,
+      `delay ${side}${wirefilterDelay(impairment)}`,
       `loss ${side}${number(impairment.lossPercent)}`,
       `bandwidth ${side}${Math.round(((impairment.rateMbps ?? 0) * 1_000_000) / 8)}`,
     );

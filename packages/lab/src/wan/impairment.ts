@@ -38,13 +38,14 @@ export const isImpaired = (impairment: Impairment): boolean =>
 
 /**
  * The queue a rate-limited direction needs so that TCP can fill the pipe: twice the
- * bandwidth-delay product of the round trip, at least 64 KiB. A queue much smaller than the BDP
- * drops packets before the window opens and collapses throughput under delay.
+ * bandwidth-delay product of the round trip, at least 128 KiB (a slow-start burst of a few
+ * dozen full frames). A queue much smaller than the BDP drops packets before the window opens
+ * and collapses throughput under delay.
  */
 export function queueBytes(forward: Impairment, reverse: Impairment): number {
   const rate = forward.rateMbps ?? reverse.rateMbps;
   if (rate === null) return 0;
   const roundTripMs = forward.delayMs + reverse.delayMs + forward.jitterMs + reverse.jitterMs;
   const bdp = (rate * 1_000_000 * roundTripMs) / 8 / 1000;
-  return Math.max(64 * 1024, Math.ceil(2 * bdp));
+  return Math.max(128 * 1024, Math.ceil(2 * bdp));
 }

@@ -28,6 +28,11 @@ describe('wirefilter options', () => {
       'RL1.5',
     ]);
   });
+  it('rounds delays to whole milliseconds, which is all wirefilter keeps', () => {
+    expect(wirefilterOptions({ ...ten, delayMs: 4.973, jitterMs: 0.4 }, { ...ten, delayMs: 68.879 })).toEqual(
+      ['-d', 'LR5', '-d', 'RL69', '-l', '0'],
+    );
+  });
   it('writes jitter as a uniform variation and a rate as bytes per second with a BDP-sized queue', () => {
     const fifty = { delayMs: 10, jitterMs: 2, lossPercent: 0, rateMbps: 50 };
     expect(wirefilterOptions(fifty, fifty)).toEqual([
@@ -42,7 +47,7 @@ describe('wirefilter options', () => {
     ]);
     // 50 Mbit/s over a 24 ms round trip: 150 kB in flight, the queue holds twice that.
     expect(queueBytes(fifty, fifty)).toBe(300_000);
-    expect(queueBytes({ ...NO_IMPAIRMENT, rateMbps: 1 }, NO_IMPAIRMENT)).toBe(65_536);
+    expect(queueBytes({ ...NO_IMPAIRMENT, rateMbps: 1 }, NO_IMPAIRMENT)).toBe(131_072);
   });
 });
 
@@ -178,7 +183,7 @@ describe('wire control', async () => {
       'delay RL10',
       'loss RL0',
       'bandwidth RL1250000',
-      'chanbufsize 65536',
+      'chanbufsize 131072',
     ]);
   });
   it('reads the values back from showinfo (recorded from wirefilter 2.3.2)', () => {

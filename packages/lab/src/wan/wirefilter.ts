@@ -7,18 +7,24 @@ import { type Impairment, queueBytes } from './impairment.ts';
 
 const number = (value: number) => String(Math.round(value * 1000) / 1000);
 
+/**
+ * A delay as wirefilter takes it: whole milliseconds (it truncates a fraction: 4.97 ms would
+ * run as 4), so values are rounded to the nearest; a jitter is a uniform variation around it.
+ */
+export function wirefilterDelay(impairment: Impairment): string {
+  const delay = String(Math.round(impairment.delayMs));
+  const jitter = Math.round(impairment.jitterMs);
+  return jitter > 0 ? `${delay}+${jitter}U` : delay;
+}
+
 function direction(option: string, left: string, right: string): string[] {
   return left === right ? [option, left] : [option, `LR${left}`, option, `RL${right}`];
 }
 
 /** wirefilter's options for a wire whose left-to-right direction is `forward`. */
 export function wirefilterOptions(forward: Impairment, reverse: Impairment): string[] {
-  const delay = (impairment: Impairment) =>
-    impairment.jitterMs > 0
-      ? `${number(impairment.delayMs)}+${number(impairment.jitterMs)}U`
-      : number(impairment.delayMs);
   const options = [
-    ...direction('-d', delay(forward), delay(reverse)),
+    ...direction('-d', wirefilterDelay(forward), wirefilterDelay(reverse)),
     ...direction('-l', number(forward.lossPercent), number(reverse.lossPercent)),
   ];
   // Bytes per second; 0 is no limit.
@@ -65,13 +71,4 @@ export function wireCommand(input: {
     'vde_plug',
     `tap://${input.rightTap}`,
   ];
-}
-
-/** Management commands that set a direction's delay at run time (LR or RL). */
-export function delayCommand(direction: 'LR' | 'RL', impairment: Impairment): string {
-  const value =
-    impairment.jitterMs > 0
-      ? `${number(impairment.delayMs)}+${number(impairment.jitterMs)}U`
-      : number(impairment.delayMs);
-  return `delay ${direction}${value}`;
 }

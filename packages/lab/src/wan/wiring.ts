@@ -58,11 +58,30 @@ export interface WanWiringInput {
   routerPorts: { device: string; host: string }[];
   /** The routers' WAN prefixes: whoever else is on them (the operator) stays on br0. */
   wanPrefixes: string[];
+  /** Address space the topology uses: the wires' /30s stay clear of it. */
+  used?: { network: number; length: number }[];
 }
 
-// 198.18.0.0/15 is reserved for network benchmarks (RFC 2544): two /30 per link.
-const WIRE_SPACE = (198 << 24) | (18 << 16);
+// 198.18.0.0/15 is reserved for network benchmarks (RFC 2544): two /30 per link, in /29 blocks
+// that skip whatever the topology itself uses of it (wide-2012's WAN is 198.18.0.0/24).
+const WIRE_SPACE = ((198 << 24) | (18 << 16)) >>> 0;
 export const MAX_WIRES = 2 ** 17 / 8;
+
+function wireBlocks(count: number, used: readonly { network: number; length: number }[]): number[] | string {
+  const blocks: number[] = [];
+  const overlaps = (network: number) =>
+    used.some((prefix) => {
+      const size = 2 ** (32 - prefix.length);
+      const start = prefix.network >>> 0;
+      return network < start + size && start < network + 8;
+    });
+  for (let network = WIRE_SPACE; network < WIRE_SPACE + 2 ** 17 && blocks.length < count; network += 8) {
+    if (!overlaps(network)) blocks.push(network);
+  }
+  return blocks.length === count
+    ? blocks
+    : `no room for ${count} WAN wires in 198.18.0.0/15 beside the topology's addresses`;
+}
 const TABLE_BASE = 1000;
 /** The wire namespace's two interfaces: the wire itself and the veth back to the underlay. */
 export const WIRE = 'wire';
@@ -92,6 +111,8 @@ export function planWan(
   const { mechanism, underlay, links } = input;
   if (links.length > MAX_WIRES)
     return { ok: false, error: `${links.length} WAN links; the lab wires at most ${MAX_WIRES}` };
+  const blocks = wireBlocks(links.length, input.used ?? []);
+  if (typeof blocks === 'string') return { ok: false, error: blocks };
   const wiring: WanWiring = { mechanism, namespaces: [], prepare: [], wires: [], connect: [] };
   // A packet comes back from a wire with a source that br0 also routes: no reverse-path check.
   wiring.prepare.push(sysctl(underlay, 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0'));
@@ -108,7 +129,7 @@ export function planWan(
       ),
     );
     wiring.wires.push(wire(input, link, index, namespace));
-    wiring.connect.push(...connectLink(input, link, index, namespace));
+    wiring.connect.push(...connectLink(input, link, index, namespace, blocks[index]!));
   });
   return { ok: true, wiring };
 }
@@ -168,10 +189,17 @@ function wire(input: WanWiringInput, link: WanLink, index: number, namespace: st
   };
 }
 
-function connectLink(input: WanWiringInput, link: WanLink, index: number, namespace: string): string[][] {
+// One piece (over 80 lines): the commands of one wire in the order the kernel needs them
+// (devices, addresses, routes, tables, rules, qdiscs); mostly a list of data.
+function connectLink(
+  input: WanWiringInput,
+  link: WanLink,
+  index: number,
+  namespace: string,
+  base: number,
+): string[][] {
   const { underlay, mtu } = input;
   const { tap, veth } = wireDevices(index);
-  const base = WIRE_SPACE + index * 8;
   const tapUnderlay = address(base + 1);
   const tapWire = address(base + 2);
   const vethUnderlay = address(base + 5);

@@ -2,8 +2,8 @@
 // (as its networkd files say) to the site switch, its WAN on the underlay or behind the site's
 // NAT, then the generated sysctl and nftables loaded inside its namespace.
 import { linuxDevicePath, OPENVPN_DIR } from '@geostage/gen-vyos';
+import { type InterfaceSettings, readNetworkdInterfaces } from '@geostage/reach';
 import type { FileSet, ModelSegment, ModelSite } from '@geostage/schema';
-import { type NetworkdInterface, readNetworkd } from '../networkd.ts';
 import { inside, ip, veth } from './commands.ts';
 import { type NatAddresses, natWiring } from './nat.ts';
 import type { LabFile, WiringDraft } from './wiring.ts';
@@ -61,13 +61,19 @@ export function routerLan(
   commands: string[][],
 ): RouterLinks | null {
   const router = site.router;
-  const networkd = readNetworkd(
-    own.filter((file) => file.path.startsWith(`routers/${router.name}/network/`)),
+  // The router's networkd files, read by reach: the house's one reader of device formats.
+  const reading = readNetworkdInterfaces(
+    new Map(
+      own
+        .filter((file) => file.path.startsWith(`routers/${router.name}/network/`))
+        .map((file) => [file.path, file.content]),
+    ),
   );
-  if (typeof networkd === 'string') {
-    draft.errors.push(`${router.name}: ${networkd}`);
+  if (!reading.ok) {
+    draft.errors.push(`${router.name}: ${reading.error}`);
     return null;
   }
+  const networkd = reading.interfaces;
   const linkOf = (segment: ModelSegment) =>
     segment.tagged
       ? networkd.find((found) => found.vlan?.parent === segment.interface && found.vlan.id === segment.vlan)
@@ -78,7 +84,7 @@ export function routerLan(
     if (!linkOf(segment))
       draft.errors.push(`${router.name}: no VLAN interface for tagged segment ${segment.name}`);
   }
-  networkd.forEach((found: NetworkdInterface, index) => {
+  networkd.forEach((found: InterfaceSettings, index) => {
     draft.interfaceName(found.name, router.name);
     if (!found.vlan && !lanInterfaces.includes(found.name))
       draft.errors.push(

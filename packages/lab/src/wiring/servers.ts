@@ -1,16 +1,10 @@
 // Servers: one namespace each, on the site switch's bridge of its segment, with its netplan's
 // addresses, MTU and routes applied with ip (netplan cannot apply inside a namespace).
+import { readNetplanInterfaces } from '@geostage/reach';
 import type { FileSet, Model, ModelSite } from '@geostage/schema';
-import { parse } from 'yaml';
 import { ip, veth } from './commands.ts';
 import type { RouterLinks } from './router.ts';
 import type { WiringDraft } from './wiring.ts';
-
-interface NetplanEthernet {
-  mtu?: number;
-  addresses?: string[];
-  routes?: { to: string; via: string }[];
-}
 
 export function serverWiring(
   draft: WiringDraft,
@@ -33,16 +27,24 @@ export function serverWiring(
       );
       continue;
     }
-    const network = (parse(netplanFile.content) as { network?: Record<string, unknown> }).network ?? {};
-    const unsupported = ['vlans', 'bonds', 'bridges'].filter((key) => key in network);
-    const ethernets = Object.entries((network.ethernets ?? {}) as Record<string, NetplanEthernet>);
+    // The server's netplan, read by reach like every other device format.
+    const netplan = readNetplanInterfaces(netplanFile.path, netplanFile.content);
+    if (!netplan.ok) {
+      draft.errors.push(`${server.name}: ${netplan.error}`);
+      continue;
+    }
+    const unsupported = ['vlan', 'bond', 'bridge']
+      .filter((kind) => netplan.interfaces.some((found) => found.kind === kind))
+      .map((kind) => `${kind}s`);
+    const ethernets = netplan.interfaces.filter((found) => found.kind === 'ethernet');
     if (unsupported.length > 0 || ethernets.length !== 1) {
       draft.errors.push(
         `${server.name}: the lab applies netplan with one ethernet only, not ${unsupported.join(', ') || `${ethernets.length} ethernets`}`,
       );
       continue;
     }
-    const [name, ethernet] = ethernets[0]!;
+    const ethernet = ethernets[0]!;
+    const name = ethernet.name;
     draft.interfaceName(name, server.name);
     const port = `p${serverIndex.get(server.name)}`;
     const lan = links.links.indexOf(links.linkOf(segment) ?? '');
@@ -50,11 +52,11 @@ export function serverWiring(
       ...veth(serverNs, name, switchNs, port, ethernet.mtu ?? server.mtu),
       ip(switchNs, 'link', 'set', port, 'master', `br${lan}`),
     );
-    for (const address of ethernet.addresses ?? [])
+    for (const address of ethernet.addresses)
       commands.push(ip(serverNs, 'addr', 'add', address, 'dev', name));
-    for (const route of ethernet.routes ?? []) {
+    for (const route of ethernet.routes) {
       commands.push(
-        ip(serverNs, 'route', 'add', route.to === 'default' ? 'default' : route.to, 'via', route.via),
+        ip(serverNs, 'route', 'add', route.to, ...(route.via === null ? ['dev', name] : ['via', route.via])),
       );
     }
     draft.servers.push({

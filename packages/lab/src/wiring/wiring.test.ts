@@ -6,7 +6,6 @@ import { loadTopologyFile, type Model, resolve } from '@geostage/schema';
 import { describe, expect, it } from 'vitest';
 import { linuxFlavour } from '../flavour.ts';
 import { labPrefix, MAX_INTERFACE_NAME } from '../names.ts';
-import { readNetworkd } from '../networkd.ts';
 import { labWiring, type Wiring } from './wiring.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..', '..');
@@ -104,28 +103,5 @@ describe('labWiring', () => {
     expect(config.content).toMatch(/^ca ca\.crt$/m);
     expect(config.content).not.toContain('/etc/openvpn');
     expect(wiring.files.find((file) => file.path.endsWith('rt-berlin.key'))!.mode).toBe(0o600);
-  });
-});
-
-describe('readNetworkd', () => {
-  it('reads VLAN netdevs onto their parent and keeps addresses and MTUs', () => {
-    const found = readNetworkd([
-      {
-        path: 'network/10-eth1.network',
-        content: '[Match]\nName=eth1\n[Link]\nMTUBytes=9000\n[Network]\nVLAN=eth1.7\n',
-      },
-      { path: 'network/10-eth1.7.netdev', content: '# c\n[NetDev]\nName=eth1.7\nKind=vlan\n[VLAN]\nId=7\n' },
-      {
-        path: 'network/10-eth1.7.network',
-        content: '[Match]\nName=eth1.7\n[Network]\nAddress=10.0.7.1/24\n',
-      },
-    ]);
-    expect(found).toEqual([
-      { name: 'eth1', vlan: null, mtu: 9000, addresses: [] },
-      { name: 'eth1.7', vlan: { parent: 'eth1', id: 7 }, mtu: null, addresses: ['10.0.7.1/24'] },
-    ]);
-    expect(readNetworkd([{ path: 'x.netdev', content: '[NetDev]\nName=b0\nKind=bridge\n' }])).toMatch(
-      /only VLAN/,
-    );
   });
 });

@@ -37,9 +37,12 @@ export type Side = 'secrets' | 'public';
 export class InitFiles {
   readonly report: SecretsReport = { created: [], kept: [] };
   readonly folders: SecretFolders;
+  /** Where the files will be once the run is done, which is how reports and messages show them. */
+  readonly shownFolders: SecretFolders;
 
-  constructor(folders: SecretFolders) {
+  constructor(folders: SecretFolders, shownFolders: SecretFolders = folders) {
     this.folders = folders;
+    this.shownFolders = shownFolders;
   }
 
   path(side: Side, name: string): string {
@@ -48,7 +51,7 @@ export class InitFiles {
 
   /** How the report and messages show a file: relative to the environment folder. */
   shown(side: Side, name: string): string {
-    return relative(this.folders.folder, this.path(side, name)).split('\\').join('/');
+    return relative(this.shownFolders.folder, join(this.shownFolders[side], name)).split('\\').join('/');
   }
 
   read(side: Side, name: string): Promise<string | null> {

@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -211,5 +211,57 @@ describe('secrets init for TLS on VyOS 1.2 (keio-2019 switched to TLS)', () => {
     expect(check.stdout).toContain('GROUP: ffdhe2048');
     expect(await modeOf(dh)).toBe(0o644);
     expect((await secretsInit(env, model)).kept).toContain('public/dh.pem');
+  });
+});
+
+describe('a secrets init that fails', { timeout: 30_000 }, () => {
+  const model = example('global-hub');
+
+  /** Runs secrets init with no openssl on the PATH, so that the first certificate fails. */
+  async function withoutOpenssl(env: string, options?: SecretsInitOptions) {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      return await secretsInit(env, model, options);
+    } finally {
+      process.env.PATH = path;
+    }
+  }
+
+  it('leaves no secrets or public folder behind when there was none', async () => {
+    const env = await environment();
+    const failed = await withoutOpenssl(env);
+    expect(failed).toMatchObject({ ok: false, created: [] });
+    expect(!failed.ok && failed.error).toContain('openssl is not installed');
+    expect(await readdir(env)).toEqual([]);
+  });
+
+  it('leaves existing secrets exactly as they were, even with --force', async () => {
+    const env = await environment();
+    expect((await secretsInit(env, model)).ok).toBe(true);
+    const before = await snapshot(env);
+    expect((await withoutOpenssl(env, { force: true })).ok).toBe(false);
+    expect(await snapshot(env)).toEqual(before);
+    expect((await readdir(env)).sort()).toEqual(['public', 'secrets']);
+    expect(await modeOf(join(env, 'secrets'))).toBe(0o700);
+  });
+});
+
+describe('a secrets init killed between the two renames of its swap', { timeout: 30_000 }, () => {
+  const model = example('keio-2019');
+
+  it('is undone by the next run: the retired secrets go back and are kept, the dot folders go', async () => {
+    const env = await environment();
+    expect((await secretsInit(env, model)).ok).toBe(true);
+    const before = await snapshot(join(env, 'secrets'));
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    // What the killed run left: secrets/ renamed away, a staging copy of public/ never swapped in.
+    await rename(join(env, 'secrets'), join(env, `.secrets.old-${dead}-0badc0de`));
+    await mkdir(join(env, `.public.new-${dead}-0badc0de`));
+    const next = await secretsInit(env, model);
+    expect(next).toMatchObject({ ok: true, created: [] });
+    // Static keys have no public half: only secrets/ is there.
+    expect(await readdir(env)).toEqual(['secrets']);
+    expect(Object.values(await snapshot(join(env, 'secrets')))).toEqual(Object.values(before));
   });
 });

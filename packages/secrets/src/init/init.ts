@@ -3,11 +3,13 @@
 //   static-key -> one OpenVPN static key per tunnel                              (static-keys.ts)
 // Private halves go to environments/<env>/secrets/ (0700 folder, 0600 files, git-ignored);
 // public halves (certificates, fingerprints) to environments/<env>/public/ (committed).
-// Idempotent: what exists and still fits is kept; --force starts over.
+// Idempotent: what exists and still fits is kept; --force starts over. All or nothing: the
+// run works on copies and swaps them in at the end (staging.ts), so a failure changes nothing.
 import { join } from 'node:path';
 import type { Model } from '@geostage/schema';
 import type { KeyType } from './certificates.ts';
 import { Failure, InitFiles, type SecretFolders, type SecretsReport } from './files.ts';
+import { fillStaging, recoverStaging, removeStaging, stagingFolders, swapIn } from './staging.ts';
 import { initStaticKeys } from './static-keys.ts';
 import { privateFolder } from './store.ts';
 import { initTls } from './tls.ts';
@@ -31,11 +33,15 @@ export async function secretsInit(
   model: Model,
   options: SecretsInitOptions = {},
 ): Promise<SecretsInitResult> {
-  const files = new InitFiles(folders);
+  const staging = stagingFolders(folders);
+  // Files are made in the staging copies and reported as the real folders will hold them.
+  const files = new InitFiles(staging, folders);
   const force = options.force ?? false;
   try {
-    await privateFolder(folders.secrets);
-    await privateFolder(join(folders.secrets, 'openvpn'));
+    await recoverStaging(folders);
+    await fillStaging(folders, staging);
+    await privateFolder(staging.secrets);
+    await privateFolder(join(staging.secrets, 'openvpn'));
     if (model.vpn.authentication === 'static-key') await initStaticKeys(files, model, force);
     else {
       await initTls(files, model, {
@@ -45,10 +51,14 @@ export async function secretsInit(
         routerDays: options.routerDays ?? 1825,
       });
     }
+    await swapIn(staging, folders);
     return { ok: true, ...files.report };
   } catch (error) {
     const message =
       error instanceof Failure ? error.message : `cannot write secrets: ${(error as Error).message}`;
-    return { ok: false, error: message, ...files.report };
+    // Nothing of a failed run reaches the real folders, so nothing it reports was created.
+    return { ok: false, error: message, created: [], kept: files.report.kept };
+  } finally {
+    await removeStaging(staging).catch(() => undefined);
   }
 }
