@@ -249,3 +249,67 @@ if (support !== null) {
     }, 120_000);
   });
 }
+
+// With the lab's WAN emulation (wide-2012: 10 ms one way between any two sites), a gossip
+// message takes at least that much longer from one site to another than with emulation off.
+const wanSupport =
+  support ??
+  (execFileSync('sh', ['-c', 'command -v wirefilter || true'], { encoding: 'utf8' }).trim() !== ''
+    ? null
+    : 'VDE wirefilter is not installed (scripts/setup.sh installs vde2)');
+if (wanSupport !== null) {
+  console.warn(`test/lab/app (WAN): skipped: ${wanSupport}`);
+  describe('gossip propagation over the emulated WAN: wide-2012', () => {
+    it.skip(`skipped: ${wanSupport}`, () => {});
+  });
+} else {
+  describe('gossip propagation over the emulated WAN: wide-2012', () => {
+    const scratch = scratchRepository('wide-2012');
+    const topology = join(scratch.environmentFolder, 'topology.yaml');
+    afterAll(async () => {
+      if (existsSync(join(scratch.environmentFolder, '.lab')))
+        await scratch.geostage(['lab', 'down', 'wide-2012']);
+      if (!process.env.GS_KEEP) rmSync(scratch.folder, { recursive: true, force: true });
+    });
+
+    const run = async (args: string[]) => {
+      const result = await scratch.geostage(args);
+      expect(result.code, `geostage ${args.join(' ')}\n${result.stdout}\n${result.stderr}`).toBe(0);
+      return result;
+    };
+    /** p50 of the delay from dc1 to every other site, with the lab built as `up` says. */
+    const medians = async (up: string[]) => {
+      await run(['lab', 'up', 'wide-2012', ...up]);
+      await run(['app', 'deploy', 'wide-2012', 'gossip', '--lab']);
+      const measured = await run([
+        'app',
+        'measure',
+        'wide-2012',
+        'gossip',
+        '--lab',
+        '--messages',
+        '9',
+        '--format',
+        'json',
+      ]);
+      await run(['lab', 'down', 'wide-2012']);
+      const report = JSON.parse(measured.stdout) as {
+        messages: { missing: string[] }[];
+        pairs: { from: string; to: string; p50: number }[];
+      };
+      for (const message of report.messages) expect(message.missing).toEqual([]);
+      return new Map(report.pairs.map((pair) => [`${pair.from}->${pair.to}`, pair.p50] as const));
+    };
+
+    it('the median delay between two sites grows by at least the configured one-way delay (10 ms)', async () => {
+      writeFileSync(topology, `${readFileSync(topology, 'utf8').trimEnd()}\n\napplications:${GOSSIP(1)}`);
+      await run(['generate', 'wide-2012']);
+      const off = await medians(['--no-wan']);
+      const on = await medians([]);
+      console.log(
+        `gossip p50 from dc1, emulation off -> on: ${[...on.keys()].map((pair) => `${pair} ${off.get(pair)} -> ${on.get(pair)} ms`).join('; ')}`,
+      );
+      for (const [pair, p50] of on) expect(p50 - off.get(pair)!, pair).toBeGreaterThanOrEqual(10);
+    }, 300_000);
+  });
+}
