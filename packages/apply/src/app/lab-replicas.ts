@@ -36,6 +36,8 @@ function placesFor(site: string, servers: readonly LabServerPlace[]): LabServerP
   return workers.length > 0 ? workers : here;
 }
 
+// One piece (over 80 lines): placement, the port check and the peer translation work on one
+// placed list in that order; split, each would take and return the whole of it.
 export function labReplicas(input: LabReplicaInput): LabReplicaPlan {
   const errors: string[] = [];
   const placed: {
