@@ -4,12 +4,39 @@
 // run; actions/apply.ts is `apply --lab`: plan -> lab target -> runner. Secrets are filled at upload.
 
 export {
+  APP_VERBS,
+  type AppFailureKind,
+  type AppOptions,
+  type AppResult,
+  type AppVerb,
+  environmentKubeconfig,
+  isAppVerb,
+  runApp,
+} from './actions/app.ts';
+export {
   APPLY_STATE,
   type ApplyFailure,
   type ApplyLabOptions,
   type ApplyLabResult,
   applyLab,
 } from './actions/apply.ts';
+export {
+  APPLICATION_KINDS,
+  managedSelector,
+  pruneSelection,
+  type Rollout,
+  rolloutOf,
+  withManagedLabel,
+} from './app/cluster.ts';
+export { type LabReplicaInput, type LabReplicaPlan, labReplicas } from './app/lab-replicas.ts';
+export {
+  type ApplicationManifests,
+  applicationsFromDocuments,
+  type ManifestApplication,
+  type ManifestSite,
+  readApplicationManifests,
+} from './app/manifests.ts';
+export { type AppStatus, renderAppStatus, type SiteStatus } from './app/status.ts';
 export { type Action, type HostActions, runAction, uploadAction } from './execute/actions.ts';
 export {
   type ApplyState,

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { listNamespaces, run } from '@geostage/transport';
+import { stopAllReplicas } from './apps.ts';
 import { labPrefix } from './names.ts';
 import { stopLabProcess } from './processes.ts';
 import { labFolder, readState } from './state.ts';
@@ -42,6 +43,8 @@ export async function labDown(options: LabDownOptions): Promise<LabDownResult> {
     strays: [],
   };
   if (state) {
+    const apps = await stopAllReplicas(folder);
+    if (apps.recorded > 0) progress(`applications: ${apps.stopped} of ${apps.recorded} replicas stopped`);
     const stopped = await Promise.all(state.processes.map((process) => stopLabProcess(process.pid, lab)));
     result.stopped = stopped.filter(Boolean).length;
     progress(

@@ -5,6 +5,7 @@
 // Real-tool tests ask the lab whether it can run here.
 export { namespaceSupport } from '@geostage/transport';
 export { type LabAccess, type LabSshd, planAccess, SSH_USER, sshdConfig } from './access.ts';
+export * from './apps.ts';
 export { type LabDownOptions, type LabDownResult, labDown } from './down.ts';
 export { type Converted, LAB_ROUTER_RELEASE, linuxFlavour } from './flavour.ts';
 export {

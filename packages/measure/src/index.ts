@@ -4,6 +4,20 @@
 export { type Comparison, compareWithReach, type Disagreement, type TtlDifference } from './compare.ts';
 export { type PingOptions, type PingResult, parsePing, ping, pingCommand } from './ping.ts';
 export { type IperfResult, parseIperf } from './probes/iperf.ts';
+export {
+  type Arrival,
+  controlPort,
+  measurePropagation,
+  type PropagationMessage,
+  type PropagationOptions,
+  type PropagationOutcome,
+  type PropagationReport,
+  type Publication,
+  parseReplicaLog,
+  propagationReport,
+  renderPropagation,
+  type SitePair,
+} from './propagation.ts';
 export { type MeasuredServer, type MeasureOptions, measureMatrix } from './reachability.ts';
 export { type MatrixServer, renderComparison, renderMeasured } from './render.ts';
 export { median, percentile } from './statistics.ts';

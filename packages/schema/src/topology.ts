@@ -496,6 +496,18 @@ export const Application = Type.Object(
         strict,
       ),
     ),
+    lab: Type.Optional(
+      Type.Object(
+        {
+          command: Type.Array(Type.String({ minLength: 1 }), {
+            minItems: 1,
+            description:
+              'The command each replica runs as a process in its server namespace, standing in for the image (geostage app deploy --lab); the manifest args follow it, peers at their lab addresses. {node}, {geostage}, {folder}, {address} and {replica} are replaced.',
+          }),
+        },
+        strict,
+      ),
+    ),
   },
   { ...strict, description: 'A P2P application spread over the workers of every site.' },
 );

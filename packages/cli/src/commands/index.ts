@@ -1,5 +1,6 @@
 // Every geostage command, in the order `geostage --help` lists them. Add a command here.
 import type { Command } from '../command.ts';
+import { app } from './app.ts';
 import { apply } from './apply.ts';
 import { check } from './check.ts';
 import { generate } from './generate.ts';
@@ -22,4 +23,5 @@ export const COMMANDS: readonly Command[] = [
   lab,
   verify,
   measure,
+  app,
 ];
