@@ -8,6 +8,7 @@ import { listNamespaces, run } from '@geostage/transport';
 import { labPrefix } from './names.ts';
 import { stopLabProcess } from './processes.ts';
 import { labFolder, readState } from './state.ts';
+import { stopWires } from './wan/lab.ts';
 
 export interface LabDownOptions {
   /** Absolute path of environments/<name>. */
@@ -50,6 +51,8 @@ export async function labDown(options: LabDownOptions): Promise<LabDownResult> {
     const sshdStopped = await Promise.all(sshd.map((one) => stopLabProcess(one.pid, lab, 3000, 'sshd')));
     result.sshdStopped = sshdStopped.filter(Boolean).length;
     if (sshd.length > 0) progress(`sshd: ${result.sshdStopped} of ${sshd.length} stopped`);
+    const wires = await stopWires(state.wan);
+    if (state.wan?.wires.length) progress(`WAN: ${wires} of ${state.wan.wires.length} wires stopped`);
     const present = new Set(await listNamespaces());
     if (state.access && present.has(state.access.namespace)) {
       await run('ip', ['netns', 'del', state.access.namespace]);

@@ -32,6 +32,24 @@ export { type LabHealth, labHealth, type TunnelStatus } from './status.ts';
 export { hostInterfaces, wiringFor } from './testing.ts';
 export { type LabUpOptions, type LabUpResult, labUp } from './up.ts';
 export {
+  type Impairment,
+  isImpaired,
+  NO_IMPAIRMENT,
+  type WanEndpoint,
+  type WanLink,
+} from './wan/impairment.ts';
+export {
+  type LabWanState,
+  labWanWiring,
+  setWanLink,
+  type WanWireState,
+  wanLinks,
+  wanProblems,
+  wantsEmulation,
+  zeroWan,
+} from './wan/lab.ts';
+export type { WanMechanism } from './wan/wiring.ts';
+export {
   type LabFile,
   type LabNamespace,
   type LabRouter,

@@ -11,7 +11,7 @@ export function labPrefix(environmentFolder: string): string {
   return `gs-${createHash('sha256').update(environmentFolder).digest('hex').slice(0, 4)}-`;
 }
 
-export type NamespaceRole = 'underlay' | 'switch' | 'router' | 'nat' | 'server' | 'operator';
+export type NamespaceRole = 'underlay' | 'switch' | 'router' | 'nat' | 'server' | 'operator' | 'wire';
 
 const ROLE_LETTER: Record<NamespaceRole, string> = {
   underlay: 'u',
@@ -20,6 +20,7 @@ const ROLE_LETTER: Record<NamespaceRole, string> = {
   nat: 'n',
   server: 's',
   operator: 'o',
+  wire: 'e',
 };
 
 /** gs-ab12-r-vyos01: the role letter keeps a server and a router of the same name apart. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { LabSshd } from './access.ts';
 import type { LabInventory } from './inventory.ts';
+import type { LabWanState } from './wan/lab.ts';
 import type { LabNamespace, LabRouter, LabServer } from './wiring/wiring.ts';
 
 export const LAB_FOLDER = '.lab';
@@ -57,6 +58,8 @@ export interface LabState {
   access?: LabSshAccess;
   /** What the lab publishes for apply and measure; written when lab up completes (inventory.ts). */
   inventory?: LabInventory;
+  /** The lab's WAN between the routers (wan/lab.ts); absent in a lab made before it could emulate. */
+  wan?: LabWanState;
 }
 
 export const labFolder = (environmentFolder: string) => join(environmentFolder, LAB_FOLDER);

@@ -3,6 +3,7 @@
 import { listNamespaces, run } from '@geostage/transport';
 import { isLabProcess } from './processes.ts';
 import { type LabProcess, type LabState, labFolder } from './state.ts';
+import { wanProblems } from './wan/lab.ts';
 
 export interface TunnelStatus extends LabProcess {
   running: boolean;
@@ -42,6 +43,7 @@ export async function labHealth(state: LabState): Promise<LabHealth> {
     problems.push(
       `openvpn not running for ${down.map((tunnel) => `${tunnel.router} ${tunnel.interface}`).join(', ')}`,
     );
+  problems.push(...wanProblems(state.wan));
   if (state.access) {
     const access = state.access;
     if (!present.has(access.namespace)) problems.push(`operator namespace ${access.namespace} missing`);

@@ -16,10 +16,11 @@ import { labDown } from './down.ts';
 import { type Converted, linuxFlavour } from './flavour.ts';
 import { labInventory } from './inventory.ts';
 import { processFolders, startTunnel, waitForTunnels } from './machines/bare.ts';
-import { labPrefix } from './names.ts';
+import { labPrefix, namespaceName } from './names.ts';
 import { hostKeyLine, makeSshFiles, startSshd } from './sshd.ts';
 import { type LabState, labFolder, readState, STATE_FORMAT, STATE_VERSION, writeState } from './state.ts';
 import { labHealth } from './status.ts';
+import { emulateWan, type LabWanState, wantsEmulation } from './wan/lab.ts';
 import { labWiring, type Wiring } from './wiring/wiring.ts';
 
 export interface LabUpOptions {
@@ -32,6 +33,8 @@ export interface LabUpOptions {
   progress(line: string): void;
   /** How long the tunnels may take to come up (default 30 s). */
   tunnelTimeoutMs?: number;
+  /** 'off' builds the lab without the WAN emulation the topology asks for (to compare). */
+  wan?: 'topology' | 'off';
 }
 
 export type LabUpResult =
@@ -168,6 +171,47 @@ async function connectAll(wiring: Wiring, progress: Progress): Promise<void> {
   }
 }
 
+/**
+ * The WAN between the routers: wires carrying the Model's values when the topology asks for
+ * emulation (wan/lab.ts), before any tunnel starts so that even the handshakes cross the
+ * distance; recorded in the state as it is made.
+ */
+async function labWan(
+  options: LabUpOptions,
+  model: Model,
+  wiring: Wiring,
+  state: LabState,
+  lab: string,
+  progress: Progress,
+): Promise<LabWanState> {
+  const underlay = namespaceName(wiring.prefix, 'underlay', '');
+  if (!wantsEmulation(model))
+    return {
+      mode: 'none',
+      mechanism: null,
+      why: 'the topology asks for no WAN emulation',
+      underlay,
+      wires: [],
+    };
+  if (options.wan === 'off') {
+    progress('WAN: emulation off (lab up --no-wan): the sites are as near as this machine makes them');
+    return { mode: 'off', mechanism: null, why: 'lab up --no-wan', underlay, wires: [] };
+  }
+  return emulateWan({
+    model,
+    routers: wiring.routers,
+    underlay,
+    prefix: wiring.prefix,
+    lab,
+    progress,
+    record: async (update) => {
+      if (update.namespace) state.namespaces.push({ ...update.namespace, role: 'wire' });
+      if (update.wan) state.wan = update.wan;
+      await writeState(options.folder, state);
+    },
+  });
+}
+
 /** Every tunnel end's openvpn (machines/bare.ts), each pid recorded, then every tunnel up. */
 async function startTunnels(
   wiring: Wiring,
@@ -258,6 +302,8 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
     await install(wiring, lab, secrets);
     await createNamespaces(wiring, state, folder, progress);
     await connectAll(wiring, progress);
+    state.wan = await labWan(options, options.model, wiring, state, lab, progress);
+    await writeState(folder, state);
     await startTunnels(wiring, lab, state, folder, options.tunnelTimeoutMs ?? 30_000, progress);
     const hostKeys = await sshAccess(flavour.model, wiring, lab, state, folder, progress);
     state.inventory = labInventory(wiring, lab, state.access ?? null, hostKeys);

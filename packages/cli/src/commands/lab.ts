@@ -11,7 +11,7 @@ const ACTIONS = ['up', 'down', 'status'] as const;
 export const lab: Command = {
   name: 'lab',
   summary: 'build (up), inspect (status) or remove (down) the environment in network namespaces',
-  help: `Usage: geostage lab up <env>
+  help: `Usage: geostage lab up <env> [--no-wan]
        geostage lab status <env>
        geostage lab down <env>
 
@@ -26,6 +26,11 @@ up      Builds the environment on this machine (root, iproute2, openvpn, nftable
         address, so that geostage apply --lab works over real SSH. Nothing touches the host's own interfaces, routes or firewall. Names start with
         gs-<hash>- and everything made is listed in environments/<env>/.lab/state.json.
         Running it again on a healthy lab does nothing.
+        When the topology asks for WAN emulation (wan.emulate: lab or routers), each tunnel's
+        path through the underlay crosses a wire of its own with the Model's delay, jitter,
+        loss and rate: netem where the kernel has it, else VDE's wirefilter (vde2). If neither
+        is there, lab up fails rather than build an unemulated WAN. --no-wan builds it
+        without, to compare.
 status  What the state file lists, and whether it is still there.
 down    Stops the lab's openvpn and sshd processes (by pid) and deletes its namespaces,
         the operator's included (by name), then the .lab folder.
@@ -34,12 +39,13 @@ Then: geostage verify <env> measures the reachability matrix from inside the ser
 geostage apply <env> --lab configures the routers over SSH.
 
 Options:
+  --no-wan     (up) no WAN emulation, whatever the topology asks.
   -h, --help   show this help.
 
 Exit codes: 0 ok, 1 invalid topology or (status) no healthy lab, 2 usage error,
 3 the lab could not be built (the reason is printed; what was made is removed).`,
-  options: {},
-  async run({ positionals, io }) {
+  options: { 'no-wan': { type: 'boolean' } },
+  async run({ values, positionals, io }) {
     const [action, ...names] = positionals;
     if (!ACTIONS.includes(action as (typeof ACTIONS)[number]))
       throw new UsageError(`say what to do: geostage lab ${ACTIONS.join('|')} <env>`);
@@ -89,7 +95,13 @@ Exit codes: 0 ok, 1 invalid topology or (status) no healthy lab, 2 usage error,
       return EXIT.invalid;
     }
     const started = Date.now();
-    const result = await labUp({ environment: env!, folder, model: loaded.model, progress });
+    const result = await labUp({
+      environment: env!,
+      folder,
+      model: loaded.model,
+      progress,
+      wan: values['no-wan'] ? 'off' : 'topology',
+    });
     if (!result.ok) {
       io.err(`geostage: lab up ${env}: ${result.error}\n`);
       return EXIT.failure;
@@ -108,7 +120,7 @@ Exit codes: 0 ok, 1 invalid topology or (status) no healthy lab, 2 usage error,
       ];
       const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
       io.out(
-        `lab of ${env} is up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${state.namespaces.length} namespaces, ${state.processes.length / 2} tunnels\n`,
+        `lab of ${env} is up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${state.namespaces.length} namespaces, ${state.processes.length / 2} tunnels${state.wan?.mode === 'emulated' ? `, WAN emulated by ${state.wan.mechanism} (${state.wan.wires.length} wires)` : ''}\n`,
       );
       for (const row of rows)
         io.out(`  ${row.map((text, column) => text.padEnd(widths[column] ?? 0)).join('  ')}\n`);

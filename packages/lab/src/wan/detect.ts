@@ -43,8 +43,21 @@ export async function detectWan(
 
 /** true, or what tc said. */
 async function probeNetem(run: Runner, namespace: string): Promise<true | string> {
+  // A veth pair: some kernels (this project's CI among them) have no dummy interfaces.
   const device = 'gsnetemprobe';
-  const made = await run(['ip', '-n', namespace, 'link', 'add', device, 'type', 'dummy']);
+  const made = await run([
+    'ip',
+    '-n',
+    namespace,
+    'link',
+    'add',
+    device,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    `${device}1`,
+  ]);
   if (made.code !== 0) return `cannot add a probe interface: ${made.stderr.trim()}`;
   try {
     const tried = await run([
