@@ -4,4 +4,11 @@ export { type Comparison, compareWithReach, type Disagreement, type TtlDifferenc
 export { median, type PingOptions, type PingResult, parsePing, ping, pingCommand } from './ping.ts';
 export { type MeasuredServer, type MeasureOptions, measureMatrix } from './reachability.ts';
 export { type MatrixServer, renderComparison, renderMeasured } from './render.ts';
+export { type PlannedPhase, planScenario, renderPlan, type ScenarioPlan } from './scenario-plan.ts';
+export {
+  differingPairs,
+  runScenario,
+  type ScenarioRunOptions,
+  type ScenarioRunOutcome,
+} from './scenarios.ts';
 export { type VerifyOptions, type VerifyOutcome, verifyLab } from './verify.ts';

@@ -223,13 +223,12 @@ export function scenarioTimeline(scenario: Scenario, model: Model): ScenarioTime
       faults,
     },
   ];
-  const run = (steps: readonly ScenarioStep[], label: string) => {
-    steps.forEach((step, position) => {
-      const number = `${label}${position + 1}`;
+  const run = (steps: readonly ScenarioStep[], passes: string) => {
+    for (const step of steps) {
       if (step.repeat) {
         for (let time = 1; time <= step.repeat.times; time++)
-          run(step.repeat.steps as ScenarioStep[], `${number}.${time}.`);
-        return;
+          run(step.repeat.steps as ScenarioStep[], `${passes} (${time}/${step.repeat.times})`);
+        continue;
       }
       const applied = applyStep(step, model, faults, random);
       faults = applied.faults;
@@ -241,14 +240,14 @@ export function scenarioTimeline(scenario: Scenario, model: Model): ScenarioTime
       const words = describe(applied.change);
       phases.push({
         index: phases.length,
-        name: step.name ?? `${number} ${words}`,
+        name: `${step.name ?? words}${passes}`,
         steps: [words],
         change: applied.change,
         at: step.at ?? null,
         holdSeconds,
         faults,
       });
-    });
+    }
   };
   run(scenario.steps, '');
   phases.push({

@@ -58,12 +58,12 @@ describe('scenarioTimeline', () => {
     const timeline = scenarioTimeline(loadScenario(text, 'flap.yaml', keio).scenario!, keio);
     expect(timeline.phases.map((phase) => phase.name)).toEqual([
       'start',
-      '1.1.1 tunnel-down site1--site3',
-      '1.1.2 tunnel-up site1--site3',
-      '1.2.1 tunnel-down site1--site3',
-      '1.2.2 tunnel-up site1--site3',
-      '1.3.1 tunnel-down site1--site3',
-      '1.3.2 tunnel-up site1--site3',
+      'tunnel-down site1--site3 (1/3)',
+      'tunnel-up site1--site3 (1/3)',
+      'tunnel-down site1--site3 (2/3)',
+      'tunnel-up site1--site3 (2/3)',
+      'tunnel-down site1--site3 (3/3)',
+      'tunnel-up site1--site3 (3/3)',
       'restored',
     ]);
     expect(timeline.phases[1]!.faults.tunnels).toEqual(['site1--site3']);

@@ -6,6 +6,7 @@ import { generate } from './generate.ts';
 import { lab } from './lab.ts';
 import { plan } from './plan.ts';
 import { reach } from './reach.ts';
+import { scenario } from './scenario.ts';
 import { secrets } from './secrets.ts';
 import { validate } from './validate.ts';
 import { verify } from './verify.ts';
@@ -20,4 +21,5 @@ export const COMMANDS: readonly Command[] = [
   apply,
   lab,
   verify,
+  scenario,
 ];
