@@ -201,7 +201,7 @@ async function setWan(context: FaultContext, from: ScenarioFaults, to: ScenarioF
   const pairs = unique([...from.wan, ...to.wan].map((one) => ({ a: one.a, b: one.b })));
   if (pairs.length === 0) return;
   const wan = context.state.wan;
-  if (!wan || wan.mode !== 'emulated')
+  if (wan?.mode !== 'emulated')
     throw new Error(
       `a WAN change needs the lab to emulate the WAN (wan.emulate lab or routers in the topology, lab up without --no-wan)`,
     );
