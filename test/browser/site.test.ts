@@ -276,6 +276,7 @@ describe('scenarios (issue 13)', () => {
       ['keio-2019', 'site2-partition', 4],
       ['keio-2019', 'tunnel-flap', 8],
       ['global-hub', 'hub-restart', 4],
+      ['wide-2012', 'wan-degrade', 4],
     ] as const) {
       const page = await open(`${env}/scenarios/${name}/`);
       expect(await page.locator('h1').textContent()).toBe(`Scenario ${name}`);
@@ -305,6 +306,15 @@ describe('scenarios (issue 13)', () => {
     expect(await cut('predicted-1')).toEqual(expected);
     expect(await cut('measured-1')).toEqual(expected);
     expect(await cut('predicted-2')).toEqual([]);
+    await page.close();
+  });
+
+  test('wan-degrade: the degraded phase shows dc1--dc2 at 100 ms of WAN round trip, measured above it', async () => {
+    const page = await open('wide-2012/scenarios/wan-degrade/');
+    const row = page.locator('table[data-table="rtt-1"] tr', { hasText: 'dc1--dc2' });
+    const cells = await row.locator('td').allTextContents();
+    expect(cells[0]).toBe('100');
+    expect(Number(cells[1])).toBeGreaterThanOrEqual(100);
     await page.close();
   });
 });

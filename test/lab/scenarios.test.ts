@@ -67,6 +67,11 @@ function labTests(environment: string, scenarios: string[], interrupt: string | 
             expect(phase.agrees, phase.name).toBe(true);
             expect(phase.convergedAfterMs, phase.name).toBeGreaterThanOrEqual(0);
             expect(phase.measured.length).toBe(phase.predicted.length);
+            // Where the lab emulates a WAN: every site pair's round trip is at least the WAN's.
+            for (const pair of phase.rtt ?? [])
+              expect(pair.measuredMs, `${phase.name} ${pair.a}--${pair.b}`).toBeGreaterThanOrEqual(
+                pair.expectedMs,
+              );
           }
           const verify = await scratch.geostage(['verify', environment]);
           expect(verify.code, verify.stdout).toBe(0);
@@ -135,4 +140,5 @@ if (support !== null) {
 } else {
   labTests('keio-2019', ['site2-partition', 'tunnel-flap'], 'tunnel-flap');
   labTests('global-hub', ['hub-restart'], null);
+  labTests('wide-2012', ['wan-degrade'], null);
 }

@@ -187,6 +187,12 @@ export interface ScenarioPhaseResult {
   /** From the change to the first measurement equal to the prediction; null when none was. */
   convergedAfterMs: number | null;
   differing: { from: string; to: string; predicted: boolean; measured: boolean }[];
+  /**
+   * Where the lab emulates a WAN: per site pair the round trip the phase's WAN values give
+   * (twice the one-way delay; the lab's own base round trip comes on top) and the median of
+   * the measured server pairs between the two sites. Absent without emulation.
+   */
+  rtt?: { a: string; b: string; expectedMs: number; measuredMs: number | null }[];
 }
 
 export async function writeScenarioResults(path: string, results: ScenarioResults): Promise<void> {

@@ -17,7 +17,8 @@ import {
   undoFaults,
 } from '@geostage/lab';
 import type { PredictedPair } from '@geostage/reach';
-import type { Model, ScenarioFaults } from '@geostage/schema';
+import { type Model, phaseWan, type ScenarioFaults } from '@geostage/schema';
+import { median } from './ping.ts';
 import { measureMatrix } from './reachability.ts';
 import type { ScenarioPlan } from './scenario-plan.ts';
 
@@ -63,6 +64,31 @@ export function differingPairs(
       differing.push({ from: pair.from, to: pair.to, predicted: pair.reachable, measured: value ?? false });
   }
   return differing;
+}
+
+/** Per site pair: the round trip the phase's WAN gives and the median measured between the sites. */
+export function siteRoundTrips(
+  model: Model,
+  faults: ScenarioFaults,
+  measured: readonly MeasuredPair[],
+): NonNullable<ScenarioPhaseResult['rtt']> {
+  const siteOf = new Map(model.servers.map((server) => [server.name, server.site] as const));
+  return model.wan.pairs.map(({ a, b }) => {
+    const values = phaseWan(model, faults, a, b);
+    const rtts = measured
+      .filter((pair) => {
+        const sites = [siteOf.get(pair.from), siteOf.get(pair.to)];
+        return pair.rttMs !== null && sites.includes(a) && sites.includes(b) && sites[0] !== sites[1];
+      })
+      .map((pair) => pair.rttMs!);
+    const measuredMs = median(rtts);
+    return {
+      a,
+      b,
+      expectedMs: 2 * (values?.delayMs.value ?? 0),
+      measuredMs: measuredMs === null ? null : Math.round(measuredMs * 1000) / 1000,
+    };
+  });
 }
 
 /** Waits `ms`, or less when the signal aborts. */
@@ -147,6 +173,9 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
         agrees: differing.length === 0,
         convergedAfterMs,
         differing,
+        ...(options.model.wan.emulate === 'none'
+          ? {}
+          : { rtt: siteRoundTrips(options.model, phase.faults, measured) }),
       });
       await sleep(phase.holdSeconds * 1000, signal);
     }
