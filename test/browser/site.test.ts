@@ -291,7 +291,7 @@ describe('scenarios (issue 13)', () => {
       expect(await seriousViolations(page)).toEqual([]);
       await page.close();
     }
-  });
+  }, 300_000);
 
   test('site2-partition: the partition phase predicts and measures every pair to and from site2 lost', async () => {
     const page = await open('keio-2019/scenarios/site2-partition/');
