@@ -411,3 +411,58 @@ function astroBin(root: string): string {
   const manifest = createRequire(join(root, 'site', 'package.json')).resolve('astro/package.json');
   return join(dirname(manifest), 'bin', 'astro.mjs');
 }
+
+describe('scenarios (issue 13)', () => {
+  test('the environment page links its scenarios; each bundled scenario page shows its run', async () => {
+    const environmentPage = await open('keio-2019/');
+    const linked = await environmentPage.$$eval('[data-list="scenarios"] a', (anchors) =>
+      anchors.map((anchor) => anchor.textContent),
+    );
+    expect(linked).toEqual(['site2-partition', 'tunnel-flap']);
+    await environmentPage.close();
+    for (const [env, name, phases] of [
+      ['keio-2019', 'site2-partition', 4],
+      ['keio-2019', 'tunnel-flap', 8],
+      ['global-hub', 'hub-restart', 4],
+      ['wide-2012', 'wan-degrade', 4],
+    ] as const) {
+      const page = await open(`${env}/scenarios/${name}/`);
+      expect(await page.locator('h1').textContent()).toBe(`Scenario ${name}`);
+      expect(await page.locator('[data-table="timeline"] tbody tr').count()).toBe(phases);
+      // The committed results: every phase agreed and has a convergence time.
+      expect(await page.locator('[data-run]').getAttribute('data-run')).toBe('complete');
+      expect(await page.locator('[data-agrees="true"]').count()).toBe(phases);
+      expect(await page.locator('td[data-converged]').count()).toBe(phases);
+      expect(await page.locator('table[data-matrix^="predicted-"]').count()).toBe(phases);
+      expect(await page.locator('table[data-matrix^="measured-"]').count()).toBe(phases);
+      expect(await page.locator('td.disagree').count()).toBe(0);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.close();
+    }
+  }, 300_000);
+
+  test('site2-partition: the partition phase predicts and measures every pair to and from site2 lost', async () => {
+    const page = await open('keio-2019/scenarios/site2-partition/');
+    const cut = async (matrix: string) =>
+      page.$$eval(`table[data-matrix="${matrix}"] td[data-value="x"]`, (cells) =>
+        cells.map((cell) => `${cell.getAttribute('data-from')} ${cell.getAttribute('data-to')}`).sort(),
+      );
+    const site2 = new Set(['node01', 'node02']);
+    const expected = SERVERS.flatMap((from) =>
+      SERVERS.filter((to) => to !== from && site2.has(from) !== site2.has(to)).map((to) => `${from} ${to}`),
+    ).sort();
+    expect(await cut('predicted-1')).toEqual(expected);
+    expect(await cut('measured-1')).toEqual(expected);
+    expect(await cut('predicted-2')).toEqual([]);
+    await page.close();
+  });
+
+  test('wan-degrade: the degraded phase shows dc1--dc2 at 100 ms of WAN round trip, measured above it', async () => {
+    const page = await open('wide-2012/scenarios/wan-degrade/');
+    const row = page.locator('table[data-table="rtt-1"] tr', { hasText: 'dc1--dc2' });
+    const cells = await row.locator('td').allTextContents();
+    expect(cells[0]).toBe('100');
+    expect(Number(cells[1])).toBeGreaterThanOrEqual(100);
+    await page.close();
+  });
+});

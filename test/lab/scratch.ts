@@ -22,7 +22,7 @@ export function scratchRepository(environment: string): Scratch {
   writeFileSync(join(folder, 'nx.json'), '{}\n');
   const source = join(root, 'environments', environment);
   const environmentFolder = join(folder, 'environments', environment);
-  for (const part of ['topology.yaml', 'generated', 'public']) {
+  for (const part of ['topology.yaml', 'generated', 'public', 'scenarios']) {
     if (existsSync(join(source, part)))
       cpSync(join(source, part), join(environmentFolder, part), { recursive: true });
   }

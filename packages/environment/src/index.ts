@@ -38,12 +38,24 @@ export {
   type MeasuredMatrix,
   type MeasuredPair,
   type MeasuredReachability,
+  parseScenarioResults,
   parseVerify,
   parseWanResults,
+  type ScenarioPairResult,
+  type ScenarioPhaseResult,
+  type ScenarioResults,
   type VerifyResults,
   type WanResults,
   type WanSitePair,
   writeResults,
+  writeScenarioResults,
   writeWanResults,
 } from './results.ts';
+export {
+  listScenarios,
+  loadScenarioOf,
+  SCENARIO_EXTENSION,
+  scenarioFile,
+  scenarioResultsFile,
+} from './scenarios.ts';
 export { checkFileSet, type Drift, type WriteOptions, type WriteResult, writeFileSet } from './writer.ts';

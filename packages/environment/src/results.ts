@@ -146,3 +146,98 @@ export function parseWanResults(text: string): WanResults | string {
     sitePairs: results.sitePairs.map((pair) => ({ ...pair, differences: pair.differences ?? [] })),
   };
 }
+
+/**
+ * results/scenarios/<name>.json: a scenario run in the lab (`geostage scenario run`). Per phase
+ * the predicted and measured pairs, whether they agree, and how long after the phase's change
+ * the measured matrix first equalled the prediction.
+ */
+export interface ScenarioResults {
+  scenario: string;
+  environment: string;
+  startedAt: string;
+  finishedAt: string;
+  /** The seed random choices came from. */
+  seed: number;
+  /** True when the run was interrupted (SIGINT/SIGTERM) or failed before the last phase. */
+  cutShort: boolean;
+  /** Why it was cut short, when it was. */
+  reason: string | null;
+  /** Every fault was undone at the end. */
+  restored: boolean;
+  method: string;
+  phases: ScenarioPhaseResult[];
+}
+
+export interface ScenarioPairResult {
+  from: string;
+  to: string;
+  reachable: boolean;
+}
+
+export interface ScenarioPhaseResult {
+  name: string;
+  /** ISO time the phase's change was applied. */
+  start: string;
+  /** What the phase did, in words. */
+  steps: string[];
+  predicted: ScenarioPairResult[];
+  measured: MeasuredReachability[];
+  agrees: boolean;
+  /** From the change to the first measurement equal to the prediction; null when none was. */
+  convergedAfterMs: number | null;
+  differing: { from: string; to: string; predicted: boolean; measured: boolean }[];
+  /**
+   * Where the lab emulates a WAN: per site pair the round trip the phase's WAN values give
+   * (twice the one-way delay; the lab's own base round trip comes on top) and the median of
+   * the measured server pairs between the two sites. Absent without emulation.
+   */
+  rtt?: { a: string; b: string; expectedMs: number; measuredMs: number | null }[];
+}
+
+export async function writeScenarioResults(path: string, results: ScenarioResults): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/** Parses a scenario's results for readers (the site); a malformed file is a message. */
+export function parseScenarioResults(text: string): ScenarioResults | string {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return `scenario results are not JSON: ${(error as Error).message}`;
+  }
+  if (typeof data !== 'object' || data === null) return 'scenario results must be an object';
+  const results = data as Partial<ScenarioResults>;
+  if (typeof results.scenario !== 'string' || typeof results.startedAt !== 'string')
+    return 'scenario results need scenario and startedAt';
+  if (!Array.isArray(results.phases)) return 'scenario results need phases (a list)';
+  for (const [index, phase] of results.phases.entries()) {
+    const ok =
+      typeof phase?.name === 'string' &&
+      Array.isArray(phase.predicted) &&
+      Array.isArray(phase.measured) &&
+      typeof phase.agrees === 'boolean' &&
+      (phase.convergedAfterMs === null || typeof phase.convergedAfterMs === 'number');
+    if (!ok)
+      return `scenario results phases[${index}] need name, predicted, measured, agrees and convergedAfterMs`;
+  }
+  return {
+    scenario: results.scenario,
+    environment: results.environment ?? '',
+    startedAt: results.startedAt,
+    finishedAt: results.finishedAt ?? results.startedAt,
+    seed: results.seed ?? 1,
+    cutShort: results.cutShort ?? false,
+    reason: results.reason ?? null,
+    restored: results.restored ?? false,
+    method: results.method ?? '',
+    phases: results.phases.map((phase) => ({
+      ...phase,
+      steps: phase.steps ?? [],
+      start: phase.start ?? '',
+      differing: phase.differing ?? [],
+    })),
+  };
+}

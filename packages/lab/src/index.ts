@@ -7,6 +7,18 @@ export { namespaceSupport } from '@geostage/transport';
 export { type LabAccess, type LabSshd, planAccess, SSH_USER, sshdConfig } from './access.ts';
 export * from './apps.ts';
 export { type LabDownOptions, type LabDownResult, labDown } from './down.ts';
+export {
+  changeFaults,
+  FAULT_TABLE,
+  type FaultContext,
+  type FaultRecord,
+  NO_FAULTS,
+  partitionRuleset,
+  readFaultRecord,
+  stoppedEnds,
+  undoFaults,
+  unionOfFaults,
+} from './faults.ts';
 export { type Converted, LAB_ROUTER_RELEASE, linuxFlavour } from './flavour.ts';
 export {
   type InventoryFailure,

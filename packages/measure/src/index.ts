@@ -20,6 +20,13 @@ export {
 } from './propagation.ts';
 export { type MeasuredServer, type MeasureOptions, measureMatrix } from './reachability.ts';
 export { type MatrixServer, renderComparison, renderMeasured } from './render.ts';
+export { type PlannedPhase, planScenario, renderPlan, type ScenarioPlan } from './scenario-plan.ts';
+export {
+  differingPairs,
+  runScenario,
+  type ScenarioRunOptions,
+  type ScenarioRunOutcome,
+} from './scenarios.ts';
 export { median, percentile } from './statistics.ts';
 export { type VerifyOptions, type VerifyOutcome, verifyLab } from './verify.ts';
 export {

@@ -35,4 +35,14 @@ export {
   type View,
 } from './report/report.ts';
 export { diffAtRevisions } from './review.ts';
+export {
+  applyFaults,
+  type Faults,
+  type PredictedPair,
+  type Prediction,
+  pairChanges,
+  predictedOutcome,
+  predictedPairs,
+  predictReachability,
+} from './simulate/faults.ts';
 export { computeReachability } from './simulate/reachability.ts';

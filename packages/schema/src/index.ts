@@ -1,5 +1,6 @@
 export * from './addressing.ts';
 export type { Check, CheckContext, Finding } from './checks/index.ts';
+export { modelTunnelName } from './checks/scenario.ts';
 export * from './cities.ts';
 export * from './defaults.ts';
 export * from './diagnostics.ts';
@@ -11,6 +12,8 @@ export type * from './model.ts';
 export * from './mtu.ts';
 export type { Locator, Position, YamlPath } from './positions.ts';
 export * from './resolve.ts';
+export * from './scenario.ts';
+export * from './scenario-timeline.ts';
 export * from './topology.ts';
 export * from './tunnels.ts';
 export * from './wan.ts';

@@ -16,6 +16,7 @@ export const links = {
   home: () => url(''),
   environment: (env: string) => url(`${env}/`),
   site: (env: string, site: string) => url(`${env}/sites/${site}/`),
+  scenario: (env: string, name: string) => url(`${env}/scenarios/${name}/`),
   file: (env: string, file: Pick<SiteFile, 'folder' | 'path'>) => url(`${env}/files/${fileSlug(file)}/`),
   /** Routers always have a page; servers have one unless the environment is large (then their site's page). */
   device(environment: Environment, name: string): string {

@@ -8,6 +8,7 @@ import { lab } from './lab.ts';
 import { measure } from './measure.ts';
 import { plan } from './plan.ts';
 import { reach } from './reach.ts';
+import { scenario } from './scenario.ts';
 import { secrets } from './secrets.ts';
 import { validate } from './validate.ts';
 import { verify } from './verify.ts';
@@ -24,4 +25,5 @@ export const COMMANDS: readonly Command[] = [
   verify,
   measure,
   app,
+  scenario,
 ];

@@ -56,6 +56,8 @@ export interface Network {
   /** WAN address -> router: the only destinations the underlay carries. */
   underlay: Map<number, Host>;
   tunnels: TunnelState;
+  /** Underlay packets this drops between two routers (by name) never arrive: a partition. */
+  underlayCut: ((from: string, to: string) => boolean) | null;
 }
 
 /** One hop of a packet: the host it reaches (or the underlay) and the tunnel it crossed to get there. */
@@ -271,6 +273,7 @@ export function buildNetwork(
     wanLinks: new Set(),
     underlay: new Map(),
     tunnels,
+    underlayCut: null,
   };
   const membersOf = (link: string) => {
     let members = network.links.get(link);
@@ -393,6 +396,13 @@ export function decide(
     });
   }
   const next = egress.members.get(entry.nextHop ?? destination);
+  if (
+    next &&
+    next !== current &&
+    network.underlayCut?.(current.name, next.name) &&
+    network.wanLinks.has(egress.link)
+  )
+    return failure('no-route', current, `the underlay between ${current.name} and ${next.name} is cut`);
   if (next && next !== current) {
     if (entry.nextHop === null) return { kind: 'forward', next, tunnel: null, underlay: false };
     return remember(entry, { kind: 'forward', next, tunnel: null, underlay: false });
@@ -400,6 +410,8 @@ export function decide(
   if (network.wanLinks.has(egress.link)) {
     // Out to the internet, which carries WAN addresses only.
     const router = network.underlay.get(destination);
+    if (router && network.underlayCut?.(current.name, router.name))
+      return failure('no-route', current, `the underlay between ${current.name} and ${router.name} is cut`);
     if (router) return { kind: 'forward', next: router, tunnel: null, underlay: true };
     return remember(
       entry,

@@ -201,9 +201,22 @@ function computeMatrix(network: Network, groups: readonly Group[]): Matrix {
 
 export function computeReachability(files: ReadonlyMap<string, string>): ReachReport {
   const { devices, warnings } = parseDevices(files);
+  return reachabilityOf(devices, warnings, null);
+}
+
+/**
+ * The report of parsed devices; `underlayCut`, when given, drops underlay packets between the
+ * two routers it names (a partition: simulate/faults.ts).
+ */
+export function reachabilityOf(
+  devices: readonly Device[],
+  warnings: Warning[],
+  underlayCut: ((from: string, to: string) => boolean) | null,
+): ReachReport {
   const wan = wanInterfaces(devices);
   const tunnels = pairTunnels(devices);
   const after = buildNetwork(devices, tunnels, { withoutTunnels: false, wanInterfaces: wan });
+  after.network.underlayCut = underlayCut;
   warnings.push(...after.warnings);
   checkUnderlay(after.network);
   const before = buildNetwork(
