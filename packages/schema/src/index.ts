@@ -11,6 +11,7 @@ export type * from './model.ts';
 export * from './mtu.ts';
 export type { Locator, Position, YamlPath } from './positions.ts';
 export * from './resolve.ts';
+export * from './synth.ts';
 export * from './topology.ts';
 export * from './tunnels.ts';
 export * from './wan.ts';

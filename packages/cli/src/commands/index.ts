@@ -8,6 +8,7 @@ import { measure } from './measure.ts';
 import { plan } from './plan.ts';
 import { reach } from './reach.ts';
 import { secrets } from './secrets.ts';
+import { synth } from './synth.ts';
 import { validate } from './validate.ts';
 import { verify } from './verify.ts';
 
@@ -22,4 +23,5 @@ export const COMMANDS: readonly Command[] = [
   lab,
   verify,
   measure,
+  synth,
 ];
