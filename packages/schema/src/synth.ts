@@ -110,7 +110,9 @@ export function synthTopology(options: SynthOptions): SynthResult {
 }
 
 /** The topology file's text: YAML, one site or server per block, in site order. */
-export function synthYaml(options: SynthOptions): { ok: true; text: string } | { ok: false; error: SynthError } {
+export function synthYaml(
+  options: SynthOptions,
+): { ok: true; text: string } | { ok: false; error: SynthError } {
   const result = synthTopology(options);
   return result.ok ? { ok: true, text: stringify(result.topology) } : result;
 }

@@ -45,7 +45,14 @@ export function resolveWan(
   // One pair's values, the lower site id first (the order of the pairs list).
   const pairFor = (x: string, y: string): ModelWanPair => {
     const [a, b] = siteByName.get(x)!.id <= siteByName.get(y)!.id ? [x, y] : [y, x];
-    const values = pairValues(wan, explicit, bySite.get(a)!, bySite.get(b)!, matrix?.name ?? null, routeFactor);
+    const values = pairValues(
+      wan,
+      explicit,
+      bySite.get(a)!,
+      bySite.get(b)!,
+      matrix?.name ?? null,
+      routeFactor,
+    );
     return { a, b, tunnel: tunnelOf.get(pairKey(a, b))?.name ?? null, ...values };
   };
   const wanTunnels: ModelWanTunnel[] = tunnels.map((tunnel) => {

@@ -50,7 +50,8 @@ Exit codes: 0 written, 1 the topology exists (use --force) or the options do not
     if (policy !== 'hub-and-spoke' && policy !== 'full-mesh')
       throw new UsageError(`--policy must be hub-and-spoke or full-mesh, not "${String(policy)}"`);
     const natShare = Number(values.nat);
-    if (!Number.isFinite(natShare)) throw new UsageError(`--nat must be a number from 0 to 1, not "${String(values.nat)}"`);
+    if (!Number.isFinite(natShare))
+      throw new UsageError(`--nat must be a number from 0 to 1, not "${String(values.nat)}"`);
     const releases = String(values.releases).split(',');
     const unknown = releases.find((line) => !RELEASES.includes(line));
     if (unknown !== undefined)
