@@ -1,9 +1,11 @@
 // The pipeline benchmark (issue 15): each stage as the CLI command a user runs, in its own
 // process, on synthetic environments from `geostage synth`; writes BENCHMARKS.md.
 // Usage: npm run bench -- [--sizes 10,100,1000,10000] [--mesh 10,30,60] [--runs 3]
-//                         [--timeout 300] [--big-runs 1] [--no-site] [--output BENCHMARKS.md]
+//                         [--timeout 300] [--big-runs 1] [--big-from 10000] [--no-site]
+//                         [--output BENCHMARKS.md]
 // A stage that passes --timeout seconds is stopped and shown as "> N s"; sizes of 10,000 sites
-// and more run --big-runs times (default 1), so the whole bench ends. CI does not run it.
+// and more (--big-from) run --big-runs times (default 1), so the whole bench ends. CI does not
+// run it.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     mesh: { type: 'string', default: '10,30,60' },
     runs: { type: 'string', default: '3' },
     'big-runs': { type: 'string', default: '1' },
+    'big-from': { type: 'string', default: '10000' },
     timeout: { type: 'string', default: '300' },
     'no-site': { type: 'boolean', default: false },
     output: { type: 'string', default: 'BENCHMARKS.md' },
@@ -27,6 +30,7 @@ const { values } = parseArgs({
 const list = (text: string) => text.split(',').filter(Boolean).map(Number);
 const RUNS = Number(values.runs);
 const BIG_RUNS = Number(values['big-runs']);
+const BIG_FROM = Number(values['big-from']);
 const TIMEOUT_S = Number(values.timeout);
 const SERVERS_PER_SITE = 10;
 
@@ -287,7 +291,7 @@ const hubSizes = list(values.sizes);
 const meshSizes = list(values.mesh);
 const hubRows: Row[] = [];
 const meshRows: Row[] = [];
-for (const sites of hubSizes) benchOne('hub-and-spoke', sites, sites >= 10_000 ? BIG_RUNS : RUNS, hubRows);
+for (const sites of hubSizes) benchOne('hub-and-spoke', sites, sites >= BIG_FROM ? BIG_RUNS : RUNS, hubRows);
 for (const sites of meshSizes) benchOne('full-mesh', sites, RUNS, meshRows);
 
 const tunnels = (sites: number) => (sites * (sites - 1)) / 2;
@@ -297,7 +301,7 @@ const document = `# Benchmarks
 Produced by \`npm run bench\` (scripts/bench.ts) on ${startedAt.toISOString()}; do not edit by hand.
 Each stage is the CLI command a user runs, in its own process, on an environment written by
 \`geostage synth\` with ${SERVERS_PER_SITE} servers per site; a cell is the median wall time of
-${RUNS} runs (${BIG_RUNS} at 10,000 sites and more) with the peak RSS of the largest run in
+${RUNS} runs (${BIG_RUNS} at ${BIG_FROM.toLocaleString('en-US')} sites and more) with the peak RSS of the largest run in
 brackets. The write floor is a bare node process writing the same files and bytes into a fresh
 folder (reading them first, untimed). The growth column divides the time at the larger size by
 the time at the smaller one, per 10x of sites (per tunnel for the full mesh: its tunnels grow
