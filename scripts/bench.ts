@@ -135,6 +135,18 @@ const STAGES: Stage[] = [
   },
 ];
 
+/** Why a stage failed, in a word: reach and the site need the generated files first. */
+function failure(stage: Stage, folder: string, env: string): string {
+  const generated = join(folder, 'environments', env, 'generated', 'network');
+  let present = true;
+  try {
+    statSync(generated);
+  } catch {
+    present = false;
+  }
+  return !present && stage.name.startsWith('reach') ? 'not run: nothing generated' : 'failed';
+}
+
 /** Every file below `folder`: its path and size. */
 function filesBelow(folder: string): { path: string; size: number }[] {
   const found: { path: string; size: number }[] = [];
@@ -224,7 +236,7 @@ function benchOne(policy: 'hub-and-spoke' | 'full-mesh', sites: number, runs: nu
         sites,
         ms: median(measures.map((result) => result.ms)),
         rssMb: Math.max(...measures.map((result) => result.rssMb)),
-        note: failed ? (failed.timedOut ? `> ${TIMEOUT_S} s` : 'failed') : '',
+        note: failed ? (failed.timedOut ? `> ${TIMEOUT_S} s` : failure(stage, folder, env)) : '',
         ok: !failed,
       });
       console.error(

@@ -25,7 +25,10 @@ export function writeJsonPieces(value: unknown, write: (piece: string) => void, 
 function walk(value: unknown, indent: string, depth: number, emit: (text: string) => void): void {
   const inner = `${indent}  `;
   if (depth > 0 && Array.isArray(value)) {
-    if (value.length === 0) return emit('[]');
+    if (value.length === 0) {
+      emit('[]');
+      return;
+    }
     emit('[');
     value.forEach((item, index) => {
       emit(`${index === 0 ? '' : ','}\n${inner}`);
@@ -33,19 +36,24 @@ function walk(value: unknown, indent: string, depth: number, emit: (text: string
       if (item === undefined || typeof item === 'function' || typeof item === 'symbol') emit('null');
       else walk(item, inner, depth - 1, emit);
     });
-    return emit(`\n${indent}]`);
+    emit(`\n${indent}]`);
+    return;
   }
   if (depth > 0 && isPlainObject(value)) {
     const entries = Object.entries(value).filter(
       ([, item]) => item !== undefined && typeof item !== 'function' && typeof item !== 'symbol',
     );
-    if (entries.length === 0) return emit('{}');
+    if (entries.length === 0) {
+      emit('{}');
+      return;
+    }
     emit('{');
     entries.forEach(([key, item], index) => {
       emit(`${index === 0 ? '' : ','}\n${inner}${JSON.stringify(key)}: `);
       walk(item, inner, depth - 1, emit);
     });
-    return emit(`\n${indent}}`);
+    emit(`\n${indent}}`);
+    return;
   }
   // A JSON string never holds a raw line break, so indenting every line is safe.
   const text = JSON.stringify(value, null, 2) ?? 'null';
