@@ -16,6 +16,7 @@ export {
   type ReachDiff,
   renderDiff,
 } from './report/diff.ts';
+export { writeJsonPieces } from './report/json.ts';
 export { type RenderOptions, renderMatrix } from './report/render.ts';
 export {
   groupIndex,

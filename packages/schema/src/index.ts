@@ -14,6 +14,7 @@ export type { Locator, Position, YamlPath } from './positions.ts';
 export * from './resolve.ts';
 export * from './scenario.ts';
 export * from './scenario-timeline.ts';
+export * from './synth.ts';
 export * from './topology.ts';
 export * from './tunnels.ts';
 export * from './wan.ts';

@@ -39,24 +39,24 @@ export function resolveWan(
   const written = new Map(topology.sites.map((site) => [site.name, site] as const));
   const wanSites = sites.map((site) => wanSite(written.get(site.name)!, wan));
   const bySite = new Map(wanSites.map((site) => [site.site, site] as const));
-  const tunnelOf = new Map(tunnels.map((tunnel) => [pairKey(tunnel.a.site, tunnel.b.site), tunnel.name]));
-  const ordered = [...sites].sort((x, y) => x.id - y.id);
-  const pairs: ModelWanPair[] = [];
-  for (const [i, a] of ordered.entries()) {
-    for (const b of ordered.slice(i + 1)) {
-      const values = pairValues(
-        wan,
-        bySite.get(a.name)!,
-        bySite.get(b.name)!,
-        matrix?.name ?? null,
-        routeFactor,
-      );
-      pairs.push({ a: a.name, b: b.name, tunnel: tunnelOf.get(pairKey(a.name, b.name)) ?? null, ...values });
-    }
-  }
-  const pairOf = new Map(pairs.map((pair) => [pairKey(pair.a, pair.b), pair] as const));
+  const siteByName = new Map(sites.map((site) => [site.name, site] as const));
+  const explicit = explicitPairs(wan);
+  const tunnelOf = new Map(tunnels.map((tunnel) => [pairKey(tunnel.a.site, tunnel.b.site), tunnel] as const));
+  // One pair's values, the lower site id first (the order of the pairs list).
+  const pairFor = (x: string, y: string): ModelWanPair => {
+    const [a, b] = siteByName.get(x)!.id <= siteByName.get(y)!.id ? [x, y] : [y, x];
+    const values = pairValues(
+      wan,
+      explicit,
+      bySite.get(a)!,
+      bySite.get(b)!,
+      matrix?.name ?? null,
+      routeFactor,
+    );
+    return { a, b, tunnel: tunnelOf.get(pairKey(a, b))?.name ?? null, ...values };
+  };
   const wanTunnels: ModelWanTunnel[] = tunnels.map((tunnel) => {
-    const pair = pairOf.get(pairKey(tunnel.a.site, tunnel.b.site))!;
+    const pair = pairFor(tunnel.a.site, tunnel.b.site);
     const rateMbps = cappedByUplinks(pair.rateMbps, [bySite.get(tunnel.a.site)!, bySite.get(tunnel.b.site)!]);
     return {
       tunnel: tunnel.name,
@@ -69,9 +69,22 @@ export function resolveWan(
     };
   });
   const byTunnel = new Map(wanTunnels.map((tunnel) => [tunnel.tunnel, tunnel] as const));
-  const siteByName = new Map(sites.map((site) => [site.name, site] as const));
-  const paths = pairs.map((pair) => pathBetween(pair.a, pair.b, siteByName, tunnels, byTunnel));
-  return {
+  const ordered = [...sites].sort((x, y) => x.id - y.id);
+  // Every site pair, in site order: quadratic in sites, so computed when first read, then kept.
+  const everyPair = <T>(make: (a: string, b: string) => T): T[] => {
+    const all: T[] = [];
+    for (let i = 0; i < ordered.length; i++)
+      for (let j = i + 1; j < ordered.length; j++) all.push(make(ordered[i]!.name, ordered[j]!.name));
+    return all;
+  };
+  // The first tunnel of each pair, as Array.find picks it on the route.
+  const firstTunnel = new Map<string, ModelTunnel>();
+  for (const tunnel of tunnels) {
+    const key = pairKey(tunnel.a.site, tunnel.b.site);
+    if (!firstTunnel.has(key)) firstTunnel.set(key, tunnel);
+  }
+  const routing = routingOf(siteByName, firstTunnel);
+  const result = {
     emulate: wan.emulate ?? WAN_DEFAULTS.emulate,
     zones: matrix
       ? { name: matrix.name, measured: matrix.measured, source: matrix.source, date: matrix.date }
@@ -79,9 +92,73 @@ export function resolveWan(
     routeFactor,
     fibreKmPerMs: FIBRE_KM_PER_MS,
     sites: wanSites,
-    pairs,
+    pairs: [] as ModelWanPair[],
     tunnels: wanTunnels,
-    paths,
+    paths: [] as ModelWanPath[],
+  };
+  lazy(result, 'pairs', () => everyPair(pairFor));
+  lazy(result, 'paths', () => everyPair((a, b) => pathBetween(a, b, routing, byTunnel)));
+  PATHS.set(result, (x, y) => {
+    const [a, b] = siteByName.get(x)!.id <= siteByName.get(y)!.id ? [x, y] : [y, x];
+    return pathBetween(a, b, routing, byTunnel);
+  });
+  return result;
+}
+
+const PATHS = new WeakMap<ModelWan, (a: string, b: string) => ModelWanPath>();
+
+/**
+ * The path between two sites (either order) as `wan.paths` holds it, without computing every
+ * pair's path: for a check that needs a few of them at any size.
+ */
+export function wanPath(wan: ModelWan, a: string, b: string): ModelWanPath | undefined {
+  const between = PATHS.get(wan);
+  if (between) return between(a, b);
+  return wan.paths.find((path) => pairKey(path.a, path.b) === pairKey(a, b));
+}
+
+/** A property computed on first read and kept; enumerable, so it prints and compares as data. */
+function lazy<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
+  let value: T[K] | undefined;
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      value ??= compute();
+      return value;
+    },
+    set: (next: T[K]) => {
+      value = next;
+    },
+  });
+}
+
+interface Routing {
+  /** The next site from `here` towards `to`, by the router's routes. */
+  via(here: string, to: string): string | undefined;
+  tunnel(x: string, y: string): ModelTunnel | undefined;
+  siteCount: number;
+}
+
+function routingOf(
+  sites: ReadonlyMap<string, ModelSite>,
+  tunnels: ReadonlyMap<string, ModelTunnel>,
+): Routing {
+  const routes = new Map<string, Map<string, string>>();
+  return {
+    via(here, to) {
+      let table = routes.get(here);
+      if (!table) {
+        table = new Map();
+        // The first route to a site wins, as Array.find would pick it.
+        for (const route of sites.get(here)!.router.routes)
+          if (!table.has(route.site)) table.set(route.site, route.via);
+        routes.set(here, table);
+      }
+      return table.get(to);
+    },
+    tunnel: (x, y) => tunnels.get(pairKey(x, y)),
+    siteCount: sites.size,
   };
 }
 
@@ -100,22 +177,28 @@ function wanSite(site: Site, wan: Geography): ModelWanSite {
 }
 
 export function pairKey(a: string, b: string): string {
-  return [a, b].sort().join(' ');
+  return a <= b ? `${a} ${b}` : `${b} ${a}`;
 }
 
-/** The index of the explicit pair for two sites, if any (the checks refuse a pair given twice). */
-function explicitPair(wan: Geography, a: string, b: string): number {
-  return (wan.pairs ?? []).findIndex((pair) => pairKey(pair.sites[0]!, pair.sites[1]!) === pairKey(a, b));
+/** The index of the first explicit pair for each two sites (the checks refuse a pair given twice). */
+function explicitPairs(wan: Geography): ReadonlyMap<string, number> {
+  const indexes = new Map<string, number>();
+  (wan.pairs ?? []).forEach((pair, index) => {
+    const key = pairKey(pair.sites[0]!, pair.sites[1]!);
+    if (!indexes.has(key)) indexes.set(key, index);
+  });
+  return indexes;
 }
 
 function pairValues(
   wan: Geography,
+  explicitIndex: ReadonlyMap<string, number>,
   a: ModelWanSite,
   b: ModelWanSite,
   matrix: string | null,
   routeFactor: number,
 ): WanCharacteristics {
-  const index = explicitPair(wan, a.site, b.site);
+  const index = explicitIndex.get(pairKey(a.site, b.site)) ?? -1;
   const explicit = index >= 0 ? wan.pairs![index]! : undefined;
   const defaults: Values = wan.defaults ?? {};
   const pick = (key: keyof Values, fallback: number | null, computed?: WanValue | null): WanValue => {
@@ -165,16 +248,15 @@ function cappedByUplinks(rate: WanValue, ends: readonly ModelWanSite[]): WanValu
 function pathBetween(
   a: string,
   b: string,
-  sites: ReadonlyMap<string, ModelSite>,
-  tunnels: readonly ModelTunnel[],
+  routing: Routing,
   byTunnel: ReadonlyMap<string, ModelWanTunnel>,
 ): ModelWanPath {
   const hops: string[] = [a];
   const names: string[] = [];
   let here = a;
-  while (here !== b && hops.length <= sites.size) {
-    const via = sites.get(here)!.router.routes.find((route) => route.site === b)?.via;
-    const tunnel = via ? tunnels.find((t) => pairKey(t.a.site, t.b.site) === pairKey(here, via)) : undefined;
+  while (here !== b && hops.length <= routing.siteCount) {
+    const via = routing.via(here, b);
+    const tunnel = via ? routing.tunnel(here, via) : undefined;
     if (!via || !tunnel) break;
     names.push(tunnel.name);
     hops.push(via);

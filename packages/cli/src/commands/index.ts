@@ -10,6 +10,7 @@ import { plan } from './plan.ts';
 import { reach } from './reach.ts';
 import { scenario } from './scenario.ts';
 import { secrets } from './secrets.ts';
+import { synth } from './synth.ts';
 import { validate } from './validate.ts';
 import { verify } from './verify.ts';
 
@@ -26,4 +27,5 @@ export const COMMANDS: readonly Command[] = [
   measure,
   app,
   scenario,
+  synth,
 ];

@@ -1,6 +1,6 @@
 // geostage reach: which servers reach which, computed from the generated device files alone
 // (before and after the VPN), and with --diff, what a change does to that.
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { repositoryEnvironment } from '@geostage/environment';
@@ -12,6 +12,7 @@ import {
   renderDiff,
   renderMatrix,
   type View,
+  writeJsonPieces,
 } from '@geostage/reach';
 import { type Command, EXIT, positiveInteger, UsageError } from '../command.ts';
 import { repositoryRoot, selectEnvironments } from '../environment.ts';
@@ -98,7 +99,19 @@ path are printed).`,
     const report = computeReachability(await readGeneratedNetwork(join(root, folder)));
     warn(report, '');
     if (format === 'json') {
-      await emit(`${JSON.stringify(report, null, 2)}\n`);
+      // In pieces: the document of 1,000 sites is larger than a string may be.
+      if (typeof values.output === 'string') {
+        const file = openSync(resolve(io.cwd, values.output), 'w');
+        try {
+          writeJsonPieces(report, (piece) => writeSync(file, piece));
+          writeSync(file, '\n');
+        } finally {
+          closeSync(file);
+        }
+      } else {
+        writeJsonPieces(report, (piece) => io.out(piece));
+        io.out('\n');
+      }
       return EXIT.ok;
     }
     const tunnels = report.tunnels.map(

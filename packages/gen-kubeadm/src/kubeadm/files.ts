@@ -11,12 +11,13 @@ const SECRETS_NOTE =
 
 export function kubeadmFiles(model: Model, kubernetes: ModelKubernetes): FileSet {
   const dialect = dialectFor(kubernetes);
-  const nodes = model.servers.filter(
-    (server) => kubernetes.controlPlanes.includes(server.name) || kubernetes.workers.includes(server.name),
-  );
+  // Sets, not array scans: a cluster of 100,000 nodes is looked up once per server.
+  const controlPlanes = new Set(kubernetes.controlPlanes);
+  const isNode = new Set([...kubernetes.controlPlanes, ...kubernetes.workers]);
+  const nodes = model.servers.filter((server) => isNode.has(server.name));
   return nodes.map((server) => {
     const first = server.name === kubernetes.firstControlPlane;
-    const role = kubernetes.controlPlanes.includes(server.name) ? 'control plane' : 'worker';
+    const role = controlPlanes.has(server.name) ? 'control plane' : 'worker';
     const comments = first
       ? [
           `kubeadm init --config kubeadm.yaml --upload-certs  (${server.name}, the first control plane)`,

@@ -7,10 +7,9 @@ import type { Model, ModelKubernetes } from '@geostage/schema';
 import { postJoinLabels } from '../node-labels.ts';
 
 export function nodeLabelDocuments(model: Model, kubernetes: ModelKubernetes): Record<string, unknown>[] {
+  const isNode = new Set([...kubernetes.controlPlanes, ...kubernetes.workers]);
   return model.servers
-    .filter(
-      (server) => kubernetes.controlPlanes.includes(server.name) || kubernetes.workers.includes(server.name),
-    )
+    .filter((server) => isNode.has(server.name))
     .map((server) => ({ server, labels: postJoinLabels(server) }))
     .filter(({ labels }) => labels.length > 0)
     .map(({ server, labels }) => ({

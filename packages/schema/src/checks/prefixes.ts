@@ -91,14 +91,17 @@ export const checkPrefixes: Check = ({ topology, written, where }) => {
     );
   }
 
-  // Integer bounds once, so the pairwise scan stays cheap for thousands of sites.
+  // Integer bounds once; a sweep in address order finds the ranges that overlap any other, and
+  // only those are compared pairwise, so thousands of sites cost n log n.
   const bounds = ranges.map((range) => ({
     start: range.prefix._startAddress(),
     end: range.prefix._endAddress(),
   }));
-  ranges.forEach((later, j) => {
+  const suspects = overlapping(bounds);
+  suspects.forEach((j, position) => {
+    const later = ranges[j]!;
     const laterBounds = bounds[j]!;
-    for (let i = 0; i < j; i++) {
+    for (const i of suspects.slice(0, position)) {
       const earlier = ranges[i]!;
       const earlierBounds = bounds[i]!;
       if (earlierBounds.end < laterBounds.start || laterBounds.end < earlierBounds.start) continue;
@@ -116,3 +119,29 @@ export const checkPrefixes: Check = ({ topology, written, where }) => {
   });
   return findings;
 };
+
+/**
+ * The indexes, ascending, of the ranges that overlap at least one other. Sorted by start, a
+ * range overlaps an earlier one exactly when it starts before the furthest end seen so far;
+ * the range holding that end overlaps it too.
+ */
+function overlapping(bounds: readonly { start: bigint; end: bigint }[]): number[] {
+  const order = bounds.map((_, index) => index);
+  order.sort((x, y) => {
+    const a = bounds[x]!;
+    const b = bounds[y]!;
+    if (a.start !== b.start) return a.start < b.start ? -1 : 1;
+    return a.end === b.end ? 0 : a.end > b.end ? -1 : 1;
+  });
+  const marked = new Set<number>();
+  let furthest = -1;
+  for (const index of order) {
+    const range = bounds[index]!;
+    if (furthest >= 0 && range.start <= bounds[furthest]!.end) {
+      marked.add(index);
+      marked.add(furthest);
+    }
+    if (furthest < 0 || range.end > bounds[furthest]!.end) furthest = index;
+  }
+  return [...marked].sort((a, b) => a - b);
+}

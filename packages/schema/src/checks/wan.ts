@@ -4,7 +4,7 @@ import { CITIES } from '../cities.ts';
 import type { Model } from '../model.ts';
 import type { Topology } from '../topology.ts';
 import { plannedTunnels } from '../tunnels.ts';
-import { pairKey } from '../wan.ts';
+import { pairKey, wanPath } from '../wan.ts';
 import { ZONE_MATRICES, zoneMatrix } from '../zones.ts';
 import { type Check, error, type Finding, warning } from './finding.ts';
 
@@ -176,7 +176,7 @@ function checkPairs(
  */
 export function wanDesignFindings(model: Model): Finding[] {
   const findings: Finding[] = [];
-  const path = (a: string, b: string) => model.wan.paths.find((p) => pairKey(p.a, p.b) === pairKey(a, b));
+  const path = (a: string, b: string) => wanPath(model.wan, a, b);
   const controlPlanes = model.servers
     .map((server, index) => ({ server, index }))
     .filter(({ server }) => server.roles.includes('control-plane'));

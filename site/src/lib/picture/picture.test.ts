@@ -1,8 +1,18 @@
 // The topology picture at the sizes the site promises to stay readable at (3 to 200 sites).
-import { loadTopology, resolve } from '@geostage/schema';
-import { syntheticYaml } from '@geostage/schema/synthetic';
+import { loadTopology, resolve, synthYaml } from '@geostage/schema';
 import { describe, expect, test } from 'vitest';
 import { GRID_SITES, topologyPicture } from './picture.ts';
+
+/** The `geostage synth` topology's text (the options always fit, so no error to handle). */
+function syntheticYaml(options: {
+  sites: number;
+  serversPerSite: number;
+  policy: 'hub-and-spoke' | 'full-mesh';
+}): string {
+  const made = synthYaml({ name: 'synthetic', locations: false, ...options });
+  if (!made.ok) throw new Error(made.error.message);
+  return made.text;
+}
 
 const links = { device: (name: string) => `/d/${name}/`, site: (name: string) => `/s/${name}/` };
 
@@ -27,7 +37,7 @@ describe('topology picture', () => {
     expect(width).toBeLessThanOrEqual(1300);
     expect(height).toBeLessThan(2500);
     // The hub sits on the top row, alone.
-    expect(svg).toMatch(/data-site="site1" transform="translate\([\d.]+ 0\)"/);
+    expect(svg).toMatch(/data-site="s001" transform="translate\([\d.]+ 0\)"/);
   });
 
   test(`more than ${GRID_SITES} sites in full mesh: boxes without lines, and a note saying where the tunnels are`, async () => {

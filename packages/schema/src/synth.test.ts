@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { hasErrors } from './diagnostics.ts';
+import { loadTopology } from './load.ts';
+import { synthYaml } from './synth.ts';
+
+const text = (options: Parameters<typeof synthYaml>[0]) => {
+  const made = synthYaml(options);
+  if (!made.ok) throw new Error(made.error.message);
+  return made.text;
+};
+
+describe('synth', () => {
+  it.each([
+    { name: 'two', sites: 2, serversPerSite: 1, policy: 'hub-and-spoke' as const },
+    { name: 'mesh', sites: 12, serversPerSite: 3, policy: 'full-mesh' as const },
+    {
+      name: 'mixed',
+      sites: 60,
+      serversPerSite: 4,
+      policy: 'hub-and-spoke' as const,
+      hubs: 3,
+      natShare: 0.4,
+      releases: ['1.2', '1.3', '1.4', '1.5'] as const,
+    },
+  ])('writes a valid environment: $name', (options) => {
+    const loaded = loadTopology(text(options), `${options.name}.yaml`);
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(hasErrors(loaded.diagnostics)).toBe(false);
+    expect(loaded.topology?.sites).toHaveLength(options.sites);
+    expect(loaded.topology?.servers).toHaveLength(options.sites * options.serversPerSite);
+  });
+
+  it('is deterministic and spreads NAT and release lines as asked', () => {
+    const options = {
+      name: 'same',
+      sites: 40,
+      serversPerSite: 2,
+      policy: 'hub-and-spoke' as const,
+      hubs: 2,
+      natShare: 0.25,
+      releases: ['1.3', '1.5'] as const,
+    };
+    expect(text(options)).toBe(text(options));
+    const topology = loadTopology(text(options), 'same.yaml').topology!;
+    expect(topology.sites.filter((site) => site.router.wan.nat === true)).toHaveLength(9); // floor(38 spokes x 0.25);
+    expect(topology.sites.slice(0, 2).some((site) => site.router.wan.nat)).toBe(false);
+    expect(new Set(topology.sites.map((site) => site.router.release))).toEqual(new Set(['1.3', '1.5']));
+  });
+
+  it('refuses options the address plan cannot hold, as a typed error', () => {
+    const made = synthYaml({ name: 'x', sites: 5, serversPerSite: 2, policy: 'full-mesh', natShare: 0.5 });
+    expect(made.ok).toBe(false);
+    if (!made.ok) expect(made.error.code).toBe('synth-invalid');
+    expect(synthYaml({ name: 'x', sites: 1, serversPerSite: 1, policy: 'hub-and-spoke' }).ok).toBe(false);
+    expect(synthYaml({ name: 'x', sites: 10, serversPerSite: 500, policy: 'hub-and-spoke' }).ok).toBe(false);
+  });
+});
