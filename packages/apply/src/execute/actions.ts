@@ -42,3 +42,15 @@ export function runAction(
 ): Action {
   return { id: `${phase}/${host}/run#${index}:${digest(command)}`, kind: 'run', label, command };
 }
+
+/**
+ * A command acts on what its host and phase upload: `nft -f` of a changed file must run again
+ * even though its text is the same. Every run action's id gains the digest of the uploads
+ * (their ids carry their content), so a change to any of them reruns the host's commands.
+ */
+export function bindToUploads(actions: readonly Action[]): Action[] {
+  const uploads = actions.filter((action) => action.kind === 'upload').map((action) => action.id);
+  if (uploads.length === 0) return [...actions];
+  const content = digest(uploads.join('\n'));
+  return actions.map((action) => (action.kind === 'run' ? { ...action, id: `${action.id}+${content}` } : action));
+}

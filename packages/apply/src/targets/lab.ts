@@ -8,7 +8,7 @@
 import { type InventoryRouter, type LabInventory, labInstalledFile } from '@geostage/lab';
 import type { FileSet } from '@geostage/schema';
 import { quote } from 'shell-quote';
-import { type Action, type HostActions, runAction, uploadAction } from '../execute/actions.ts';
+import { type Action, bindToUploads, type HostActions, runAction, uploadAction } from '../execute/actions.ts';
 import type { Command, CommandKind, PhaseName, Plan, Step } from '../plan/index.ts';
 
 /** Phases the lab can execute, and why the others cannot. */
@@ -107,7 +107,7 @@ function routerActions(step: Step, input: LabActionsInput): HostActions | string
     phase: step.phase,
     host: step.host,
     address: router.ssh?.address ?? router.wan.split('/')[0]!,
-    actions,
+    actions: bindToUploads(actions),
     skipped,
     unreachable: router.natAddress
       ? `behind NAT (the underlay sees ${router.natAddress}); apply reaches it only through its hub's tunnel, which the lab does not do yet`
