@@ -9,11 +9,13 @@ export {
   type ApplyLabOptions,
   type ApplyLabResult,
   applyLab,
+  type HostSummary,
 } from './actions/apply.ts';
-export { type Action, type HostActions, runAction, uploadAction } from './execute/actions.ts';
+export { type Action, bindToUploads, type HostActions, runAction, uploadAction } from './execute/actions.ts';
 export {
   type ApplyState,
   type HostOutcome,
+  loadApplyState,
   type RunPhaseOptions,
   type RuntimeFailure,
   readApplyState,

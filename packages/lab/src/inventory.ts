@@ -5,7 +5,7 @@
 
 import { join } from 'node:path';
 import type { LabSshAccess, LabState } from './state.ts';
-import { readState } from './state.ts';
+import { loadState } from './state.ts';
 import { type LabServer, routerRoot, type Wiring } from './wiring/wiring.ts';
 
 /** How to reach a host over SSH from the operator namespace. */
@@ -98,7 +98,10 @@ export async function readInventory(
   environmentFolder: string,
   environment: string,
 ): Promise<{ ok: true; inventory: LabInventory; state: LabState } | ({ ok: false } & InventoryFailure)> {
-  const state = await readState(environmentFolder);
+  const read = await loadState(environmentFolder, environment);
+  // A corrupt state is no usable lab; its message says so and what removes it.
+  if (read.kind === 'corrupt') return { ok: false, kind: 'no-lab', error: read.error };
+  const state = read.kind === 'state' ? read.state : null;
   if (!state)
     return {
       ok: false,

@@ -7,7 +7,7 @@ export { type IperfResult, parseIperf } from './probes/iperf.ts';
 export { type MeasuredServer, type MeasureOptions, measureMatrix } from './reachability.ts';
 export { type MatrixServer, renderComparison, renderMeasured } from './render.ts';
 export { median, percentile } from './statistics.ts';
-export { type VerifyOptions, type VerifyOutcome, verifyLab } from './verify.ts';
+export { type VerifyOptions, type VerifyOutcome, type VerifyRefusal, verifyLab } from './verify.ts';
 export {
   comparePair,
   RATE_TOLERANCE,

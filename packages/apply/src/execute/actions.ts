@@ -5,7 +5,14 @@ import { createHash } from 'node:crypto';
 
 export type Action =
   | { id: string; kind: 'upload'; label: string; to: string; content: string; mode: number }
-  | { id: string; kind: 'run'; label: string; command: string };
+  | {
+      id: string;
+      kind: 'run';
+      label: string;
+      command: string;
+      /** A check (the tunnel pings): run on every apply, never "completed before". */
+      always?: true;
+    };
 
 export interface HostActions {
   phase: string;
@@ -52,5 +59,7 @@ export function bindToUploads(actions: readonly Action[]): Action[] {
   const uploads = actions.filter((action) => action.kind === 'upload').map((action) => action.id);
   if (uploads.length === 0) return [...actions];
   const content = digest(uploads.join('\n'));
-  return actions.map((action) => (action.kind === 'run' ? { ...action, id: `${action.id}+${content}` } : action));
+  return actions.map((action) =>
+    action.kind === 'run' ? { ...action, id: `${action.id}+${content}` } : action,
+  );
 }
