@@ -84,8 +84,8 @@ interfaces {
             adjust-mss 1408
         }
         keep-alive {
-            failure-count 60
-            interval 10
+            failure-count 20
+            interval 5
         }
         local-address 10.255.0.7 {
         }
