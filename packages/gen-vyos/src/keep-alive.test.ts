@@ -36,18 +36,34 @@ const end = (reachable: boolean) => ({
 
 describe('keepAliveOf', () => {
   it('keeps 10 s / 60 s between reachable routers, 5 s / 20 s to a dial-in peer, and notifies only from the hub end', () => {
-    expect(keepAliveOf(end(true), end(true))).toEqual({ interval: 10, restartAfter: 60, exitNotify: 0 });
-    expect(keepAliveOf(end(true), end(false))).toEqual({ interval: 5, restartAfter: 20, exitNotify: 2 });
-    expect(keepAliveOf(end(false), end(true))).toEqual({ interval: 5, restartAfter: 20, exitNotify: 0 });
+    expect(keepAliveOf(end(true), end(true))).toEqual({
+      interval: 10,
+      restartAfter: 60,
+      exitNotify: 0,
+      dialling: null,
+    });
+    expect(keepAliveOf(end(true), end(false))).toEqual({
+      interval: 5,
+      restartAfter: 20,
+      exitNotify: 1,
+      dialling: null,
+    });
+    expect(keepAliveOf(end(false), end(true))).toMatchObject({
+      interval: 5,
+      restartAfter: 20,
+      exitNotify: 0,
+      dialling: { connectRetry: 3, handWindow: 10 },
+    });
   });
 
   it('renders it for hub-tokyo and rt-campus as VyOS set commands', () => {
     const files = generateNetwork(globalHub(false)).files;
     const hub = files.find((file) => file.path === 'routers/hub-tokyo/config.set')!.content;
     const campus = files.find((file) => file.path === 'routers/rt-campus/config.set')!.content;
-    expect(hub).toMatch(/openvpn-option 'explicit-exit-notify 2'/);
+    expect(hub).toMatch(/openvpn-option 'explicit-exit-notify 1'/);
     expect(campus).not.toMatch(/explicit-exit-notify/);
     expect(campus).toMatch(/keep-alive interval 5\n/);
+    expect(campus).toMatch(/openvpn-option 'connect-retry 3'\n.*openvpn-option 'hand-window 10'\n/);
   });
 
   it('renders it for the same routers as Linux openvpn files', () => {
@@ -60,9 +76,13 @@ describe('keepAliveOf', () => {
     const campus = files.filter(
       (file) => file.path.startsWith('routers/rt-campus/') && file.path.endsWith('.conf'),
     );
-    expect(hub.some((file) => /^keepalive 5 20\nexplicit-exit-notify 2$/m.test(file.content))).toBe(true);
+    expect(hub.some((file) => /^keepalive 5 20\nexplicit-exit-notify 1$/m.test(file.content))).toBe(true);
     expect(
-      campus.every((file) => /^keepalive 5 20$/m.test(file.content) && !/explicit-exit/.test(file.content)),
+      campus.every(
+        (file) =>
+          /^keepalive 5 20\nconnect-retry 3\nhand-window 10$/m.test(file.content) &&
+          !/explicit-exit/.test(file.content),
+      ),
     ).toBe(true);
     expect(campus.length).toBeGreaterThan(0);
   });

@@ -4,7 +4,10 @@
 // mapping open, and restarts after 20 s; and its reachable end says goodbye when it stops
 // (`explicit-exit-notify`), so that the peer, which the reachable end cannot call, restarts and
 // dials in again at once instead of waiting out its ping-restart: every apply of a hub
-// restarts its tunnels, and its spokes behind NAT come back within seconds.
+// restarts its tunnels, and its spokes behind NAT come back within seconds. The dialling end
+// waits 3 s before it dials again (`connect-retry`), so that its first packet meets the hub's
+// new process rather than the old one saying goodbye, and gives a handshake 10 s
+// (`hand-window`), so that one begun with a process that went away is begun again at once.
 import type { TunnelEnd } from '@geostage/schema';
 
 export interface KeepAlive {
@@ -12,6 +15,8 @@ export interface KeepAlive {
   restartAfter: number;
   /** Send the peer an exit notification this many times when stopping (0: none). */
   exitNotify: number;
+  /** The dialling end behind NAT: seconds to wait before dialling again, and for a handshake (null: OpenVPN's defaults). */
+  dialling: { connectRetry: number; handWindow: number } | null;
 }
 
 export const KEEP_ALIVE = { interval: 10, restartAfter: 60 } as const;
@@ -23,5 +28,9 @@ export function keepAliveOf(local: TunnelEnd, peer: TunnelEnd): KeepAlive {
   const timing = dialIn ? KEEP_ALIVE_DIAL_IN : KEEP_ALIVE;
   // Only the end that waits for the peer to dial in notifies: the dialling end restarts on it,
   // and were both to notify, each restart would restart the other.
-  return { ...timing, exitNotify: local.reachable && !peer.reachable ? 2 : 0 };
+  return {
+    ...timing,
+    exitNotify: local.reachable && !peer.reachable ? 1 : 0,
+    dialling: local.reachable ? null : { connectRetry: 3, handWindow: 10 },
+  };
 }

@@ -150,14 +150,19 @@ export async function labHealth(state: LabState): Promise<LabHealth> {
   if (state.access) {
     const access = state.access;
     if (!present.has(access.namespace)) problems.push(`operator namespace ${access.namespace} missing`);
+    // From where apply connects: the operator, or for a router behind NAT its hub's namespace.
+    const reach = (router: string, address: string) => {
+      const ssh = state.inventory?.routers.find((one) => one.name === router)?.ssh;
+      return { from: ssh?.from ?? access.namespace, address: ssh?.address ?? address };
+    };
     const checked = await Promise.all(
-      access.sshd.map(async (sshd) => ({
-        sshd,
-        ok:
-          isLabProcess(sshd.pid, lab, 'sshd') &&
-          present.has(access.namespace) &&
-          (await answers(access.namespace, sshd.address)),
-      })),
+      access.sshd.map(async (sshd) => {
+        const { from, address } = reach(sshd.router, sshd.address);
+        return {
+          sshd,
+          ok: isLabProcess(sshd.pid, lab, 'sshd') && present.has(from) && (await answers(from, address)),
+        };
+      }),
     );
     sshdDown.push(...checked.filter((one) => !one.ok).map((one) => one.sshd.router));
     if (sshdDown.length > 0) problems.push(`sshd not running or not answering for ${sshdDown.join(', ')}`);

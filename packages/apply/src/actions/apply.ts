@@ -82,6 +82,9 @@ export interface ApplyLabResult {
 
 export const APPLY_STATE = 'apply-state.json';
 
+/** How long a router behind NAT may take to be reachable through its hub's tunnel. */
+const TUNNEL_WAIT_MS = 30_000;
+
 type Progress = (line: string) => void;
 
 /** The plan of the Linux flavour the lab runs, with the generated files it uploads. */
@@ -113,15 +116,23 @@ function labConnector(inventory: LabInventory): (host: HostActions) => Promise<R
     const ssh = inventory.routers.find((router) => router.name === host.host)?.ssh;
     if (!ssh) return { ok: false, error: `${host.host}: no sshd in the lab` };
     if (!identities.has(ssh.identity)) identities.set(ssh.identity, readFile(ssh.identity));
-    return connect({
-      host: host.host,
-      address: host.address,
-      port: ssh.port,
-      user: ssh.user,
-      privateKey: await identities.get(ssh.identity)!,
-      hostKey: publicKeyBlob(ssh.hostKey),
-      namespace: ssh.from,
-    });
+    const attempt = async () =>
+      connect({
+        host: host.host,
+        address: host.address,
+        port: ssh.port,
+        user: ssh.user,
+        privateKey: await identities.get(ssh.identity)!,
+        hostKey: publicKeyBlob(ssh.hostKey),
+        namespace: ssh.from,
+      });
+    // Through a hub's tunnel, which the hub's own step has just restarted: wait for it to be up.
+    const deadline = Date.now() + (ssh.via ? TUNNEL_WAIT_MS : 0);
+    for (;;) {
+      const connected = await attempt();
+      if (connected.ok || Date.now() >= deadline) return connected;
+      await new Promise((done) => setTimeout(done, 500));
+    }
   };
 }
 
@@ -224,8 +235,10 @@ async function applyLocked(options: ApplyLabOptions): Promise<ApplyLabResult> {
       for (const host of hosts) describe(host, completed.completed, progress);
       continue;
     }
+    // Routers behind NAT go last, through their hub's tunnel once it is up again.
+    const direct = hosts.filter((host) => !host.via);
     const outcomes = await runPhase({
-      hosts,
+      hosts: direct,
       parallel,
       secrets,
       statePath,
@@ -235,6 +248,27 @@ async function applyLocked(options: ApplyLabOptions): Promise<ApplyLabResult> {
       afterAction,
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    const behind = hosts.filter((host) => host.via);
+    if (behind.length > 0 && !options.signal?.aborted) {
+      const failedHubs = new Set(outcomes.filter((one) => one.failure).map((one) => one.host));
+      const ready = behind.filter((host) => !failedHubs.has(host.via!));
+      for (const host of behind.filter((one) => failedHubs.has(one.via!)))
+        result.summary.push({ phase, host: host.host, status: 'not-run', ran: 0, skipped: 0, reason: `its hub ${host.via} failed` });
+      progress(`[${phase}] behind NAT: ${ready.map((host) => `${host.host} through ${host.via}'s tunnel`).join(', ')}`);
+      outcomes.push(
+        ...(await runPhase({
+          hosts: ready,
+          parallel,
+          secrets,
+          statePath,
+          logPath: (host) => join(lab, 'logs', `apply-${host}.log`),
+          progress,
+          connect: connector,
+          afterAction,
+          ...(options.signal ? { signal: options.signal } : {}),
+        })),
+      );
+    }
     record(result, phase, outcomes);
     if (phase === 'routers') await recordTunnelPids(folder);
     const stopped = options.signal?.aborted ? String(options.signal.reason) : null;

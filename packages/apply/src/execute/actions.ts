@@ -24,6 +24,8 @@ export interface HostActions {
   skipped: string[];
   /** Why the host cannot be reached at all (e.g. behind NAT); the host is skipped. */
   unreachable: string | null;
+  /** Reached through this host's tunnel (behind NAT): it runs after the others, once the tunnel is up. */
+  via?: string | null;
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);

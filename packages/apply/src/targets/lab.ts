@@ -111,9 +111,11 @@ function routerActions(step: Step, input: LabActionsInput): HostActions | string
     address: router.ssh?.address ?? router.wan.split('/')[0]!,
     actions: bindToUploads(actions),
     skipped,
-    unreachable: router.natAddress
-      ? `behind NAT (the underlay sees ${router.natAddress}); apply reaches it only through its hub's tunnel, which the lab does not do yet`
-      : null,
+    unreachable:
+      router.natAddress && !router.ssh?.via
+        ? `behind NAT (the underlay sees ${router.natAddress}) and no hub's tunnel leads to it`
+        : null,
+    via: router.ssh?.via ?? null,
   };
 }
 

@@ -137,6 +137,11 @@ function tunnelSection(
     commands.push(
       set(base, 'openvpn-option', syntax.rawOption(`explicit-exit-notify ${keepAlive.exitNotify}`)),
     );
+  if (keepAlive.dialling)
+    commands.push(
+      set(base, 'openvpn-option', syntax.rawOption(`connect-retry ${keepAlive.dialling.connectRetry}`)),
+      set(base, 'openvpn-option', syntax.rawOption(`hand-window ${keepAlive.dialling.handWindow}`)),
+    );
 
   const store = CREDENTIAL_STORE[context.line];
   if (tls) {

@@ -165,7 +165,7 @@ interfaces {
         local-host 198.51.100.10
         local-port 1197
         mode site-to-site
-        openvpn-option "explicit-exit-notify 2"
+        openvpn-option "explicit-exit-notify 1"
         persistent-tunnel
         protocol udp
         remote-address 10.255.0.7

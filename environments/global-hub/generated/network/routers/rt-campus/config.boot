@@ -92,6 +92,8 @@ interfaces {
         local-host 172.16.5.2
         local-port 1194
         mode site-to-site
+        openvpn-option "connect-retry 3"
+        openvpn-option "hand-window 10"
         persistent-tunnel
         protocol udp
         remote-address 10.255.0.6
