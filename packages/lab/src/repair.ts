@@ -2,7 +2,7 @@
 // not work has both its openvpn ends restarted from the recorded command (their new pids
 // recorded at once), a dead or silent sshd is started again. A missing namespace or a dead WAN
 // wire is beyond repair here: the caller says to run lab down and lab up.
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startTunnel, waitForTunnels } from './machines/bare.ts';
 import { stopLabProcess } from './processes.ts';
@@ -46,6 +46,9 @@ async function repairTunnels(
       const tunnel = tunnelProcess(state, end.router, end.interface);
       if (!tunnel) throw new Error(`tunnel ${name} at ${end.router}: no recorded command to restart it with`);
       await stopLabProcess(end.pid, lab);
+      // And whatever its pid file names: an openvpn started since (by apply or by hand) holds the port.
+      const named = Number.parseInt(await readFile(join(lab, tunnel.pidFile), 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(named)) await stopLabProcess(named, lab);
       await rm(join(lab, tunnel.log), { force: true });
       await rm(join(lab, tunnel.pidFile), { force: true });
       const started = await startTunnel(lab, tunnel);
