@@ -360,7 +360,9 @@ function describe(host: HostActions, completed: Record<string, string>, progress
   }
   progress(`  ${host.host} (ssh root@${host.address}):`);
   for (const action of host.actions)
-    progress(`    ${action.id in completed ? 'done ' : 'would'} ${action.label}`);
+    progress(
+      `    ${action.id in completed && !('always' in action && action.always) ? 'done ' : 'would'} ${action.label}`,
+    );
   for (const skipped of host.skipped) progress(`    not in the lab: ${skipped}`);
 }
 
