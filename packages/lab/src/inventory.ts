@@ -63,10 +63,17 @@ export interface LabInventory {
  * The connection starts in the hub's namespace and goes to the spoke's end of the tunnel, the
  * far address of the hub end's `ifconfig`.
  */
-function throughHub(wiring: Wiring, spoke: string): { hub: string; namespace: string; address: string } | null {
+function throughHub(
+  wiring: Wiring,
+  spoke: string,
+): { hub: string; namespace: string; address: string } | null {
   for (const end of wiring.tunnels.filter((one) => one.router === spoke)) {
     const hub = wiring.tunnels.find((one) => one.tunnel === end.tunnel && one.router !== spoke);
-    const config = hub && wiring.files.find((file) => file.path === `${routerRoot(hub.router)}${OPENVPN_DIR}/${hub.interface}.conf`);
+    const config =
+      hub &&
+      wiring.files.find(
+        (file) => file.path === `${routerRoot(hub.router)}${OPENVPN_DIR}/${hub.interface}.conf`,
+      );
     const address = config ? /^ifconfig\s+\S+\s+(\S+)/m.exec(config.content)?.[1] : undefined;
     if (hub && address) return { hub: hub.router, namespace: hub.namespace, address };
   }

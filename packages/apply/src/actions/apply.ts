@@ -253,8 +253,17 @@ async function applyLocked(options: ApplyLabOptions): Promise<ApplyLabResult> {
       const failedHubs = new Set(outcomes.filter((one) => one.failure).map((one) => one.host));
       const ready = behind.filter((host) => !failedHubs.has(host.via!));
       for (const host of behind.filter((one) => failedHubs.has(one.via!)))
-        result.summary.push({ phase, host: host.host, status: 'not-run', ran: 0, skipped: 0, reason: `its hub ${host.via} failed` });
-      progress(`[${phase}] behind NAT: ${ready.map((host) => `${host.host} through ${host.via}'s tunnel`).join(', ')}`);
+        result.summary.push({
+          phase,
+          host: host.host,
+          status: 'not-run',
+          ran: 0,
+          skipped: 0,
+          reason: `its hub ${host.via} failed`,
+        });
+      progress(
+        `[${phase}] behind NAT: ${ready.map((host) => `${host.host} through ${host.via}'s tunnel`).join(', ')}`,
+      );
       outcomes.push(
         ...(await runPhase({
           hosts: ready,
