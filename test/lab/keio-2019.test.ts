@@ -109,9 +109,13 @@ if (support !== null) {
       }
       const status = await scratch.geostage(['lab', 'status', 'keio-2019']);
       expect(status.code).toBe(1);
-      expect(status.stdout).toContain('NOT HEALTHY: openvpn not running for vyos02 vtun1, vyos02 vtun3');
+      expect(status.stdout).toMatch(/NOT HEALTHY: .*vyos02 vtun1: openvpn not running.*vyos02 vtun3: openvpn not running/);
 
-      const verify = await scratch.geostage(['verify', 'keio-2019', '--concurrency', '16']);
+      // An unhealthy lab is refused unless asked: here the measurement of the damage is the point.
+      const refused = await scratch.geostage(['verify', 'keio-2019']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/is not healthy .*verify --force/);
+      const verify = await scratch.geostage(['verify', 'keio-2019', '--concurrency', '16', '--force']);
       expect(verify.code).toBe(1);
       const reported = [...verify.stdout.matchAll(/^ {2}(\S+) -> (\S+): reach o, measured x$/gm)].map(
         ([, from, to]) => `${from} -> ${to}`,

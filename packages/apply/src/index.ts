@@ -19,6 +19,7 @@ export {
   type ApplyLabOptions,
   type ApplyLabResult,
   applyLab,
+  type HostSummary,
 } from './actions/apply.ts';
 export {
   APPLICATION_KINDS,
@@ -37,10 +38,11 @@ export {
   readApplicationManifests,
 } from './app/manifests.ts';
 export { type AppStatus, renderAppStatus, type SiteStatus } from './app/status.ts';
-export { type Action, type HostActions, runAction, uploadAction } from './execute/actions.ts';
+export { type Action, bindToUploads, type HostActions, runAction, uploadAction } from './execute/actions.ts';
 export {
   type ApplyState,
   type HostOutcome,
+  loadApplyState,
   type RunPhaseOptions,
   type RuntimeFailure,
   readApplyState,

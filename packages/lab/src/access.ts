@@ -11,6 +11,11 @@ export interface LabSshd {
   namespace: string;
   /** The router's WAN address, without its length. */
   address: string;
+  /**
+   * Behind NAT, apply comes through the hub's tunnel, so sshd listens on every address (the
+   * underlay cannot reach it; the WAN firewall still admits SSH only as the topology says).
+   */
+  everyAddress?: true;
   /** Relative to the lab folder. */
   config: string;
   hostKey: string;
@@ -68,7 +73,7 @@ function operatorAddresses(routers: { wan: string; gateway: string | null }[]): 
 export function sshdConfig(sshd: LabSshd, folder: string, authorizedKeys: string): string {
   return [
     '# geostage lab: sshd of one router namespace (apply connects here from the operator namespace)',
-    `ListenAddress ${sshd.address}`,
+    `ListenAddress ${sshd.everyAddress ? '0.0.0.0' : sshd.address}`,
     'Port 22',
     `HostKey ${folder}/${sshd.hostKey}`,
     `PidFile ${folder}/${sshd.pidFile}`,
@@ -106,6 +111,7 @@ export function planAccess(
     router: router.name,
     namespace: router.namespace,
     address: router.wan.split('/')[0]!,
+    ...(router.natAddress ? { everyAddress: true as const } : {}),
     config: `${SSH_FOLDER}/${router.name}/sshd_config`,
     hostKey: `${SSH_FOLDER}/${router.name}/host_key`,
     pidFile: `run/sshd-${router.name}.pid`,

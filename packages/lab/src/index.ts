@@ -6,6 +6,15 @@
 export { namespaceSupport } from '@geostage/transport';
 export { type LabAccess, type LabSshd, planAccess, SSH_USER, sshdConfig } from './access.ts';
 export * from './apps.ts';
+export {
+  appliedSource,
+  applyRepairs,
+  type LabSource,
+  readLabSource,
+  type SourceChange,
+  sourceChanges,
+  staleMessage,
+} from './digest.ts';
 export { type LabDownOptions, type LabDownResult, labDown } from './down.ts';
 export {
   changeFaults,
@@ -29,8 +38,10 @@ export {
   labInventory,
   readInventory,
 } from './inventory.ts';
+export { type LabLock, type LabLockHolder, lockLab, lockPath } from './lock.ts';
 export { labPrefix, MAX_INTERFACE_NAME, type NamespaceRole, namespaceName } from './names.ts';
 export { isLabProcess } from './processes.ts';
+export { type RepairResult, repairLab } from './repair.ts';
 export { hostKeyLine, makeSshFiles, startSshd } from './sshd.ts';
 export {
   LAB_FOLDER,
@@ -38,10 +49,12 @@ export {
   type LabSshAccess,
   type LabState,
   labFolder,
+  loadState,
   readState,
+  type StateRead,
   writeState,
 } from './state.ts';
-export { type LabHealth, labHealth, type TunnelStatus } from './status.ts';
+export { type LabHealth, labHealth, type TunnelConfig, type TunnelStatus, tunnelConfig } from './status.ts';
 export { hostInterfaces, wiringFor } from './testing.ts';
 export { type LabUpOptions, type LabUpResult, labUp } from './up.ts';
 export {

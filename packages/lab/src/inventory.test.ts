@@ -30,7 +30,15 @@ describe('labInventory', () => {
         pid: 1,
       })),
     };
-    const inventory = labInventory(wiring, folder, access, new Map([['hub-tokyo', 'ssh-ed25519 AAAA hub']]));
+    const inventory = labInventory(
+      wiring,
+      folder,
+      access,
+      new Map([
+        ['hub-tokyo', 'ssh-ed25519 AAAA hub'],
+        ['rt-campus', 'ssh-ed25519 AAAA campus'],
+      ]),
+    );
     const tokyo = inventory.routers.find((router) => router.name === 'hub-tokyo')!;
     expect(tokyo.root).toBe(`${folder}/routers/hub-tokyo`);
     expect(tokyo.ssh).toEqual({
@@ -40,9 +48,15 @@ describe('labInventory', () => {
       user: 'root',
       identity: `${folder}/ssh/operator`,
       hostKey: 'ssh-ed25519 AAAA hub',
+      via: null,
     });
     expect(tokyo.tunnels.length).toBeGreaterThan(0);
     for (const tunnel of tokyo.tunnels) expect(tunnel.pidFile.startsWith(`${folder}/run/`)).toBe(true);
+    // Behind NAT: reached from the hub's namespace at the spoke's end of the hub's tunnel.
+    const campus = inventory.routers.find((router) => router.name === 'rt-campus')!.ssh!;
+    expect(campus.via).toBe('hub-tokyo');
+    expect(campus.from).toBe(`${wiring.prefix}r-hub-tokyo`);
+    expect(campus.address).toMatch(/^10\.255\.0\.\d+$/);
     // A router whose host key is not known is published without SSH access.
     expect(inventory.routers.find((router) => router.name === 'rt-berlin')!.ssh).toBeNull();
     expect(inventory.servers).toEqual(wiring.servers);

@@ -4,8 +4,9 @@
 // lab's state file, so it goes with `lab down`.
 
 import { join } from 'node:path';
+import { OPENVPN_DIR } from '@geostage/gen-vyos';
 import type { LabSshAccess, LabState } from './state.ts';
-import { readState } from './state.ts';
+import { loadState } from './state.ts';
 import { type LabServer, routerRoot, type Wiring } from './wiring/wiring.ts';
 
 /** How to reach a host over SSH from the operator namespace. */
@@ -19,6 +20,11 @@ export interface InventorySsh {
   identity: string;
   /** The host's public key as sshd shows it, "ssh-ed25519 AAAA... comment". */
   hostKey: string;
+  /**
+   * Behind NAT: the hub whose tunnel the connection goes through (it starts in that hub's
+   * namespace and goes to this router's end of the tunnel), so it works only once the tunnel is up.
+   */
+  via: string | null;
 }
 
 export interface InventoryTunnel {
@@ -52,6 +58,28 @@ export interface LabInventory {
   servers: LabServer[];
 }
 
+/**
+ * How a router behind NAT is reached, as a real operator must: through its (first) hub's tunnel.
+ * The connection starts in the hub's namespace and goes to the spoke's end of the tunnel, the
+ * far address of the hub end's `ifconfig`.
+ */
+function throughHub(
+  wiring: Wiring,
+  spoke: string,
+): { hub: string; namespace: string; address: string } | null {
+  for (const end of wiring.tunnels.filter((one) => one.router === spoke)) {
+    const hub = wiring.tunnels.find((one) => one.tunnel === end.tunnel && one.router !== spoke);
+    const config =
+      hub &&
+      wiring.files.find(
+        (file) => file.path === `${routerRoot(hub.router)}${OPENVPN_DIR}/${hub.interface}.conf`,
+      );
+    const address = config ? /^ifconfig\s+\S+\s+(\S+)/m.exec(config.content)?.[1] : undefined;
+    if (hub && address) return { hub: hub.router, namespace: hub.namespace, address };
+  }
+  return null;
+}
+
 /** Pure: the wiring, the lab folder, the SSH access and each router's host key line in, the inventory out. */
 export function labInventory(
   wiring: Wiring,
@@ -62,18 +90,20 @@ export function labInventory(
   const routers = wiring.routers.map((router): InventoryRouter => {
     const sshd = access?.sshd.find((one) => one.router === router.name);
     const hostKey = hostKeys.get(router.name);
+    const through = router.natAddress ? throughHub(wiring, router.name) : null;
     return {
       ...router,
       root: join(folder, routerRoot(router.name)),
       ssh:
         access && sshd && hostKey
           ? {
-              from: access.namespace,
-              address: sshd.address,
+              from: through?.namespace ?? access.namespace,
+              address: through?.address ?? sshd.address,
               port: 22,
               user: access.user,
               identity: join(folder, access.identity),
               hostKey,
+              via: through?.hub ?? null,
             }
           : null,
       tunnels: wiring.tunnels
@@ -98,7 +128,10 @@ export async function readInventory(
   environmentFolder: string,
   environment: string,
 ): Promise<{ ok: true; inventory: LabInventory; state: LabState } | ({ ok: false } & InventoryFailure)> {
-  const state = await readState(environmentFolder);
+  const read = await loadState(environmentFolder, environment);
+  // A corrupt state is no usable lab; its message says so and what removes it.
+  if (read.kind === 'corrupt') return { ok: false, kind: 'no-lab', error: read.error };
+  const state = read.kind === 'state' ? read.state : null;
   if (!state)
     return {
       ok: false,

@@ -6,6 +6,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { LabSshd } from './access.ts';
+import type { LabSource } from './digest.ts';
 import type { LabInventory } from './inventory.ts';
 import type { LabWanState } from './wan/lab.ts';
 import type { LabNamespace, LabRouter, LabServer } from './wiring/wiring.ts';
@@ -60,18 +61,53 @@ export interface LabState {
   inventory?: LabInventory;
   /** The lab's WAN between the routers (wan/lab.ts); absent in a lab made before it could emulate. */
   wan?: LabWanState;
+  /** What the lab was built from (digest.ts); absent in a lab made before it recorded it. */
+  source?: LabSource;
 }
 
 export const labFolder = (environmentFolder: string) => join(environmentFolder, LAB_FOLDER);
 const statePath = (environmentFolder: string) => join(labFolder(environmentFolder), 'state.json');
 
-export async function readState(environmentFolder: string): Promise<LabState | null> {
+/** The state file as read: none, a state, or a file that is not one (with what to run). */
+export type StateRead =
+  | { kind: 'none' }
+  | { kind: 'state'; state: LabState }
+  | { kind: 'corrupt'; error: string };
+
+/** A corrupt state file is a value, never a stack trace: the message says how to remove that lab. */
+export async function loadState(
+  environmentFolder: string,
+  environment = 'the environment',
+): Promise<StateRead> {
   const path = statePath(environmentFolder);
-  if (!existsSync(path)) return null;
-  const state = JSON.parse(await readFile(path, 'utf8')) as LabState;
-  if (state.format !== STATE_FORMAT || state.version !== STATE_VERSION)
-    throw new Error(`${path}: not a geostage lab state file of version ${STATE_VERSION}`);
-  return state;
+  if (!existsSync(path)) return { kind: 'none' };
+  const corrupt = (why: string): StateRead => ({
+    kind: 'corrupt',
+    error: `the lab state ${path} is corrupt (${why}); geostage lab down ${environment} --force removes everything of that lab by its name prefix`,
+  });
+  let state: LabState;
+  try {
+    state = JSON.parse(await readFile(path, 'utf8')) as LabState;
+  } catch (error) {
+    return corrupt(error instanceof Error ? error.message : String(error));
+  }
+  if (
+    typeof state !== 'object' ||
+    state === null ||
+    state.format !== STATE_FORMAT ||
+    state.version !== STATE_VERSION
+  )
+    return corrupt(`not a geostage lab state file of version ${STATE_VERSION}`);
+  if (!Array.isArray(state.namespaces) || !Array.isArray(state.processes) || typeof state.prefix !== 'string')
+    return corrupt('namespaces, processes or prefix missing');
+  return { kind: 'state', state };
+}
+
+/** The state, or null when there is none; throws on a corrupt file (loadState says so as a value). */
+export async function readState(environmentFolder: string): Promise<LabState | null> {
+  const read = await loadState(environmentFolder);
+  if (read.kind === 'corrupt') throw new Error(read.error);
+  return read.kind === 'state' ? read.state : null;
 }
 
 /** Written atomically (temporary file, then rename), so an interrupted write never leaves half a state. */

@@ -12,13 +12,16 @@ import type { Model } from '@geostage/schema';
 import { assertNoPlaceholders, fillSecrets, readPublicMaterial, secretsInit } from '@geostage/secrets';
 import { listNamespaces, namespaceSupport, run } from '@geostage/transport';
 import { planAccess, SSH_USER } from './access.ts';
-import { labDown } from './down.ts';
+import { readLabSource } from './digest.ts';
+import { removeLab } from './down.ts';
 import { type Converted, linuxFlavour } from './flavour.ts';
 import { labInventory } from './inventory.ts';
+import { lockLab } from './lock.ts';
 import { processFolders, startTunnel, waitForTunnels } from './machines/bare.ts';
 import { labPrefix, namespaceName } from './names.ts';
+import { repairLab } from './repair.ts';
 import { hostKeyLine, makeSshFiles, startSshd } from './sshd.ts';
-import { type LabState, labFolder, readState, STATE_FORMAT, STATE_VERSION, writeState } from './state.ts';
+import { type LabState, labFolder, loadState, STATE_FORMAT, STATE_VERSION, writeState } from './state.ts';
 import { labHealth } from './status.ts';
 import { emulateWan, type LabWanState, wantsEmulation } from './wan/lab.ts';
 import { labWiring, type Wiring } from './wiring/wiring.ts';
@@ -35,38 +38,78 @@ export interface LabUpOptions {
   tunnelTimeoutMs?: number;
   /** 'off' builds the lab without the WAN emulation the topology asks for (to compare). */
   wan?: 'topology' | 'off';
+  /** Aborted (the CLI does so on SIGINT and SIGTERM): lab up stops and rolls back what it made. */
+  signal?: AbortSignal;
 }
 
 export type LabUpResult =
-  | { ok: true; state: LabState; alreadyUp: boolean; warnings: string[] }
-  | { ok: false; error: string };
+  | { ok: true; state: LabState; alreadyUp: boolean; warnings: string[]; repaired: string[] }
+  | { ok: false; error: string; interrupted?: string };
 
 class LabFailure extends Error {}
 
+/** The build was aborted: the reason is the signal's name. */
+class Interrupted extends Error {}
+
+function checkpoint(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new Interrupted(String(signal.reason ?? 'aborted'));
+}
+
+/** The signal of the lab being built, by its state: every step records through `record`, so every step stops there. */
+const signals = new WeakMap<LabState, AbortSignal>();
+
+/** Writes the state, first stopping the build when it was aborted (what is made is recorded, so rollback finds it). */
+async function record(folder: string, state: LabState): Promise<void> {
+  checkpoint(signals.get(state));
+  await writeState(folder, state);
+}
+
+/** Rejects once `signal` is aborted (never, without one): raced against a long wait. */
+function whenAborted(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    if (!signal) return;
+    if (signal.aborted) reject(new Interrupted(String(signal.reason)));
+    signal.addEventListener('abort', () => reject(new Interrupted(String(signal.reason))), { once: true });
+  });
+}
+
 type Progress = (line: string) => void;
 
-/** A lab that is already here: reused when it is complete and healthy, refused otherwise; null when there is none. */
+/** A lab that is already here: reused when it is complete and healthy, repaired or refused otherwise; null when there is none. */
 async function existingLab(options: LabUpOptions, prefix: string): Promise<LabUpResult | null> {
   const { environment, folder, progress } = options;
-  const existing = await readState(folder);
-  if (existing) {
+  const read = await loadState(folder, environment);
+  if (read.kind === 'corrupt') return { ok: false, error: read.error };
+  if (read.kind === 'state') {
+    const existing = read.state;
     const health = await labHealth(existing);
     if (existing.complete && health.healthy) {
       progress(
         `a lab of ${environment} is already up (${existing.namespaces.length} namespaces); nothing to do`,
       );
-      return { ok: true, state: existing, alreadyUp: true, warnings: [] };
+      return { ok: true, state: existing, alreadyUp: true, warnings: [], repaired: [] };
+    }
+    if (existing.complete) {
+      const repaired = await repairLab(existing, health, progress);
+      if (repaired.ok) {
+        await writeState(folder, existing);
+        return { ok: true, state: existing, alreadyUp: true, warnings: [], repaired: repaired.repaired };
+      }
+      return {
+        ok: false,
+        error: `the lab of ${environment} is damaged beyond repair (${repaired.error}); run geostage lab down ${environment} first`,
+      };
     }
     return {
       ok: false,
-      error: `a lab of ${environment} is already here but not healthy (${health.problems.join('; ')}); run geostage lab down ${environment} first`,
+      error: `a lab of ${environment} is already here but did not finish (${health.problems.join('; ')}); run geostage lab down ${environment} first`,
     };
   }
   const strays = (await listNamespaces()).filter((name) => name.startsWith(prefix));
   if (strays.length > 0) {
     return {
       ok: false,
-      error: `namespaces with this environment's prefix exist but no lab state records them: ${strays.join(', ')}; delete them with ip netns del <name>`,
+      error: `namespaces with this environment's prefix exist but no lab state records them: ${strays.join(', ')}; geostage lab down ${environment} removes them`,
     };
   }
   return null;
@@ -156,18 +199,22 @@ async function install(wiring: Wiring, lab: string, secrets: string): Promise<vo
 async function createNamespaces(wiring: Wiring, state: LabState, folder: string, progress: Progress) {
   progress(`namespaces: ${wiring.namespaces.length} (${wiring.prefix}*)`);
   for (const namespace of wiring.namespaces) {
-    await run('ip', ['netns', 'add', namespace.name]);
+    // Recorded before it exists: an interruption in between leaves a name lab down skips, never a leak.
     state.namespaces.push(namespace);
-    await writeState(folder, state);
+    await record(folder, state);
+    await run('ip', ['netns', 'add', namespace.name]);
     await run('ip', ['-n', namespace.name, 'link', 'set', 'lo', 'up']);
   }
 }
 
 /** The wiring's commands, group by group, one progress line each. */
-async function connectAll(wiring: Wiring, progress: Progress): Promise<void> {
+async function connectAll(wiring: Wiring, progress: Progress, signal?: AbortSignal): Promise<void> {
   for (const group of wiring.groups) {
     progress(group.title);
-    for (const [command, ...args] of group.commands) await run(command!, args);
+    for (const [command, ...args] of group.commands) {
+      checkpoint(signal);
+      await run(command!, args);
+    }
   }
 }
 
@@ -207,7 +254,7 @@ async function labWan(
     record: async (update) => {
       if (update.namespace) state.namespaces.push({ ...update.namespace, role: 'wire' });
       if (update.wan) state.wan = update.wan;
-      await writeState(options.folder, state);
+      await record(options.folder, state);
     },
   });
 }
@@ -225,11 +272,13 @@ async function startTunnels(
   await processFolders(lab);
   for (const tunnel of wiring.tunnels) {
     state.processes.push(await startTunnel(lab, tunnel));
-    await writeState(folder, state);
+    await record(folder, state);
   }
   const count = wiring.tunnels.length;
   progress(`tunnels: ${count} openvpn processes started, waiting for ${count / 2} tunnels`);
-  await waitForTunnels(lab, wiring.tunnels, timeoutMs);
+  const signal = signals.get(state);
+  await Promise.race([waitForTunnels(lab, wiring.tunnels, timeoutMs, signal), whenAborted(signal)]);
+  checkpoint(signal);
   progress(`tunnels: ${count / 2} up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
@@ -258,7 +307,7 @@ async function sshAccess(
     identity: access.identity,
     sshd: [],
   };
-  await writeState(folder, state);
+  await record(folder, state);
   await run('ip', ['netns', 'add', access.namespace]);
   await run('ip', ['-n', access.namespace, 'link', 'set', 'lo', 'up']);
   progress(access.group.title);
@@ -269,7 +318,7 @@ async function sshAccess(
     const pid = await startSshd(lab, sshd);
     state.access.sshd.push({ ...sshd, pid });
     hostKeys.set(sshd.router, await hostKeyLine(lab, sshd));
-    await writeState(folder, state);
+    await record(folder, state);
   }
   progress(
     `sshd: ${access.sshd.length} listening (${access.sshd.map((sshd) => `${sshd.router} ${sshd.address}:22`).join(', ')})`,
@@ -277,11 +326,22 @@ async function sshAccess(
   return hostKeys;
 }
 
-// The order is the lab's: each step names what it makes, and the state records it as it goes.
+/** `lab up` under the lab lock (lock.ts): a second lab up of the environment says the first is running. */
 export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
   const unsupported = namespaceSupport();
   if (unsupported) return { ok: false, error: `the lab ${unsupported}` };
-  const { folder, progress } = options;
+  const lock = await lockLab(options.folder, options.environment, 'lab up');
+  if (!lock.ok) return { ok: false, error: lock.error };
+  try {
+    return await buildLab(options);
+  } finally {
+    await lock.release();
+  }
+}
+
+// The order is the lab's: each step names what it makes, and the state records it as it goes.
+async function buildLab(options: LabUpOptions): Promise<LabUpResult> {
+  const { folder, progress, signal } = options;
   const lab = labFolder(folder);
   const prefix = labPrefix(folder);
   const existing = await existingLab(options, prefix);
@@ -295,25 +355,43 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
   }
 
   try {
+    checkpoint(signal);
     await mkdir(lab, { recursive: true, mode: 0o700 });
+    const source = await readLabSource(folder);
     const { kind, secrets, wiring, warnings } = await wire(options, flavour.model, lab, prefix);
     const state = newState(options, prefix, kind, flavour.converted, wiring);
-    await writeState(folder, state);
+    state.source = source;
+    if (signal) signals.set(state, signal);
+    await record(folder, state);
     await install(wiring, lab, secrets);
     await createNamespaces(wiring, state, folder, progress);
-    await connectAll(wiring, progress);
+    await connectAll(wiring, progress, signal);
     state.wan = await labWan(options, options.model, wiring, state, lab, progress);
-    await writeState(folder, state);
+    await record(folder, state);
     await startTunnels(wiring, lab, state, folder, options.tunnelTimeoutMs ?? 30_000, progress);
     const hostKeys = await sshAccess(flavour.model, wiring, lab, state, folder, progress);
     state.inventory = labInventory(wiring, lab, state.access ?? null, hostKeys);
     state.complete = true;
-    await writeState(folder, state);
-    return { ok: true, state, alreadyUp: false, warnings };
+    await record(folder, state);
+    return { ok: true, state, alreadyUp: false, warnings, repaired: [] };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    progress('lab up failed; removing what it made');
-    await labDown({ folder, progress: (line) => progress(`  ${line}`) });
-    return { ok: false, error: message };
+    const interrupted =
+      error instanceof Interrupted || signal?.aborted ? String(signal?.reason ?? message) : null;
+    progress(
+      interrupted
+        ? `lab up interrupted (${interrupted}); removing what it made`
+        : 'lab up failed; removing what it made',
+    );
+    const removed = await removeLab({
+      folder,
+      environment: options.environment,
+      progress: (line) => progress(`  ${line}`),
+    });
+    const left = [...removed.remaining.namespaces, ...removed.remaining.pids.map((pid) => `pid ${pid}`)];
+    const leak = left.length > 0 ? `; NOT everything could be removed: ${left.join(', ')}` : '';
+    return interrupted
+      ? { ok: false, error: `interrupted by ${interrupted}; what it made is removed${leak}`, interrupted }
+      : { ok: false, error: `${message}${leak}` };
   }
 }

@@ -28,7 +28,7 @@ export {
   type ScenarioRunOutcome,
 } from './scenarios.ts';
 export { median, percentile } from './statistics.ts';
-export { type VerifyOptions, type VerifyOutcome, verifyLab } from './verify.ts';
+export { type VerifyOptions, type VerifyOutcome, type VerifyRefusal, verifyLab } from './verify.ts';
 export {
   comparePair,
   RATE_TOLERANCE,

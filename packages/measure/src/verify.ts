@@ -1,9 +1,17 @@
-// verify: one orchestrator for `geostage verify`. Reads the lab's inventory, measures the
+// verify: one orchestrator for `geostage verify`. Reads the lab's inventory, refuses a lab that
+// is stale (built from other files than those on disk) or unhealthy unless forced, measures the
 // reachability matrix in it, writes results/verify.json, computes reach's matrix from the
 // generated files and compares the two. Returns data; the CLI prints it.
 import { existsSync } from 'node:fs';
 import { type MeasuredPair, writeResults } from '@geostage/environment';
-import { type InventoryFailure, labHealth, readInventory } from '@geostage/lab';
+import {
+  type InventoryFailure,
+  labHealth,
+  readInventory,
+  readLabSource,
+  sourceChanges,
+  staleMessage,
+} from '@geostage/lab';
 import { computeReachability, readGeneratedNetwork } from '@geostage/reach';
 import { type Comparison, compareWithReach } from './compare.ts';
 import { measureMatrix } from './reachability.ts';
@@ -22,13 +30,18 @@ export interface VerifyOptions {
   /** Echo requests per pair, and seconds to wait for the last reply. */
   count: number;
   timeoutSeconds: number;
+  /** Measure (and write the results of) a stale or unhealthy lab anyway. */
+  force?: boolean;
 }
 
+/** Why verify did not measure: the lab is stale or unhealthy (and it was not forced). */
+export type VerifyRefusal = { kind: 'stale' | 'unhealthy'; error: string };
+
 export type VerifyOutcome =
-  | ({ ok: false } & InventoryFailure)
+  | ({ ok: false } & (InventoryFailure | VerifyRefusal))
   | {
       ok: true;
-      /** Why the lab is not healthy (measured anyway). */
+      /** Why the lab is not healthy or stale (measured anyway, forced). */
       problems: string[];
       measuredAt: string;
       seconds: number;
@@ -46,6 +59,14 @@ export async function verifyLab(options: VerifyOptions): Promise<VerifyOutcome> 
   if (!read.ok) return read;
   const { inventory, state } = read;
   const health = await labHealth(state);
+  const changes = state.source ? sourceChanges(state.source, await readLabSource(options.folder)) : [];
+  const stale = changes.length > 0 ? staleMessage(options.environment, changes) : null;
+  const unhealthy = health.healthy
+    ? null
+    : `the lab of ${options.environment} is not healthy (${health.problems.join('; ')}); run geostage lab up ${options.environment} to repair it`;
+  const forcing = ' (verify --force measures it anyway and overwrites the results)';
+  if (stale && !options.force) return { ok: false, kind: 'stale', error: `${stale}${forcing}` };
+  if (unhealthy && !options.force) return { ok: false, kind: 'unhealthy', error: `${unhealthy}${forcing}` };
 
   const started = Date.now();
   const { count, timeoutSeconds } = options;
@@ -69,7 +90,7 @@ export async function verifyLab(options: VerifyOptions): Promise<VerifyOutcome> 
     : null;
   return {
     ok: true,
-    problems: health.healthy ? [] : health.problems,
+    problems: [...(health.healthy ? [] : health.problems), ...(stale ? [stale] : [])],
     measuredAt,
     seconds,
     pairs,

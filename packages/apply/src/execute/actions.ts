@@ -5,7 +5,14 @@ import { createHash } from 'node:crypto';
 
 export type Action =
   | { id: string; kind: 'upload'; label: string; to: string; content: string; mode: number }
-  | { id: string; kind: 'run'; label: string; command: string };
+  | {
+      id: string;
+      kind: 'run';
+      label: string;
+      command: string;
+      /** A check (the tunnel pings): run on every apply, never "completed before". */
+      always?: true;
+    };
 
 export interface HostActions {
   phase: string;
@@ -17,6 +24,8 @@ export interface HostActions {
   skipped: string[];
   /** Why the host cannot be reached at all (e.g. behind NAT); the host is skipped. */
   unreachable: string | null;
+  /** Reached through this host's tunnel (behind NAT): it runs after the others, once the tunnel is up. */
+  via?: string | null;
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
@@ -41,4 +50,18 @@ export function runAction(
   label = command,
 ): Action {
   return { id: `${phase}/${host}/run#${index}:${digest(command)}`, kind: 'run', label, command };
+}
+
+/**
+ * A command acts on what its host and phase upload: `nft -f` of a changed file must run again
+ * even though its text is the same. Every run action's id gains the digest of the uploads
+ * (their ids carry their content), so a change to any of them reruns the host's commands.
+ */
+export function bindToUploads(actions: readonly Action[]): Action[] {
+  const uploads = actions.filter((action) => action.kind === 'upload').map((action) => action.id);
+  if (uploads.length === 0) return [...actions];
+  const content = digest(uploads.join('\n'));
+  return actions.map((action) =>
+    action.kind === 'run' ? { ...action, id: `${action.id}+${content}` } : action,
+  );
 }

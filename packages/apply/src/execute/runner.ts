@@ -20,11 +20,33 @@ export interface ApplyState {
 }
 
 export async function readApplyState(path: string): Promise<ApplyState> {
+  const loaded = await loadApplyState(path);
+  return loaded.ok ? loaded.state : { format: APPLY_STATE_FORMAT, completed: {} };
+}
+
+/** The apply state, empty when there is none; a file that is not one is reported, never silently ignored. */
+export async function loadApplyState(
+  path: string,
+): Promise<{ ok: true; state: ApplyState } | { ok: false; error: string }> {
+  let text: string;
   try {
-    const state = JSON.parse(await readFile(path, 'utf8')) as ApplyState;
-    if (state.format === APPLY_STATE_FORMAT) return state;
+    text = await readFile(path, 'utf8');
+  } catch {
+    return { ok: true, state: { format: APPLY_STATE_FORMAT, completed: {} } };
+  }
+  try {
+    const state = JSON.parse(text) as ApplyState;
+    if (
+      state?.format === APPLY_STATE_FORMAT &&
+      typeof state.completed === 'object' &&
+      state.completed !== null
+    )
+      return { ok: true, state };
   } catch {}
-  return { format: APPLY_STATE_FORMAT, completed: {} };
+  return {
+    ok: false,
+    error: `the apply state ${path} is corrupt; remove it to start over (every step then runs again)`,
+  };
 }
 
 async function writeApplyState(path: string, state: ApplyState): Promise<void> {
@@ -65,6 +87,10 @@ export interface RunPhaseOptions {
   /** The log file of one host. */
   logPath(host: string): string;
   progress(line: string): void;
+  /** Called after each action that succeeded (apply records the lab's new openvpn pids here). */
+  afterAction?(host: HostActions, action: Action): Promise<void>;
+  /** Aborted: no further action starts; the host's outcome says it was interrupted. */
+  signal?: AbortSignal;
 }
 
 export interface HostOutcome {
@@ -76,6 +102,8 @@ export interface HostOutcome {
   failure: RuntimeFailure | null;
   /** Why the host was not reached at all (not a failure of the host; apply says so at the end). */
   unreachable: string | null;
+  /** Set when a signal stopped the host before all its actions ran. */
+  interrupted: string | null;
 }
 
 const tail = (text: string, lines = 8) => text.trimEnd().split('\n').slice(-lines).join('\n');
@@ -114,6 +142,11 @@ async function runActions(
 ): Promise<void> {
   const say = (line: string) => options.progress(`[${host.phase}] ${host.host}: ${line}`);
   for (const [index, action] of pending.entries()) {
+    if (options.signal?.aborted) {
+      outcome.interrupted = String(options.signal.reason);
+      say(`interrupted (${outcome.interrupted}) before ${action.label}`);
+      return;
+    }
     const started = Date.now();
     await write(`[${host.phase}] ${action.label}`);
     const failure = await perform(session, action, options.secrets);
@@ -132,7 +165,8 @@ async function runActions(
       `${counter} ok ${action.label.length > 100 ? `${action.label.slice(0, 97)}...` : action.label} (${seconds} s)`,
     );
     outcome.ran += 1;
-    await record(action);
+    if (!('always' in action && action.always)) await record(action);
+    await options.afterAction?.(host, action);
   }
 }
 
@@ -153,6 +187,7 @@ async function runHost(
     error: null,
     failure: null,
     unreachable: null,
+    interrupted: null,
   };
   const say = (line: string) => options.progress(`[${host.phase}] ${host.host}: ${line}`);
   if (host.unreachable) {
@@ -160,7 +195,9 @@ async function runHost(
     say(`NOT RUN: ${host.unreachable}`);
     return outcome;
   }
-  const pending = host.actions.filter((action) => !(action.id in state.completed));
+  const pending = host.actions.filter(
+    (action) => ('always' in action && action.always) || !(action.id in state.completed),
+  );
   outcome.skipped = host.actions.length - pending.length;
   if (pending.length === 0) {
     say(`all ${host.actions.length} steps completed before; skipped`);

@@ -66,6 +66,33 @@ describe('labActions', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('runs nft and the openvpn restarts again when only a file they act on changed', async () => {
+    const input = await inputFor('keio-2019');
+    const changed = {
+      ...input,
+      network: input.network.map((file) =>
+        file.path === 'routers/vyos01/openvpn/vtun2.conf'
+          ? { ...file, content: file.content.replace(/^lport (\d+)$/m, 'lport 1') }
+          : file,
+      ),
+    };
+    const ids = (one: typeof input) => {
+      const translated = labActions('routers', one);
+      if (!translated.ok) throw new Error(translated.reason);
+      const host = translated.hosts.find((entry) => entry.host === 'vyos01')!;
+      return new Map(host.actions.map((action) => [action.label, action.id]));
+    };
+    const before = ids(input);
+    const after = ids(changed);
+    const restart = 'restart openvpn vtun2 (site1--site2) with the uploaded configuration';
+    expect(after.get(restart)).toBeDefined();
+    expect(after.get(restart)).not.toBe(before.get(restart));
+    expect(after.get('nft -f /somewhere/environments/x/.lab/routers/vyos01/etc/nftables.conf')).not.toBe(
+      before.get('nft -f /somewhere/environments/x/.lab/routers/vyos01/etc/nftables.conf'),
+    );
+    expect(ids(input)).toEqual(before);
+  });
+
   it('marks a router behind NAT as not reachable, and says why the other phases cannot run', async () => {
     const input = await inputFor('global-hub');
     const translated = labActions('routers', input);

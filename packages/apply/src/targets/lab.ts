@@ -8,7 +8,7 @@
 import { type InventoryRouter, type LabInventory, labInstalledFile } from '@geostage/lab';
 import type { FileSet } from '@geostage/schema';
 import { quote } from 'shell-quote';
-import { type Action, type HostActions, runAction, uploadAction } from '../execute/actions.ts';
+import { type Action, bindToUploads, type HostActions, runAction, uploadAction } from '../execute/actions.ts';
 import type { Command, CommandKind, PhaseName, Plan, Step } from '../plan/index.ts';
 
 /** Phases the lab can execute, and why the others cannot. */
@@ -68,7 +68,9 @@ function labCommand(
       ),
     );
   if (command.kind === 'systemd') return `${command.run}: no systemd in a namespace (lab up did its part)`;
-  return [runAction(step.phase, step.host, command.run, index())];
+  const action = runAction(step.phase, step.host, command.run, index());
+  // A check is run on every apply: a rerun that skips everything still sees the tunnels up.
+  return [step.phase === 'tunnel-check' && action.kind === 'run' ? { ...action, always: true } : action];
 }
 
 function routerActions(step: Step, input: LabActionsInput): HostActions | string {
@@ -107,11 +109,13 @@ function routerActions(step: Step, input: LabActionsInput): HostActions | string
     phase: step.phase,
     host: step.host,
     address: router.ssh?.address ?? router.wan.split('/')[0]!,
-    actions,
+    actions: bindToUploads(actions),
     skipped,
-    unreachable: router.natAddress
-      ? `behind NAT (the underlay sees ${router.natAddress}); apply reaches it only through its hub's tunnel, which the lab does not do yet`
-      : null,
+    unreachable:
+      router.natAddress && !router.ssh?.via
+        ? `behind NAT (the underlay sees ${router.natAddress}) and no hub's tunnel leads to it`
+        : null,
+    via: router.ssh?.via ?? null,
   };
 }
 

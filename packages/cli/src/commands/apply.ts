@@ -1,11 +1,12 @@
 // geostage apply <env> --lab: the plan executed over real SSH into the lab's router namespaces.
 // A real-host mode is not built yet; without --lab the command says so.
 
-import { applyLab, isPhaseName, PHASE_NAMES } from '@geostage/apply';
+import { type ApplyLabResult, applyLab, isPhaseName, PHASE_NAMES } from '@geostage/apply';
 import { repositoryEnvironment } from '@geostage/environment';
 import { formatDiagnostic } from '@geostage/schema';
 import { type Command, EXIT, positiveInteger, UsageError } from '../command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from '../environment.ts';
+import { interruptible, signalExit } from '../interrupt.ts';
 
 export const apply: Command = {
   name: 'apply',
@@ -34,8 +35,11 @@ Options:
   --parallel N     hosts at once (default 8).
   -h, --help       show this help.
 
-Exit codes: 0 done, 1 invalid topology or no lab up, 2 usage error, 3 a host failed (each
-failure is printed with its host and step) or a file could not be read.`,
+It ends with a summary per phase and host: ran, already done, not run and why, failed.
+
+Exit codes: 0 done, 1 invalid topology, no lab up, or a stale lab apply cannot bring to the
+files (servers changed), 2 usage error, 3 a host failed or was not run (each printed with
+its host and step), 130/143 interrupted by SIGINT/SIGTERM (rerun to finish).`,
   options: {
     lab: { type: 'boolean', default: false },
     phase: { type: 'string' },
@@ -61,16 +65,25 @@ failure is printed with its host and step) or a file could not be read.`,
     }
     const dryRun = values['dry-run'] === true;
     const started = Date.now();
-    const result = await applyLab({
-      environment: env!,
-      folder: repositoryEnvironment(root, env!).folder,
-      model: loaded.model,
-      ...(typeof phase === 'string' && isPhaseName(phase) ? { phase } : {}),
-      dryRun,
-      parallel,
-      progress: (line) => io.out(`${line}\n`),
-    });
+    const model = loaded.model;
+    const result = await interruptible(io, `apply ${env} after the steps under way`, (signal) =>
+      applyLab({
+        environment: env!,
+        folder: repositoryEnvironment(root, env!).folder,
+        model,
+        ...(typeof phase === 'string' && isPhaseName(phase) ? { phase } : {}),
+        dryRun,
+        parallel,
+        progress: (line) => io.out(`${line}\n`),
+        signal,
+      }),
+    );
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (result.summary.length > 0) io.out(renderSummary(result));
+    if (result.interrupted) {
+      io.err(`geostage: apply ${env}: interrupted by ${result.interrupted}; rerun it to finish\n`);
+      return signalExit(result.interrupted);
+    }
     if (!result.ok) {
       for (const error of result.errors) io.err(`geostage: apply ${env}: ${error}\n`);
       // No lab to apply to is an invalid request; anything else failed while executing.
@@ -79,12 +92,30 @@ failure is printed with its host and step) or a file could not be read.`,
       );
       return noLab ? EXIT.invalid : EXIT.failure;
     }
-    for (const missed of result.notReached)
-      io.err(`warning: [${missed.phase}] ${missed.host} was not configured: ${missed.reason}\n`);
-    if (!dryRun)
-      io.out(
-        `apply ${env} done in ${seconds} s: ${result.ran} steps ran, ${result.skipped} completed before and skipped\n`,
+    const notRun = result.summary.filter((one) => one.status === 'not-run');
+    for (const missed of notRun)
+      io.err(
+        `geostage: apply ${env}: [${missed.phase}] ${missed.host} was NOT configured: ${missed.reason}\n`,
       );
-    return EXIT.ok;
+    if (dryRun) return EXIT.ok;
+    io.out(
+      `apply ${env} ${notRun.length > 0 ? 'NOT done' : 'done'} in ${seconds} s: ${result.ran} steps ran, ${result.skipped} completed before and skipped${notRun.length > 0 ? `, ${notRun.length} hosts not run` : ''}\n`,
+    );
+    return notRun.length > 0 ? EXIT.failure : EXIT.ok;
   },
 };
+
+/** The summary apply ends with: per phase and host, ran / already done / not run and why / failed. */
+function renderSummary(result: ApplyLabResult): string {
+  const word = { ran: 'ran', done: 'already done', 'not-run': 'NOT RUN', failed: 'FAILED' } as const;
+  const width = Math.max(...result.summary.map((one) => `[${one.phase}] ${one.host}`.length));
+  const lines = result.summary.map((one) => {
+    const counts =
+      one.status === 'ran'
+        ? ` (${one.ran} steps${one.skipped > 0 ? `, ${one.skipped} done before` : ''})`
+        : '';
+    return `  ${`[${one.phase}] ${one.host}`.padEnd(width)}  ${word[one.status]}${counts}${one.reason && one.status !== 'ran' ? `: ${one.reason.split('\n')[0]}` : ''}`;
+  });
+  const notExecutable = result.notExecutable.map((one) => `  [${one.phase}] not executable in the lab`);
+  return `summary:\n${[...lines, ...notExecutable].join('\n')}\n`;
+}

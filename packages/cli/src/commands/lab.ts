@@ -1,10 +1,19 @@
 // geostage lab up|down|status <env>: the environment in network namespaces on this machine,
 // with the Linux flavour of every router and real OpenVPN between them.
 import { repositoryEnvironment } from '@geostage/environment';
-import { labDown, labHealth, labUp, readState } from '@geostage/lab';
+import {
+  labDown,
+  labHealth,
+  labUp,
+  loadState,
+  readLabSource,
+  sourceChanges,
+  staleMessage,
+} from '@geostage/lab';
 import { formatDiagnostic } from '@geostage/schema';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from '../environment.ts';
+import { interruptible, signalExit } from '../interrupt.ts';
 
 const ACTIONS = ['up', 'down', 'status'] as const;
 
@@ -25,26 +34,32 @@ up      Builds the environment on this machine (root, iproute2, openvpn, nftable
         An operator namespace sits on the underlay and every router runs sshd on its WAN
         address, so that geostage apply --lab works over real SSH. Nothing touches the host's own interfaces, routes or firewall. Names start with
         gs-<hash>- and everything made is listed in environments/<env>/.lab/state.json.
-        Running it again on a healthy lab does nothing.
+        Running it again on a healthy lab does nothing; on a damaged one it repairs what it
+        can (tunnels, sshd) and says what. A second lab up of the same environment while one
+        runs says so and waits for nothing. SIGINT or SIGTERM rolls back what it made.
         When the topology asks for WAN emulation (wan.emulate: lab or routers), each tunnel's
         path through the underlay crosses a wire of its own with the Model's delay, jitter,
         loss and rate: netem where the kernel has it, else VDE's wirefilter (vde2). If neither
         is there, lab up fails rather than build an unemulated WAN. --no-wan builds it
         without, to compare.
-status  What the state file lists, and whether it is still there.
+status  Whether the lab works: every namespace, each tunnel end to end (openvpn, interface,
+        routes, a ping across) and each sshd; and whether the files it was built from are
+        still those on disk (else it is stale, and says what changed and what to run).
 down    Stops the lab's openvpn and sshd processes (by pid) and deletes its namespaces,
-        the operator's included (by name), then the .lab folder.
+        the operator's included (by name), then whatever else carries its name prefix or
+        runs inside its namespaces, then the .lab folder; says "down" only when none remains.
 
 Then: geostage verify <env> measures the reachability matrix from inside the servers, and
 geostage apply <env> --lab configures the routers over SSH.
 
 Options:
   --no-wan     (up) no WAN emulation, whatever the topology asks.
+  --force      (down) remove the lab by its name prefix even when its state file is corrupt.
   -h, --help   show this help.
 
 Exit codes: 0 ok, 1 invalid topology or (status) no healthy lab, 2 usage error,
 3 the lab could not be built or inspected (the reason is printed; what was made is removed).`,
-  options: { 'no-wan': { type: 'boolean' } },
+  options: { 'no-wan': { type: 'boolean' }, force: { type: 'boolean' } },
   async run({ values, positionals, io }) {
     const [action, ...names] = positionals;
     if (!ACTIONS.includes(action as (typeof ACTIONS)[number]))
@@ -56,37 +71,51 @@ Exit codes: 0 ok, 1 invalid topology or (status) no healthy lab, 2 usage error,
     const progress = (line: string) => io.out(`${line}\n`);
 
     if (action === 'down') {
-      const result = await labDown({ folder, progress });
+      const result = await labDown({ folder, environment: env!, force: values.force === true, progress });
+      if (result.refused) {
+        io.err(`geostage: lab down ${env}: ${result.refused}\n`);
+        return EXIT.invalid;
+      }
+      const { remaining } = result;
+      if (remaining.namespaces.length > 0 || remaining.pids.length > 0) {
+        io.err(
+          `geostage: lab of ${env} is NOT down: still there: ${[...remaining.namespaces, ...remaining.pids.map((pid) => `pid ${pid}`)].join(', ')}\n`,
+        );
+        return EXIT.failure;
+      }
       if (!result.found) io.out(`no lab of ${env} is up\n`);
       else
         io.out(
-          `lab of ${env} is down: ${result.stopped} openvpn processes stopped, ${result.removed.length} namespaces removed\n`,
-        );
-      if (result.strays.length > 0)
-        io.err(
-          `geostage: namespaces with this environment's prefix that no state lists (left alone): ${result.strays.join(', ')}\n`,
+          `lab of ${env} is down: ${result.stopped + result.swept.processes} processes stopped, ${result.removed.length + result.swept.namespaces.length} namespaces removed\n`,
         );
       return EXIT.ok;
     }
 
     if (action === 'status') {
-      const state = await readState(folder);
-      if (!state) {
+      const read = await loadState(folder, env!);
+      if (read.kind === 'corrupt') {
+        io.err(`geostage: ${read.error}\n`);
+        return EXIT.invalid;
+      }
+      if (read.kind === 'none') {
         io.out(`no lab of ${env} is up\n`);
         return EXIT.invalid;
       }
+      const { state } = read;
       const health = await labHealth(state);
+      const changes = state.source ? sourceChanges(state.source, await readLabSource(folder)) : [];
       io.out(
         `lab of ${env} (${state.prefix}*, started ${state.startedAt}): ${health.healthy ? 'up' : `NOT HEALTHY: ${health.problems.join('; ')}`}\n`,
       );
       io.out(`  namespaces: ${health.namespacesPresent} of ${state.namespaces.length} present\n`);
       for (const tunnel of health.tunnels) {
-        const ok = tunnel.running && tunnel.device;
         io.out(
-          `  ${ok ? 'up  ' : 'down'} ${tunnel.tunnel.padEnd(24)} ${tunnel.router} ${tunnel.interface} pid ${tunnel.pid}${ok ? '' : tunnel.running ? ' (no device)' : ' (not running)'}\n`,
+          `  ${tunnel.problem ? 'down' : 'up  '} ${tunnel.tunnel.padEnd(24)} ${tunnel.router} ${tunnel.interface} pid ${tunnel.pid}${tunnel.problem ? ` (${tunnel.problem})` : ''}\n`,
         );
       }
-      return health.healthy ? EXIT.ok : EXIT.invalid;
+      for (const router of health.sshdDown) io.out(`  down sshd of ${router}\n`);
+      if (changes.length > 0) io.err(`geostage: ${staleMessage(env!, changes)}\n`);
+      return health.healthy && changes.length === 0 ? EXIT.ok : EXIT.invalid;
     }
 
     const loaded = await loadEnvironment(root, env!);
@@ -95,19 +124,27 @@ Exit codes: 0 ok, 1 invalid topology or (status) no healthy lab, 2 usage error,
       return EXIT.invalid;
     }
     const started = Date.now();
-    const result = await labUp({
-      environment: env!,
-      folder,
-      model: loaded.model,
-      progress,
-      wan: values['no-wan'] ? 'off' : 'topology',
-    });
+    const model = loaded.model;
+    const result = await interruptible(io, `lab up ${env} (rolling back what it made)`, (signal) =>
+      labUp({
+        environment: env!,
+        folder,
+        model,
+        progress,
+        wan: values['no-wan'] ? 'off' : 'topology',
+        signal,
+      }),
+    );
     if (!result.ok) {
       io.err(`geostage: lab up ${env}: ${result.error}\n`);
-      return EXIT.failure;
+      return result.interrupted ? signalExit(result.interrupted) : EXIT.failure;
     }
+    if (result.repaired.length > 0)
+      io.out(`lab of ${env} was damaged and is repaired: ${result.repaired.join(', ')}\n`);
     for (const warning of result.warnings) io.err(`warning: ${warning}\n`);
     const { state } = result;
+    const changes = state.source ? sourceChanges(state.source, await readLabSource(folder)) : [];
+    if (result.alreadyUp && changes.length > 0) io.err(`warning: ${staleMessage(env!, changes)}\n`);
     if (!result.alreadyUp) {
       const rows = [
         ...state.routers.map((router) => [

@@ -23,15 +23,21 @@ files may be VyOS: the comparison is between what the generated design says and 
 same design measures when built.
 
 Options:
+  --force           measure a stale or unhealthy lab anyway (and overwrite the results).
   --concurrency N   pairs measured at once (default 8).
   --width N         terminal width for the matrices (default 120).
   -h, --help        show this help.
 
+A lab built from other files than those on disk (stale), or one whose tunnels or sshd do
+not work (geostage lab status), is refused: its measurement would say nothing about the
+files, and would overwrite the committed results.
+
 Exit codes: 0 the measurement agrees with reach, 1 it does not (every differing pair is
-printed), no lab is up, or there are no generated files, 2 usage error, 3 a probe could not be
-run (the cause is printed).`,
+printed), no lab is up, the lab is stale or unhealthy, or there are no generated files,
+2 usage error, 3 a probe could not be run (the cause is printed).`,
   options: {
     concurrency: { type: 'string', default: '8' },
+    force: { type: 'boolean', default: false },
     width: { type: 'string', default: '120' },
   },
   async run({ values, positionals, io }) {
@@ -52,13 +58,14 @@ run (the cause is printed).`,
       concurrency,
       count: COUNT,
       timeoutSeconds: TIMEOUT_SECONDS,
+      force: values.force === true,
     });
     if (!verified.ok) {
       io.err(`geostage: ${verified.error}\n`);
       return EXIT.invalid;
     }
     if (verified.problems.length > 0)
-      io.err(`warning: the lab is not healthy: ${verified.problems.join('; ')}\n`);
+      io.err(`warning: measured anyway (--force): ${verified.problems.join('; ')}\n`);
     const { pairs, comparison } = verified;
     io.out(
       renderMeasured(pairs, verified.servers, {

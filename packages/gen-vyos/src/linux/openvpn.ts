@@ -4,6 +4,7 @@
 
 import type { Model, ModelRouter, ModelTunnel, TunnelEnd } from '@geostage/schema';
 import { generatedHeader, integerToAddress, parsePrefix } from '@geostage/schema';
+import { keepAliveOf } from '../keep-alive.ts';
 import { namedSites, throughSite } from '../route-names.ts';
 import {
   CA_CERTIFICATE_FILE,
@@ -70,6 +71,7 @@ export function renderOpenvpn(
       : false,
     staticKey: tls ? '' : openvpnDevicePath(staticKeyFile(tunnel.name)),
     cipher: model.vpn.cipher.toUpperCase(),
+    keepAlive: keepAliveOf(local, peer),
   });
   return { file: `${local.interface}.conf`, content };
 }

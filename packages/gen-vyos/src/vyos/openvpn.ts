@@ -2,6 +2,7 @@
 // What differs between release lines is in OPENVPN below (ciphers, keep-alive semantics, DH
 // on the passive end) and in pki.ts (where the keys and certificates live).
 import type { Cipher } from '@geostage/schema';
+import { keepAliveOf } from '../keep-alive.ts';
 import { type Section, type SetCommand, type Step, set, tag } from './command.ts';
 import { type LocalTunnel, peerDescription, type RouterContext } from './context.ts';
 import { authFiles, CREDENTIAL_STORE, caName } from './pki.ts';
@@ -20,6 +21,8 @@ interface OpenvpnSyntax {
   cipherWithTls: boolean;
   /** Raw option naming a cipher the line has no word for (1.2 passes it on the command line). */
   rawCipher: ((openvpnName: string) => string) | null;
+  /** An `openvpn-option`: 1.2 passes it on openvpn's command line (`--name value`), 1.3+ into its file (`name value`). */
+  rawOption: (option: string) => string;
   /** 1.2: failure-count counts missed probes; 1.3+: it is the restart timeout in seconds. */
   failureCount: 'probes' | 'seconds';
   /** 1.2/1.3 refuse a passive TLS end without DH parameters; 1.4+ use ECDH (`dh none`). */
@@ -39,6 +42,7 @@ const OPENVPN: Record<VyosLine, OpenvpnSyntax> = {
     cipherNames: { 'aes-256-cbc': 'aes256', 'aes-128-cbc': 'aes128' },
     cipherWithTls: true,
     rawCipher: (name) => `--cipher ${name}`,
+    rawOption: (option) => `--${option}`,
     failureCount: 'probes',
     dhOnPassive: true,
   },
@@ -47,6 +51,7 @@ const OPENVPN: Record<VyosLine, OpenvpnSyntax> = {
     cipherNames: CBC_AND_GCM,
     cipherWithTls: true,
     rawCipher: null,
+    rawOption: (option) => option,
     failureCount: 'seconds',
     dhOnPassive: true,
   },
@@ -55,6 +60,7 @@ const OPENVPN: Record<VyosLine, OpenvpnSyntax> = {
     cipherNames: CBC_AND_GCM,
     cipherWithTls: false,
     rawCipher: null,
+    rawOption: (option) => option,
     failureCount: 'seconds',
     dhOnPassive: false,
   },
@@ -63,13 +69,14 @@ const OPENVPN: Record<VyosLine, OpenvpnSyntax> = {
     cipherNames: CBC_AND_GCM,
     cipherWithTls: false,
     rawCipher: null,
+    rawOption: (option) => option,
     failureCount: 'seconds',
     dhOnPassive: false,
   },
 };
 
-/** Probe every 10 s, restart after 60 s of silence: the same on every line and on Linux routers. */
-export const KEEP_ALIVE = { interval: 10, restartAfter: 60 } as const;
+/** Probe every 10 s, restart after 60 s of silence (5 s and 20 s to a peer behind NAT): keep-alive.ts. */
+export { KEEP_ALIVE } from '../keep-alive.ts';
 
 /** OpenVPN 2.6's default data-ciphers: what 1.4+ TLS tunnels negotiate from. */
 const NEGOTIATED: readonly Cipher[] = ['aes-256-gcm', 'aes-128-gcm', 'chacha20-poly1305'];
@@ -105,6 +112,7 @@ function tunnelSection(
   const tls = context.model.vpn.authentication === 'tls';
   const base: Step[] = ['interfaces', tag('openvpn', local.interface)];
   const warnings: string[] = [];
+  const keepAlive = keepAliveOf(local, peer);
   const commands: SetCommand[] = [
     set(base, 'mode', 'site-to-site'),
     set(base, 'protocol', 'udp'),
@@ -120,15 +128,22 @@ function tunnelSection(
     set([...base, tag('local-address', local.address)]),
     set(base, 'remote-address', peer.address),
     set(base, 'persistent-tunnel'),
-    set([...base, 'keep-alive'], 'interval', KEEP_ALIVE.interval),
+    set([...base, 'keep-alive'], 'interval', keepAlive.interval),
     set(
       [...base, 'keep-alive'],
       'failure-count',
-      syntax.failureCount === 'probes'
-        ? KEEP_ALIVE.restartAfter / KEEP_ALIVE.interval
-        : KEEP_ALIVE.restartAfter,
+      syntax.failureCount === 'probes' ? keepAlive.restartAfter / keepAlive.interval : keepAlive.restartAfter,
     ),
   );
+  if (keepAlive.exitNotify > 0)
+    commands.push(
+      set(base, 'openvpn-option', syntax.rawOption(`explicit-exit-notify ${keepAlive.exitNotify}`)),
+    );
+  if (keepAlive.dialling)
+    commands.push(
+      set(base, 'openvpn-option', syntax.rawOption(`connect-retry ${keepAlive.dialling.connectRetry}`)),
+      set(base, 'openvpn-option', syntax.rawOption(`hand-window ${keepAlive.dialling.handWindow}`)),
+    );
 
   const store = CREDENTIAL_STORE[context.line];
   if (tls) {

@@ -41,12 +41,15 @@ export async function waitForTunnels(
   lab: string,
   tunnels: readonly LabTunnelProcess[],
   timeoutMs: number,
+  /** Stops waiting (resolving) once aborted: the caller rolls back. */
+  signal?: AbortSignal,
 ): Promise<void> {
   await Promise.all(
     tunnels.map(async (tunnel) => {
       const log = join(lab, tunnel.log);
       try {
         await waitFor(`${tunnel.router} ${tunnel.interface} (${tunnel.tunnel})`, timeoutMs, async () => {
+          if (signal?.aborted) return true;
           const text = await readFile(log, 'utf8').catch(() => '');
           if (/Exiting due to fatal error|Options error/.test(text)) throw new Error(text);
           return text.includes('Initialization Sequence Completed') ? true : null;

@@ -157,14 +157,15 @@ interfaces {
             adjust-mss 1408
         }
         keep-alive {
-            failure-count 60
-            interval 10
+            failure-count 20
+            interval 5
         }
         local-address 10.255.0.6 {
         }
         local-host 198.51.100.10
         local-port 1197
         mode site-to-site
+        openvpn-option "explicit-exit-notify 1"
         persistent-tunnel
         protocol udp
         remote-address 10.255.0.7

@@ -84,14 +84,16 @@ interfaces {
             adjust-mss 1408
         }
         keep-alive {
-            failure-count 60
-            interval 10
+            failure-count 20
+            interval 5
         }
         local-address 10.255.0.7 {
         }
         local-host 172.16.5.2
         local-port 1194
         mode site-to-site
+        openvpn-option "connect-retry 3"
+        openvpn-option "hand-window 10"
         persistent-tunnel
         protocol udp
         remote-address 10.255.0.6

@@ -1,0 +1,36 @@
+// How a tunnel notices its far end went away, the same in the VyOS and the Linux renderings. A
+// tunnel between two reachable routers probes every 10 s and restarts after 60 s of silence. A
+// tunnel to a router behind NAT (a dial-in peer) probes every 5 s, which keeps the NAT's UDP
+// mapping open, and restarts after 20 s; and its reachable end says goodbye when it stops
+// (`explicit-exit-notify`), so that the peer, which the reachable end cannot call, restarts and
+// dials in again at once instead of waiting out its ping-restart: every apply of a hub
+// restarts its tunnels, and its spokes behind NAT come back within seconds. The dialling end
+// waits 3 s before it dials again (`connect-retry`), so that its first packet meets the hub's
+// new process rather than the old one saying goodbye, and gives a handshake 10 s
+// (`hand-window`), so that one begun with a process that went away is begun again at once.
+import type { TunnelEnd } from '@geostage/schema';
+
+export interface KeepAlive {
+  interval: number;
+  restartAfter: number;
+  /** Send the peer an exit notification this many times when stopping (0: none). */
+  exitNotify: number;
+  /** The dialling end behind NAT: seconds to wait before dialling again, and for a handshake (null: OpenVPN's defaults). */
+  dialling: { connectRetry: number; handWindow: number } | null;
+}
+
+export const KEEP_ALIVE = { interval: 10, restartAfter: 60 } as const;
+export const KEEP_ALIVE_DIAL_IN = { interval: 5, restartAfter: 20 } as const;
+
+/** The keep-alive of one tunnel end, seen from `local` with `peer` at the far end. */
+export function keepAliveOf(local: TunnelEnd, peer: TunnelEnd): KeepAlive {
+  const dialIn = !local.reachable || !peer.reachable;
+  const timing = dialIn ? KEEP_ALIVE_DIAL_IN : KEEP_ALIVE;
+  // Only the end that waits for the peer to dial in notifies: the dialling end restarts on it,
+  // and were both to notify, each restart would restart the other.
+  return {
+    ...timing,
+    exitNotify: local.reachable && !peer.reachable ? 1 : 0,
+    dialling: local.reachable ? null : { connectRetry: 3, handWindow: 10 },
+  };
+}

@@ -1,0 +1,52 @@
+// A stale lab is named stale: what changed, file by file, and what to run.
+import { describe, expect, it } from 'vitest';
+import { appliedSource, applyRepairs, sourceChanges, staleMessage } from './digest.ts';
+
+const built = {
+  files: {
+    'topology.yaml': 'a',
+    'generated/network/routers/r1/config.set': 'b',
+    'generated/network/servers/s1/netplan.yaml': 'c',
+  },
+};
+
+describe('the lab source', () => {
+  it('names each changed, added and removed file', () => {
+    const now = {
+      files: {
+        'topology.yaml': 'a2',
+        'generated/network/routers/r1/config.set': 'b',
+        'generated/network/routers/r2/config.set': 'd',
+      },
+    };
+    expect(sourceChanges(built, now)).toEqual([
+      { path: 'generated/network/routers/r2/config.set', change: 'added' },
+      { path: 'generated/network/servers/s1/netplan.yaml', change: 'removed' },
+      { path: 'topology.yaml', change: 'changed' },
+    ]);
+    expect(sourceChanges(built, built)).toEqual([]);
+  });
+
+  it('says apply repairs router changes, and lab down and up anything else', () => {
+    const routers = [{ path: 'generated/network/routers/r1/config.set', change: 'changed' as const }];
+    const servers = [{ path: 'generated/network/servers/s1/netplan.yaml', change: 'changed' as const }];
+    expect(applyRepairs(routers)).toBe(true);
+    expect(applyRepairs(servers)).toBe(false);
+    expect(staleMessage('x', routers)).toMatch(/config\.set changed\); run geostage apply x --lab/);
+    expect(staleMessage('x', servers)).toMatch(/run geostage lab down x and geostage lab up x$/);
+  });
+
+  it('counts the routers apply configured as built from the files now, and nothing else', () => {
+    const now = {
+      files: {
+        ...built.files,
+        'generated/network/routers/r1/config.set': 'b2',
+        'generated/network/servers/s1/netplan.yaml': 'c2',
+      },
+    };
+    const after = appliedSource(built, now, ['r1']);
+    expect(sourceChanges(after, now)).toEqual([
+      { path: 'generated/network/servers/s1/netplan.yaml', change: 'changed' },
+    ]);
+  });
+});
