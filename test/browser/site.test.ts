@@ -29,7 +29,7 @@ let browser: Browser;
 const WAN_FIXTURE = join(repository, 'site/test/fixtures/wan-global-hub.json');
 
 /**
- * A copy of the repository's environments (topology, generated folders, results; generated here
+ * A copy of the repository's environments (topology, generated folders, results, scenarios; generated here
  * where the repository has none), with the wan.json fixture as global-hub's and none for
  * wide-2012: the repository's own results/ never hold a fixture.
  */
@@ -40,8 +40,10 @@ async function environmentsDirectory(): Promise<string> {
   rmSync(copy, { recursive: true, force: true });
   for (const name of names) {
     cpSync(join(source, name, 'topology.yaml'), join(copy, name, 'topology.yaml'));
-    const results = join(source, name, 'results');
-    if (existsSync(results)) cpSync(results, join(copy, name, 'results'), { recursive: true });
+    for (const part of ['results', 'scenarios']) {
+      const from = join(source, name, part);
+      if (existsSync(from)) cpSync(from, join(copy, name, part), { recursive: true });
+    }
     const generated = ['network', 'cluster'].every((kind) =>
       existsSync(join(source, name, 'generated', kind, 'index.json')),
     );
