@@ -65,7 +65,7 @@ export function loadTopology(input: string | Uint8Array, file: string): LoadResu
   const data = value.data;
 
   const locator = createLocator(document, lineCounter);
-  const toDiagnostic = (finding: Finding) => diagnostic(finding, file, locator);
+  const toDiagnostic = (finding: Finding) => findingDiagnostic(finding, file, locator);
   // The semantic checks tell a value the user wrote from a default: keep a copy before ajv fills defaults.
   const written = structuredClone(data) as Topology;
   const check = validate();
@@ -145,7 +145,8 @@ function replacementCharacter(text: string, offset: number, file: string): Diagn
   };
 }
 
-function diagnostic(finding: Finding, file: string, locator: Locator): Diagnostic {
+/** A check's finding as a diagnostic at its place in the file (topologies and scenarios alike). */
+export function findingDiagnostic(finding: Finding, file: string, locator: Locator): Diagnostic {
   const { line, column } = locator.locate(finding.path, { key: finding.key === true });
   return {
     severity: finding.severity,

@@ -6,11 +6,19 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument } from 'yaml';
 import { scenarioFindings } from './checks/scenario.ts';
-import { compareDiagnostics, type Diagnostic, formatPath, hasErrors } from './diagnostics.ts';
+import { compareDiagnostics, type Diagnostic, hasErrors } from './diagnostics.ts';
+import { findingDiagnostic } from './load.ts';
 import type { Model } from './model.ts';
 import { createLocator } from './positions.ts';
 import { schemaFindings } from './schema-errors.ts';
 import { WanValues } from './topology.ts';
+import { documentValue, type EmptyDocument, yamlProblems } from './yaml-problems.ts';
+
+const EMPTY_SCENARIO: EmptyDocument = {
+  code: 'scenario-empty',
+  needs: 'a scenario needs steps',
+  start: 'start from a bundled one, e.g. environments/keio-2019/scenarios/site2-partition.yaml',
+};
 
 const strict = { additionalProperties: false } as const;
 
@@ -214,36 +222,22 @@ function validate(): ValidateFunction {
 export function loadScenario(text: string, file: string, model: Model): ScenarioLoadResult {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const problem = (code: string, message: string, hint: string, offset: number): Diagnostic => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { severity: 'error', code, message, hint, file, line, column: col, path: '' };
-  };
-  const yamlErrors = document.errors.map((e) =>
-    e.code === 'DUPLICATE_KEY'
-      ? problem('yaml-duplicate-key', e.message.split('\n')[0]!, 'remove one of the two keys', e.pos[0])
-      : problem('yaml-syntax', e.message.split('\n')[0]!.replace(/:$/, ''), 'fix the YAML syntax', e.pos[0]),
-  );
-  if (yamlErrors.length > 0) return { scenario: null, diagnostics: yamlErrors.sort(compareDiagnostics) };
-  const data = document.toJS({ maxAliasCount: 1000 }) as unknown;
+  // The same YAML stage as a topology's: tabs, duplicate keys, alias bombs and empty files.
+  const yamlDiagnostics = yamlProblems(document, lineCounter, file);
+  if (hasErrors(yamlDiagnostics))
+    return { scenario: null, diagnostics: yamlDiagnostics.sort(compareDiagnostics) };
+  const value = documentValue(document, lineCounter, text, file, EMPTY_SCENARIO);
+  if (!value.ok)
+    return { scenario: null, diagnostics: [...yamlDiagnostics, value.diagnostic].sort(compareDiagnostics) };
+  const data = value.data;
   const locator = createLocator(document, lineCounter);
   const check = validate();
   const findings = check(data)
     ? scenarioFindings(data as Scenario, model)
     : schemaFindings(check.errors ?? [], data);
-  const diagnostics = findings
-    .map((finding): Diagnostic => {
-      const { line, column } = locator.locate(finding.path, { key: finding.key === true });
-      return {
-        severity: finding.severity,
-        code: finding.code,
-        message: finding.message,
-        hint: finding.hint,
-        file,
-        line,
-        column,
-        path: formatPath(finding.path),
-      };
-    })
-    .sort(compareDiagnostics);
+  const diagnostics = [
+    ...yamlDiagnostics,
+    ...findings.map((finding) => findingDiagnostic(finding, file, locator)),
+  ].sort(compareDiagnostics);
   return { scenario: hasErrors(diagnostics) ? null : (data as Scenario), diagnostics };
 }

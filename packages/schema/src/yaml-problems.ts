@@ -91,11 +91,25 @@ function duplicateKey(
 }
 
 /** The document's value, or the diagnostic of why it has none worth checking. */
+/** What an empty document lacks, and where to start: a topology's by default. */
+export interface EmptyDocument {
+  code: string;
+  needs: string;
+  start: string;
+}
+
+const EMPTY_TOPOLOGY: EmptyDocument = {
+  code: 'topology-empty',
+  needs: 'the topology needs name, sites and servers',
+  start: START,
+};
+
 export function documentValue(
   document: Document,
   lineCounter: LineCounter,
   text: string,
   file: string,
+  empty: EmptyDocument = EMPTY_TOPOLOGY,
 ): { ok: true; data: unknown } | { ok: false; diagnostic: Diagnostic } {
   const at = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
@@ -107,11 +121,11 @@ export function documentValue(
       ok: false,
       diagnostic: {
         severity: 'error',
-        code: 'topology-empty',
+        code: empty.code,
         message: comments
-          ? 'the file holds only comments: the topology needs name, sites and servers'
-          : 'the file is empty: the topology needs name, sites and servers',
-        hint: START,
+          ? `the file holds only comments: ${empty.needs}`
+          : `the file is empty: ${empty.needs}`,
+        hint: empty.start,
         ...at(0),
       },
     };
