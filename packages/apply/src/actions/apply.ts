@@ -235,19 +235,20 @@ async function applyLocked(options: ApplyLabOptions): Promise<ApplyLabResult> {
       for (const host of hosts) describe(host, completed.completed, progress);
       continue;
     }
+    const runHosts = (some: typeof hosts) =>
+      runPhase({
+        hosts: some,
+        parallel,
+        secrets,
+        statePath,
+        logPath: (host) => join(lab, 'logs', `apply-${host}.log`),
+        progress,
+        connect: connector,
+        afterAction,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
     // Routers behind NAT go last, through their hub's tunnel once it is up again.
-    const direct = hosts.filter((host) => !host.via);
-    const outcomes = await runPhase({
-      hosts: direct,
-      parallel,
-      secrets,
-      statePath,
-      logPath: (host) => join(lab, 'logs', `apply-${host}.log`),
-      progress,
-      connect: connector,
-      afterAction,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const outcomes = await runHosts(hosts.filter((host) => !host.via));
     const behind = hosts.filter((host) => host.via);
     if (behind.length > 0 && !options.signal?.aborted) {
       const failedHubs = new Set(outcomes.filter((one) => one.failure).map((one) => one.host));
@@ -264,19 +265,7 @@ async function applyLocked(options: ApplyLabOptions): Promise<ApplyLabResult> {
       progress(
         `[${phase}] behind NAT: ${ready.map((host) => `${host.host} through ${host.via}'s tunnel`).join(', ')}`,
       );
-      outcomes.push(
-        ...(await runPhase({
-          hosts: ready,
-          parallel,
-          secrets,
-          statePath,
-          logPath: (host) => join(lab, 'logs', `apply-${host}.log`),
-          progress,
-          connect: connector,
-          afterAction,
-          ...(options.signal ? { signal: options.signal } : {}),
-        })),
-      );
+      outcomes.push(...(await runHosts(ready)));
     }
     record(result, phase, outcomes);
     if (phase === 'routers') await recordTunnelPids(folder);
