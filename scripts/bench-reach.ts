@@ -6,18 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { generateNetwork } from '@geostage/gen-vyos';
 import { computeReachability } from '@geostage/reach';
-import { loadTopology, resolve, synthYaml } from '@geostage/schema';
-
-/** The `geostage synth` topology's text (the options always fit, so no error to handle). */
-function syntheticYaml(options: {
-  sites: number;
-  serversPerSite: number;
-  policy: 'hub-and-spoke' | 'full-mesh';
-}): string {
-  const made = synthYaml({ name: 'synthetic', locations: false, ...options });
-  if (!made.ok) throw new Error(made.error.message);
-  return made.text;
-}
+import { loadTopology, resolve, syntheticYaml } from '@geostage/schema';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const sizes = process.argv.slice(2).map(Number);

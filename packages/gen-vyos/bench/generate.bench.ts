@@ -2,19 +2,8 @@
 // hub-and-spoke topologies, 10 servers per site. Prints medians; not a test.
 // Run: npx nx run gen-vyos:bench
 import { performance } from 'node:perf_hooks';
-import { loadTopology, resolve, synthYaml } from '@geostage/schema';
+import { loadTopology, resolve, syntheticYaml } from '@geostage/schema';
 import { generateNetwork } from '../src/index.ts';
-
-/** The `geostage synth` topology's text (the options always fit, so no error to handle). */
-function syntheticYaml(options: {
-  sites: number;
-  serversPerSite: number;
-  policy: 'hub-and-spoke' | 'full-mesh';
-}): string {
-  const made = synthYaml({ name: 'synthetic', locations: false, ...options });
-  if (!made.ok) throw new Error(made.error.message);
-  return made.text;
-}
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 

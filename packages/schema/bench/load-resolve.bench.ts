@@ -4,18 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { loadTopology } from '../src/load.ts';
 import { resolve } from '../src/resolve.ts';
-import { synthYaml } from '../src/synth.ts';
-
-/** The `geostage synth` topology's text (the options always fit, so no error to handle). */
-function syntheticYaml(options: {
-  sites: number;
-  serversPerSite: number;
-  policy: 'hub-and-spoke' | 'full-mesh';
-}): string {
-  const made = synthYaml({ name: 'synthetic', locations: false, ...options });
-  if (!made.ok) throw new Error(made.error.message);
-  return made.text;
-}
+import { syntheticYaml } from '../src/synth.ts';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const sizes = [10, 100, 1000];

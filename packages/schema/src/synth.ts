@@ -117,6 +117,17 @@ export function synthYaml(
   return result.ok ? { ok: true, text: stringify(result.topology) } : result;
 }
 
+/**
+ * The text of a synthetic topology for benchmarks and tests, named "synthetic", without
+ * coordinates: their options are the caller's own constants, so a misfit is a programming error
+ * and is thrown.
+ */
+export function syntheticYaml(options: Pick<SynthOptions, 'sites' | 'serversPerSite' | 'policy'>): string {
+  const made = synthYaml({ name: 'synthetic', locations: false, ...options });
+  if (!made.ok) throw new Error(made.error.message);
+  return made.text;
+}
+
 function optionProblem(options: SynthOptions): string | null {
   const whole = (value: number, low: number, high: number) =>
     Number.isInteger(value) && value >= low && value <= high;

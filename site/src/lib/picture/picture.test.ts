@@ -1,18 +1,7 @@
 // The topology picture at the sizes the site promises to stay readable at (3 to 200 sites).
-import { loadTopology, resolve, synthYaml } from '@geostage/schema';
+import { loadTopology, resolve, syntheticYaml } from '@geostage/schema';
 import { describe, expect, test } from 'vitest';
 import { GRID_SITES, topologyPicture } from './picture.ts';
-
-/** The `geostage synth` topology's text (the options always fit, so no error to handle). */
-function syntheticYaml(options: {
-  sites: number;
-  serversPerSite: number;
-  policy: 'hub-and-spoke' | 'full-mesh';
-}): string {
-  const made = synthYaml({ name: 'synthetic', locations: false, ...options });
-  if (!made.ok) throw new Error(made.error.message);
-  return made.text;
-}
 
 const links = { device: (name: string) => `/d/${name}/`, site: (name: string) => `/s/${name}/` };
 
