@@ -42,15 +42,25 @@ async function repairTunnels(
   const broken = [...new Set(health.tunnels.filter((one) => one.problem).map((one) => one.tunnel))];
   const restarted: LabTunnelProcess[] = [];
   for (const name of broken) {
-    for (const end of state.processes.filter((one) => one.tunnel === name)) {
-      const tunnel = tunnelProcess(state, end.router, end.interface);
-      if (!tunnel) throw new Error(`tunnel ${name} at ${end.router}: no recorded command to restart it with`);
+    const ends = state.processes
+      .filter((one) => one.tunnel === name)
+      .map((end) => {
+        const tunnel = tunnelProcess(state, end.router, end.interface);
+        if (!tunnel)
+          throw new Error(`tunnel ${name} at ${end.router}: no recorded command to restart it with`);
+        return { end, tunnel };
+      });
+    // Both ends stop before either starts: a new end that meets the old other end begins a
+    // handshake with a process about to die and waits out OpenVPN's hand-window (60 s) for it.
+    for (const { end, tunnel } of ends) {
       await stopLabProcess(end.pid, lab);
       // And whatever its pid file names: an openvpn started since (by apply or by hand) holds the port.
       const named = Number.parseInt(await readFile(join(lab, tunnel.pidFile), 'utf8').catch(() => ''), 10);
       if (Number.isInteger(named)) await stopLabProcess(named, lab);
       await rm(join(lab, tunnel.log), { force: true });
       await rm(join(lab, tunnel.pidFile), { force: true });
+    }
+    for (const { end, tunnel } of ends) {
       const started = await startTunnel(lab, tunnel);
       end.pid = started.pid;
       await writeState(state.folder, state);
