@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # Real tools the generators are checked against and the lab runs.
 # vde2: the lab's WAN emulation (wirefilter) on kernels without netem; fping: many round trips at once;
 # nginx: keio-2019's hello-world in the lab (geostage app deploy --lab).
-APT_PACKAGES=(openvpn haproxy netplan.io openssh-server iproute2 iputils-ping iperf3 chromium nftables openssl python3 git ca-certificates vde2 fping nginx)
+APT_PACKAGES=(openvpn haproxy netplan.io openssh-server iproute2 iputils-ping iperf3 chromium nftables openssl python3 git ca-certificates vde2 fping nginx debootstrap systemd-container ansible)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
