@@ -1,6 +1,9 @@
 // A stale lab is named stale: what changed, file by file, and what to run.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appliedSource, applyRepairs, sourceChanges, staleMessage } from './digest.ts';
+import { appliedSource, applyRepairs, readLabSource, sourceChanges, staleMessage } from './digest.ts';
 
 const built = {
   files: {
@@ -11,6 +14,27 @@ const built = {
 };
 
 describe('the lab source', () => {
+  it("digests the topology and the generated network files, not the generator's index of them", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gs-digest-'));
+    try {
+      mkdirSync(join(folder, 'generated/network/routers/r1'), { recursive: true });
+      writeFileSync(join(folder, 'topology.yaml'), 'name: x\n');
+      writeFileSync(join(folder, 'generated/network/routers/r1/config.set'), 'set x\n');
+      writeFileSync(join(folder, 'generated/network/index.json'), '{}\n');
+      const source = await readLabSource(folder);
+      expect(Object.keys(source.files).sort()).toEqual([
+        'generated/network/routers/r1/config.set',
+        'topology.yaml',
+      ]);
+      // A router change rewrites the index too; it must still read as one apply brings forward.
+      writeFileSync(join(folder, 'generated/network/routers/r1/config.set'), 'set y\n');
+      writeFileSync(join(folder, 'generated/network/index.json'), '{"changed":true}\n');
+      expect(applyRepairs(sourceChanges(source, await readLabSource(folder)))).toBe(true);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('names each changed, added and removed file', () => {
     const now = {
       files: {

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { environmentPaths, listFiles, TOPOLOGY_FILE } from '@geostage/environment';
+import { INDEX_FILE } from '@geostage/schema';
 
 /** Path (relative to the environment folder) -> first 16 hex digits of its SHA-256. */
 export interface LabSource {
@@ -13,13 +14,18 @@ export interface LabSource {
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
-/** The digests of topology.yaml and every file under generated/network, as they are on disk now. */
+/**
+ * The digests of topology.yaml and every file under generated/network, as they are on disk now.
+ * Not the generator's index.json: it lists the digests of the others, so any change would make it
+ * change too, and a change of router files alone would look like one apply cannot bring forward.
+ */
 export async function readLabSource(environmentFolder: string): Promise<LabSource> {
   const paths = environmentPaths(environmentFolder);
   const files: Record<string, string> = {};
   const topology = await readFile(paths.topology, 'utf8').catch(() => null);
   if (topology !== null) files[TOPOLOGY_FILE] = sha(topology);
   for (const path of await listFiles(paths.generated.network)) {
+    if (path === INDEX_FILE) continue;
     const content = await readFile(join(paths.generated.network, path), 'utf8');
     files[`generated/network/${path}`] = sha(content);
   }
