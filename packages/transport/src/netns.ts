@@ -69,7 +69,8 @@ process.stdin.pipe(s);s.pipe(process.stdout);s.on('close',()=>process.exit(0));`
 /**
  * A Duplex carrying a TCP connection opened inside `namespace`. Node cannot enter a namespace
  * itself, so a helper (this same node binary under `ip netns exec`) opens the connection there
- * and pipes it to its stdin/stdout. The host's own routing is never consulted.
+ * and pipes it to its stdin/stdout. The host's own routing is never consulted. The helper ends
+ * when its stdin closes (the caller closed the connection or died).
  */
 export function namespaceSocket(
   namespace: string,
@@ -79,9 +80,9 @@ export function namespaceSocket(
   const helper = spawn(
     'ip',
     ['netns', 'exec', namespace, process.execPath, '-e', PIPE, address, String(port)],
-    {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
+    // Its own process group: a Ctrl-C meant for the command (which finishes the steps under way,
+    // then stops) must not reach the helper and cut the connection in the middle of a step.
+    { stdio: ['pipe', 'pipe', 'pipe'], detached: true },
   );
   const socket = Duplex.from({ readable: helper.stdout!, writable: helper.stdin! });
   return { socket, helper };
