@@ -5,31 +5,15 @@
 // leaves nothing; a corrupt state is refused and `lab down --force` leaves nothing.
 
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LabState, labPrefix } from '@geostage/lab';
-import { listNamespaces, namespaceSupport, run } from '@geostage/transport';
+import { namespaceSupport, run } from '@geostage/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Scratch, scratchRepository } from './scratch.ts';
+import { remains, type Scratch, scratchRepository } from './scratch.ts';
 
 const support = namespaceSupport();
 const main = join(import.meta.dirname, '..', '..', 'packages', 'cli', 'src', 'main.ts');
-
-/** Namespaces of the prefix and live processes naming the lab folder: what `lab down` must leave none of. */
-async function remains(prefix: string, lab: string): Promise<string[]> {
-  const namespaces = (await listNamespaces()).filter((name) => name.startsWith(prefix));
-  const pids = readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
-    .filter((pid) => {
-      try {
-        if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return false;
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${lab}/`);
-      } catch {
-        return false;
-      }
-    });
-  return [...namespaces, ...pids.map((pid) => `pid ${pid}`)];
-}
 
 if (support !== null) {
   describe('the lab tells the truth', () => {
