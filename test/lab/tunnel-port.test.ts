@@ -122,7 +122,7 @@ if (support !== null) {
         const pids = recorded.processes.filter((one) => one.router === router).map((one) => one.pid);
         expect(listeners.map((one) => one.pid).sort()).toEqual([...pids].sort());
         for (const process of recorded.processes.filter((one) => one.router === router))
-          expect(Number(readFileSync(join(lab(), process.pidFile), 'utf8'))).toBe(process.pid);
+          expect(Number(readFileSync(join(lab(), process.pidFile!), 'utf8'))).toBe(process.pid);
       }
     }, 180_000);
 
