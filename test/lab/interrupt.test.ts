@@ -10,7 +10,7 @@ import { loadApplyState } from '@geostage/apply';
 import { isLabProcess, type LabState, labPrefix, lockPath } from '@geostage/lab';
 import { namespaceSupport } from '@geostage/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Finished, remains, type Running, type Scratch, scratchRepository } from './scratch.ts';
+import { type Finished, type Running, remains, type Scratch, scratchRepository } from './scratch.ts';
 
 const support = namespaceSupport();
 const ROUTERS = ['vyos01', 'vyos02', 'vyos03'];
