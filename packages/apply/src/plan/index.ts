@@ -13,6 +13,7 @@ export {
   type PhaseName,
   type Plan,
   type SecretState,
+  STAGED_SUFFIX,
   type Source,
   type Step,
   type Upload,
@@ -20,5 +21,5 @@ export {
 export { buildPlan, DEFAULT_PARALLEL, type PlanInput } from './planner.ts';
 export { readPlanInput } from './read.ts';
 export { planCounts, renderPlan } from './render.ts';
-export { NETPLAN_PATH } from './servers.ts';
+export { NETPLAN_PATH, NETPLAN_TRY_PATH, NETPLAN_TRY_SECONDS } from './servers.ts';
 export { CONFIRM_MINUTES, VYOS_DIR } from './vyos.ts';
