@@ -32,8 +32,18 @@ export type KubeadmSecretsResult =
   | { ok: false; error: string; created: string[]; kept: string[] };
 
 const WANTED = [
-  { name: kubeadmSecretNames.bootstrapToken, pattern: BOOTSTRAP_TOKEN, make: newBootstrapToken, what: 'a bootstrap token ([a-z0-9]{6}.[a-z0-9]{16})' },
-  { name: kubeadmSecretNames.certificateKey, pattern: CERTIFICATE_KEY, make: newCertificateKey, what: 'a certificate key (64 hex digits)' },
+  {
+    name: kubeadmSecretNames.bootstrapToken,
+    pattern: BOOTSTRAP_TOKEN,
+    make: newBootstrapToken,
+    what: 'a bootstrap token ([a-z0-9]{6}.[a-z0-9]{16})',
+  },
+  {
+    name: kubeadmSecretNames.certificateKey,
+    pattern: CERTIFICATE_KEY,
+    make: newCertificateKey,
+    what: 'a certificate key (64 hex digits)',
+  },
 ] as const;
 
 /**

@@ -13,8 +13,8 @@ export {
   type PhaseName,
   type Plan,
   type SecretState,
-  STAGED_SUFFIX,
   type Source,
+  STAGED_SUFFIX,
   type Step,
   type Upload,
 } from './plan.ts';

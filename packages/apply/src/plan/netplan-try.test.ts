@@ -40,7 +40,10 @@ echo "networkctl $*" >>"$GEOSTAGE_ROOT/calls"
 
 interface Machine {
   root: string;
-  run(args: string[], env?: Record<string, string>): { status: number | null; stdout: string; stderr: string };
+  run(
+    args: string[],
+    env?: Record<string, string>,
+  ): { status: number | null; stdout: string; stderr: string };
   live(): string | null;
   rendered(): string | null;
   staged(): string | null;
@@ -111,7 +114,12 @@ describe('netplan-try', () => {
     const late = server.run(['--confirm', NETPLAN_PATH]);
     expect(late.status).toBe(1);
     expect(late.stderr).toMatch(/too late: the try of \/etc\/netplan\/60-geostage\.yaml was reverted at /);
-    expect(server.calls()).toEqual(['netplan generate', 'netplan apply', 'netplan generate', 'netplan apply']);
+    expect(server.calls()).toEqual([
+      'netplan generate',
+      'netplan apply',
+      'netplan generate',
+      'netplan apply',
+    ]);
   });
 
   it('keeps the file when --confirm comes in time', async () => {
@@ -158,7 +166,9 @@ describe('netplan-try', () => {
     stage(server, 'new\n');
     const tried = server.run(['--timeout', '30', NETPLAN_PATH], { STUB_READ_ONLY_SYS: '1' });
     expect(tried.status).toBe(0);
-    expect(tried.stdout).toContain('netplan apply failed (udevadm trigger: Failed to write to /sys: Read-only file system); applying with networkctl instead');
+    expect(tried.stdout).toContain(
+      'netplan apply failed (udevadm trigger: Failed to write to /sys: Read-only file system); applying with networkctl instead',
+    );
     expect(server.calls()).toEqual([
       'netplan generate',
       'netplan apply',
@@ -180,6 +190,8 @@ describe('netplan-try', () => {
     expect(server.staged()).toBe('INVALID\n');
     const confirm = server.run(['--confirm', NETPLAN_PATH]);
     expect(confirm.status).toBe(1);
-    expect(confirm.stderr.trim()).toBe(`netplan-try: nothing to confirm: ${NETPLAN_PATH}.geostage-new was never tried`);
+    expect(confirm.stderr.trim()).toBe(
+      `netplan-try: nothing to confirm: ${NETPLAN_PATH}.geostage-new was never tried`,
+    );
   });
 });

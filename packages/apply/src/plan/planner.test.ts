@@ -62,9 +62,12 @@ describe('keio-2019 plan', () => {
       );
       const commit = script(step, 'commit.vbash').split('\n');
       expect(commit).toContain('source /opt/vyatta/etc/functions/script-template');
-      const order = ['configure', 'source /config/geostage/config.set', 'commit-confirm 10 <<< y', 'exit'].map(
-        (line) => commit.indexOf(line),
-      );
+      const order = [
+        'configure',
+        'source /config/geostage/config.set',
+        'commit-confirm 10 <<< y',
+        'exit',
+      ].map((line) => commit.indexOf(line));
       expect(order.every((index, i) => index >= 0 && (i === 0 || index > order[i - 1]!))).toBe(true);
       expect(commit).not.toContain('save');
       const confirm = script(step, 'confirm.vbash').split('\n');

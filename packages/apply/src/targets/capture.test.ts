@@ -32,7 +32,20 @@ describe('capturedSecret', () => {
       onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
       const made = spawnSync(
         'openssl',
-        ['req', '-x509', ...key[1], '-nodes', '-keyout', join(folder, 'ca.key'), '-out', join(folder, 'ca.crt'), '-days', '1', '-subj', '/CN=kubernetes'],
+        [
+          'req',
+          '-x509',
+          ...key[1],
+          '-nodes',
+          '-keyout',
+          join(folder, 'ca.key'),
+          '-out',
+          join(folder, 'ca.crt'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=kubernetes',
+        ],
         { encoding: 'utf8' },
       );
       expect(made.status, made.stderr).toBe(0);
@@ -50,7 +63,10 @@ describe('capturedSecret', () => {
 
   it("reads openssl dgst's form too", () => {
     const hex = 'a'.repeat(64);
-    expect(capturedSecret(capture, `SHA2-256(stdin)= ${hex}\n`)).toEqual({ ok: true, value: `sha256:${hex}\n` });
+    expect(capturedSecret(capture, `SHA2-256(stdin)= ${hex}\n`)).toEqual({
+      ok: true,
+      value: `sha256:${hex}\n`,
+    });
   });
 
   it('refuses an output without exactly one digest, without repeating the output', () => {

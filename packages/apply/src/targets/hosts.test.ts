@@ -92,7 +92,9 @@ describe('hostActions: keio-2019 (VyOS 1.2 routers, Ubuntu servers, kubeadm)', (
     expect(commit!.fresh).toBeUndefined();
     expect(confirm).toMatchObject({ fresh: true, failOn: expect.arrayContaining(['Commit failed']) });
     // The static key goes up as its placeholder; the runner fills it from secrets/ at upload.
-    const key = vyos01.actions.find((action) => action.label.startsWith('upload /config/auth/site1--site2.key'));
+    const key = vyos01.actions.find((action) =>
+      action.label.startsWith('upload /config/auth/site1--site2.key'),
+    );
     expect(key).toMatchObject({ content: '@secret:openvpn/site1--site2.key@\n', mode: 0o600 });
   });
 
@@ -176,15 +178,19 @@ describe('hostActions: keio-2019 (VyOS 1.2 routers, Ubuntu servers, kubeadm)', (
       const [master] = phaseHosts(keio, phase);
       expect(master!.host).toBe('master01');
       expect(master!.actions[0]!.label).toBe('check that kubectl and the admin credentials are there');
-      expect(runs(master!.actions).at(-1)!.command).toMatch(/^kubectl --kubeconfig \/etc\/kubernetes\/admin\.conf /);
+      expect(runs(master!.actions).at(-1)!.command).toMatch(
+        /^kubectl --kubeconfig \/etc\/kubernetes\/admin\.conf /,
+      );
     }
   });
 
-  it("waits for the nodes on the first control plane and leaves geostage verify to the operator, saying so", () => {
+  it('waits for the nodes on the first control plane and leaves geostage verify to the operator, saying so', () => {
     const verification = hostActions('verification', keio);
     if (!verification.ok) throw new Error(verification.reason);
     expect(verification.hosts.map((entry) => entry.host)).toEqual(['master01']);
-    expect(runs(verification.hosts[0]!.actions).at(-1)!.command).toContain('wait --for=condition=Ready nodes');
+    expect(runs(verification.hosts[0]!.actions).at(-1)!.command).toContain(
+      'wait --for=condition=Ready nodes',
+    );
     expect(verification.skipped).toEqual([
       "geostage verify keio-2019: runs on the operator's machine, not on a host (run it after apply)",
     ]);
@@ -193,13 +199,18 @@ describe('hostActions: keio-2019 (VyOS 1.2 routers, Ubuntu servers, kubeadm)', (
   it('gives the same ids for the same files, and new command ids only to the host and phase whose file changed', () => {
     const ids = (input: HostActionsInput) =>
       new Map(
-        phaseHosts(input, 'server-networking').map((entry) => [entry.host, entry.actions.map((action) => action.id)]),
+        phaseHosts(input, 'server-networking').map((entry) => [
+          entry.host,
+          entry.actions.map((action) => action.id),
+        ]),
       );
     const before = ids(keio);
     expect(ids(keio)).toEqual(before);
     for (const list of before.values()) expect(new Set(list).size).toBe(list.length);
     const network = keio.network.map((file) =>
-      file.path === 'servers/node01/netplan.yaml' ? { ...file, content: file.content.replace('1.1.1.1', '8.8.8.8') } : file,
+      file.path === 'servers/node01/netplan.yaml'
+        ? { ...file, content: file.content.replace('1.1.1.1', '8.8.8.8') }
+        : file,
     );
     const after = ids({ ...keio, plan: buildPlan({ ...keio.planInput, network }), network });
     const node01Before = before.get('node01')!;
@@ -233,7 +244,9 @@ describe('hostActions: keio-2019 (VyOS 1.2 routers, Ubuntu servers, kubeadm)', (
     const plan = buildPlan({ ...keio.planInput, secrets: [] });
     const [master] = phaseHosts({ ...keio, plan }, 'first-control-plane');
     expect(master!.actions).toEqual([]);
-    expect(master!.unreachable).toBe('blocked: missing secrets: kubeadm/bootstrap-token, kubeadm/certificate-key');
+    expect(master!.unreachable).toBe(
+      'blocked: missing secrets: kubeadm/bootstrap-token, kubeadm/certificate-key',
+    );
   });
 });
 
@@ -291,10 +304,14 @@ describe('hostActions: global-hub (VyOS 1.4/1.5 and Debian routers, one behind N
 
   it('runs nft -f and the tunnel restart again when only a tunnel file of that router changed', () => {
     const ids = (input: HostActionsInput) =>
-      new Map(host(phaseHosts(input, 'routers'), 'rt-berlin').actions.map((action) => [action.label, action.id]));
+      new Map(
+        host(phaseHosts(input, 'routers'), 'rt-berlin').actions.map((action) => [action.label, action.id]),
+      );
     const before = ids(hub);
     const network = hub.network.map((file) =>
-      file.path === 'routers/rt-berlin/openvpn/vtun1.conf' ? { ...file, content: `${file.content}# changed\n` } : file,
+      file.path === 'routers/rt-berlin/openvpn/vtun1.conf'
+        ? { ...file, content: `${file.content}# changed\n` }
+        : file,
     );
     const after = ids({ ...hub, plan: buildPlan({ ...hub.planInput, network }), network });
     for (const label of ['nft -f /etc/nftables.conf', 'systemctl restart geostage-tunnels.target'])

@@ -7,11 +7,19 @@
 // for vbash's failure lines (it exits 0 regardless), a confirm runs over a fresh connection, the
 // netplan try runs on every apply, the CA hash is captured into secrets/. kubeadm and kubectl
 // phases start with a check that says plainly when the tool is not installed.
-import { kubeadmSecretNames, secretPlaceholder } from '@geostage/secrets';
+
 import type { FileSet } from '@geostage/schema';
+import { kubeadmSecretNames, secretPlaceholder } from '@geostage/secrets';
 import { quote } from 'shell-quote';
 import { type Action, bindToUploads, type HostActions, runAction, uploadAction } from '../execute/actions.ts';
-import { type Command, type PhaseName, type Plan, STAGED_SUFFIX, type Step, type Upload } from '../plan/index.ts';
+import {
+  type Command,
+  type PhaseName,
+  type Plan,
+  STAGED_SUFFIX,
+  type Step,
+  type Upload,
+} from '../plan/index.ts';
 import { VYOS_FAIL_ON } from './vyos.ts';
 
 /**
@@ -75,7 +83,10 @@ function toolCheck(step: Step, version: string | null): { command: string; label
     return {
       label: 'check that kubectl and the admin credentials are there',
       command: [
-        check('command -v kubectl >/dev/null 2>&1', `kubectl is not installed on ${step.host}: install kubectl${wanted}`),
+        check(
+          'command -v kubectl >/dev/null 2>&1',
+          `kubectl is not installed on ${step.host}: install kubectl${wanted}`,
+        ),
         check(
           `[ -r ${ADMIN_CONF} ]`,
           `${ADMIN_CONF} is missing on ${step.host}: kubeadm init (the first-control-plane phase) has not run there`,
@@ -175,7 +186,8 @@ function stepActions(step: Step, access: HostAccess, input: HostActionsInput): H
   const folders = [...new Set(step.uploads.map((upload) => folderOf(upload.to)))].sort();
   // mkdir -p, not install -d: install -d resets the mode of a folder that exists (and the
   // vyos user may not change /config/auth, which VyOS owns).
-  if (folders.length > 0) actions.push(runAction(step.phase, step.host, `mkdir -p ${quote(folders)}`, index()));
+  if (folders.length > 0)
+    actions.push(runAction(step.phase, step.host, `mkdir -p ${quote(folders)}`, index()));
   for (const upload of step.uploads) {
     const content = contentOf(upload, input);
     if (content === null) return `${step.host}: ${sourceName(upload)} is not among the files given to apply`;
@@ -185,7 +197,12 @@ function stepActions(step: Step, access: HostAccess, input: HostActionsInput): H
   const checks = step.commands.filter((command) => command.kind === 'check-nftables' && command.file);
   for (const command of checks)
     actions.push(
-      runAction(step.phase, step.host, quote(['nft', '-c', '-f', `${command.file}${STAGED_SUFFIX}`]), index()),
+      runAction(
+        step.phase,
+        step.host,
+        quote(['nft', '-c', '-f', `${command.file}${STAGED_SUFFIX}`]),
+        index(),
+      ),
     );
   const installed = step.uploads.filter((upload) => !upload.staged).map((upload) => upload.to);
   if (installed.length > 0)

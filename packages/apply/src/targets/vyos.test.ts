@@ -92,7 +92,11 @@ describe('vyosOutcome', () => {
   it("reports a refused commit with the section and the script's reason", () => {
     expect(vyosOutcome(OPENVPN_COMMIT_FAILED)).toEqual({
       ok: false,
-      lines: ['Must specify "remote-host" with "tcp-active"', '[[interfaces openvpn vtun10]] failed', 'Commit failed'],
+      lines: [
+        'Must specify "remote-host" with "tcp-active"',
+        '[[interfaces openvpn vtun10]] failed',
+        'Commit failed',
+      ],
     });
     expect(vyosOutcome(VALUE_COMMIT_FAILED)).toEqual({
       ok: false,
