@@ -71,4 +71,11 @@ describe('ensureKubeadmSecrets', () => {
     );
     expect(result.error).not.toContain('SECRETISH');
   });
+
+  it('returns an error, not an exception, when the folder cannot be made', async () => {
+    const secrets = folder();
+    writeFileSync(join(secrets, '..', 'a-file'), '');
+    const result = await ensureKubeadmSecrets(join(secrets, '..', 'a-file', 'secrets'));
+    expect(result).toMatchObject({ ok: false, error: expect.stringContaining('a-file'), created: [] });
+  });
 });

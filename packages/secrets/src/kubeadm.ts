@@ -55,6 +55,19 @@ const WANTED = [
 export async function ensureKubeadmSecrets(secretsFolder: string): Promise<KubeadmSecretsResult> {
   const created: string[] = [];
   const kept: string[] = [];
+  try {
+    return await ensure(secretsFolder, created, kept);
+  } catch (error) {
+    // A folder that cannot be made, a full disk: the message names the path (Node's errors do).
+    return { ok: false, error: error instanceof Error ? error.message : String(error), created, kept };
+  }
+}
+
+async function ensure(
+  secretsFolder: string,
+  created: string[],
+  kept: string[],
+): Promise<KubeadmSecretsResult> {
   await privateFolder(secretsFolder);
   for (const secret of WANTED) {
     const path = join(secretsFolder, secret.name);
