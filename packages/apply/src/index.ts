@@ -1,7 +1,8 @@
 // @geostage/apply: changing hosts, k0sctl style. plan/ says, as pure data, what would be
 // uploaded and run where, phase by phase; execute/ runs a phase's actions over SSH (bounded
 // parallelism, resume state); targets/lab.ts turns a phase into actions the namespace lab can
-// run; actions/apply.ts is `apply --lab`: plan -> lab target -> runner. Secrets are filled at upload.
+// run, targets/hosts.ts into actions real hosts run; actions/apply.ts is `apply --lab`: plan ->
+// lab target -> runner. Secrets are filled at upload.
 
 export {
   APP_VERBS,
@@ -38,7 +39,14 @@ export {
   readApplicationManifests,
 } from './app/manifests.ts';
 export { type AppStatus, renderAppStatus, type SiteStatus } from './app/status.ts';
-export { type Action, bindToUploads, type HostActions, runAction, uploadAction } from './execute/actions.ts';
+export {
+  type Action,
+  bindToUploads,
+  type Capture,
+  type HostActions,
+  runAction,
+  uploadAction,
+} from './execute/actions.ts';
 export {
   type ApplyState,
   type HostOutcome,
@@ -49,4 +57,7 @@ export {
   runPhase,
 } from './execute/runner.ts';
 export * from './plan/index.ts';
+export { type CapturedSecret, capturedSecret } from './targets/capture.ts';
+export { type HostActionsInput, type HostPhase, hostActions } from './targets/hosts.ts';
 export { LAB_PHASES, type LabActionsInput, labActions, labReason } from './targets/lab.ts';
+export { VYOS_FAIL_ON, type VyosOutcome, vyosOutcome } from './targets/vyos.ts';

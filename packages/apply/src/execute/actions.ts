@@ -12,7 +12,23 @@ export type Action =
       command: string;
       /** A check (the tunnel pings): run on every apply, never "completed before". */
       always?: true;
+      /** Run over a new SSH connection (retried until the host answers or the deadline): proves the host is still reachable after the change. */
+      fresh?: true;
+      /** Output substrings that mean failure although the exit code is 0 (vbash: "Set failed", "Commit failed"); the lines are the failure's output. */
+      failOn?: string[];
+      /**
+       * The command prints a secret apply keeps: on exit 0 the runner passes stdout to
+       * `capturedSecret(capture, stdout)` and, when ok, writes the value to
+       * `<secrets>/<capture.secret>` (0600, folder 0700, atomically); its output is never logged.
+       */
+      capture?: Capture;
     };
+
+/** How a command's output becomes a secret (targets/capture.ts). */
+export interface Capture {
+  secret: string;
+  transform: 'sha256-hash';
+}
 
 export interface HostActions {
   phase: string;
@@ -26,6 +42,8 @@ export interface HostActions {
   unreachable: string | null;
   /** Reached through this host's tunnel (behind NAT): it runs after the others, once the tunnel is up. */
   via?: string | null;
+  /** Hosts of the same phase that must finish first (the plan's `after`: a router behind NAT after the entry router). */
+  after?: string[];
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);

@@ -125,6 +125,7 @@ export function firstControlPlanePhase(context: Context): DraftPhase {
     },
     {
       run: 'openssl x509 -pubkey -noout -in /etc/kubernetes/pki/ca.crt | openssl pkey -pubin -outform der | sha256sum',
+      kind: 'ca-cert-hash',
       note: `apply stores sha256:<hex> as secrets/${CA_CERT_HASH}, which every join checks the cluster against`,
     },
   ]);

@@ -14,11 +14,12 @@ export {
   type Plan,
   type SecretState,
   type Source,
+  STAGED_SUFFIX,
   type Step,
   type Upload,
 } from './plan.ts';
 export { buildPlan, DEFAULT_PARALLEL, type PlanInput } from './planner.ts';
 export { readPlanInput } from './read.ts';
 export { planCounts, renderPlan } from './render.ts';
-export { NETPLAN_PATH } from './servers.ts';
+export { NETPLAN_PATH, NETPLAN_TRY_PATH, NETPLAN_TRY_SECONDS } from './servers.ts';
 export { CONFIRM_MINUTES, VYOS_DIR } from './vyos.ts';

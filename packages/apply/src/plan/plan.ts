@@ -63,6 +63,12 @@ export type Source =
   /** A small script the planner writes itself (e.g. the VyOS loader); its text is here. */
   | { kind: 'script'; name: string; content: string };
 
+/**
+ * Every upload lands beside its device path first, as `<to>.geostage-new`, and is moved over it
+ * (rename is atomic), so a half-written file is never live.
+ */
+export const STAGED_SUFFIX = '.geostage-new';
+
 export interface Upload {
   from: Source;
   /** Absolute path on the device; apply creates missing folders. */
@@ -70,13 +76,33 @@ export interface Upload {
   mode: number;
   /** Secret names the uploaded bytes need (placeholders in a generated file, or the secret itself). */
   secrets: string[];
+  /**
+   * Left at `<to>.geostage-new` for a command of the step to put in place (netplan-try keeps the
+   * previous file to revert to); otherwise apply moves it into place right after the uploads.
+   */
+  staged?: true;
 }
 
 /**
  * What a command does, for an executor that cannot run it as written (the lab moves the file it
  * names under the router's root, and has no systemd): carried as data, never parsed from `run`.
  */
-export type CommandKind = 'load-sysctl' | 'check-nftables' | 'load-nftables' | 'systemd' | 'restart-tunnels';
+export type CommandKind =
+  | 'load-sysctl'
+  | 'check-nftables'
+  | 'load-nftables'
+  | 'systemd'
+  | 'restart-tunnels'
+  /** VyOS: the set commands under commit-confirm; vbash exits 0 on failure, so its output is read. */
+  | 'vyos-commit'
+  /** VyOS: confirm and save, over a fresh connection. */
+  | 'vyos-confirm'
+  /** A server: netplan-try applies the staged netplan file with a timed revert. */
+  | 'netplan-try'
+  /** A server: netplan-try --confirm, over a fresh connection, keeps it. */
+  | 'netplan-confirm'
+  /** Prints the cluster CA's public key hash; apply stores it as the secret the step produces. */
+  | 'ca-cert-hash';
 
 export interface Command {
   run: string;

@@ -62,9 +62,12 @@ describe('keio-2019 plan', () => {
       );
       const commit = script(step, 'commit.vbash').split('\n');
       expect(commit).toContain('source /opt/vyatta/etc/functions/script-template');
-      const order = ['configure', 'source /config/geostage/config.set', 'commit-confirm 10', 'exit'].map(
-        (line) => commit.indexOf(line),
-      );
+      const order = [
+        'configure',
+        'source /config/geostage/config.set',
+        'commit-confirm 10 <<< y',
+        'exit',
+      ].map((line) => commit.indexOf(line));
       expect(order.every((index, i) => index >= 0 && (i === 0 || index > order[i - 1]!))).toBe(true);
       expect(commit).not.toContain('save');
       const confirm = script(step, 'confirm.vbash').split('\n');
@@ -119,13 +122,23 @@ describe('keio-2019 plan', () => {
       expect(step.access).toMatchObject({ via: 'vpn', jump: 'vyos01', jumpAddress: '10.4.0.90' });
       expect(step.uploads).toEqual([
         {
+          from: { kind: 'script', name: 'netplan-try', content: expect.stringMatching(/^#!\/bin\/sh\n/) },
+          to: '/usr/local/lib/geostage/netplan-try',
+          mode: 0o755,
+          secrets: [],
+        },
+        {
           from: { kind: 'generated', folder: 'network', path: `servers/${step.host}/netplan.yaml` },
           to: '/etc/netplan/60-geostage.yaml',
           mode: 0o600,
           secrets: [],
+          staged: true,
         },
       ]);
-      expect(step.commands.map((command) => command.run)).toContain('netplan try --timeout 120');
+      expect(step.commands.map((command) => [command.run, command.newConnection ?? false])).toEqual([
+        ['/usr/local/lib/geostage/netplan-try --timeout 120 /etc/netplan/60-geostage.yaml', false],
+        ['/usr/local/lib/geostage/netplan-try --confirm /etc/netplan/60-geostage.yaml', true],
+      ]);
     }
   });
 

@@ -66,10 +66,12 @@ export function vyosRouterStep(context: Context, router: ModelRouter): DraftStep
     commands: [
       {
         run: `sg vyattacfg -c ${shellWord(`/bin/vbash ${commit}`)}`,
+        kind: 'vyos-commit',
         note: `configure, set commands, commit-confirm ${CONFIRM_MINUTES}; fails on "Set failed" or "Commit failed" in the output`,
       },
       {
         run: `sg vyattacfg -c ${shellWord(`/bin/vbash ${confirm}`)}`,
+        kind: 'vyos-confirm',
         note: 'confirm and save: the fresh connection proved the router is still reachable',
         newConnection: true,
       },
