@@ -48,5 +48,6 @@ export {
   readApplyState,
   runPhase,
 } from './execute/runner.ts';
+export * from './export/index.ts';
 export * from './plan/index.ts';
 export { LAB_PHASES, type LabActionsInput, labActions, labReason } from './targets/lab.ts';
