@@ -233,7 +233,7 @@ describe.each(['keio-2019', 'global-hub'])('the Ansible export of %s', (name) =>
   });
 
   it('holds no secret: generated files as they are, with their placeholders, and secret files only by name', () => {
-    const generated = new Map([
+    const generated = new Map<string, string>([
       ...loaded.input.network.map((f) => [`files/network/${f.path}`, f.content] as const),
       ...loaded.input.cluster.map((f) => [`files/cluster/${f.path}`, f.content] as const),
     ]);
