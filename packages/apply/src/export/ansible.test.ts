@@ -302,6 +302,19 @@ describe('the Ansible export of plan data', () => {
     );
   });
 
+  it('says when a jump host is itself behind a jump host (one hop is exported)', async () => {
+    const loaded = await load('keio-2019');
+    const hosts = new Map(loaded.exportInput.hosts);
+    hosts.set('vyos02', { ...hosts.get('vyos02')!, jump: 'vyos01' });
+    const { warnings } = exportAnsible({ ...loaded.exportInput, hosts });
+    expect(warnings.filter((warning) => warning.includes('jumps through'))).toEqual(
+      ['node01', 'node02'].map(
+        (server) =>
+          `${server} jumps through vyos02, which is reached through vyos01: the export makes only the last hop (vyos02); reach vyos02 directly or add the hop to your ssh configuration`,
+      ),
+    );
+  });
+
   it('writes absolute secrets and known_hosts paths as they are', async () => {
     const loaded = await load('keio-2019');
     const { files } = exportAnsible({

@@ -74,6 +74,13 @@ export function exportAnsible(input: AnsibleExportInput): AnsibleExport {
         `${access.name} is reached from the network namespace ${access.namespace}: run ansible-playbook inside it (ip netns exec ${access.namespace} ansible-playbook ...)`,
       );
   }
+  for (const access of input.hosts.values()) {
+    const jump = access.jump === null ? undefined : input.hosts.get(access.jump);
+    if (jump?.jump)
+      warnings.push(
+        `${access.name} jumps through ${jump.name}, which is reached through ${jump.jump}: the export makes only the last hop (${jump.name}); reach ${jump.name} directly or add the hop to your ssh configuration`,
+      );
+  }
   for (const secret of missingSecrets(input.plan))
     warnings.push(`secrets/${secret.name} is missing; the playbook reads it when it runs: ${secret.hint}`);
   const copied = new Map<string, GeneratedFile>();
