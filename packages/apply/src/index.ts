@@ -56,6 +56,7 @@ export {
   readApplyState,
   runPhase,
 } from './execute/runner.ts';
+export * from './export/index.ts';
 export * from './plan/index.ts';
 export { type CapturedSecret, capturedSecret } from './targets/capture.ts';
 export { type HostActionsInput, type HostPhase, hostActions } from './targets/hosts.ts';

@@ -3,6 +3,7 @@ import type { Command } from '../command.ts';
 import { app } from './app.ts';
 import { apply } from './apply.ts';
 import { check } from './check.ts';
+import { exportCommand } from './export.ts';
 import { generate } from './generate.ts';
 import { lab } from './lab.ts';
 import { measure } from './measure.ts';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   reach,
   plan,
   apply,
+  exportCommand,
   lab,
   verify,
   measure,

@@ -1,0 +1,14 @@
+// Exports of the plan for other tools: an Ansible inventory and playbook (ansible.ts, pure), the
+// host defaults it uses without an inventory.yaml (hosts.ts), and the writer (write.ts).
+export {
+  ANSIBLE_INVENTORY,
+  ANSIBLE_PLAYBOOK,
+  ANSIBLE_VARS,
+  type AnsibleExport,
+  type AnsibleExportInput,
+  exportAnsible,
+  publicFilesOf,
+  siteGroup,
+} from './ansible.ts';
+export { defaultHostAccess, type HostAccess } from './hosts.ts';
+export { ANSIBLE_EXPORT_FOLDER, type ExportWrite, writeAnsibleExport } from './write.ts';
