@@ -190,28 +190,38 @@ export function machinePidsByPrefix(prefix: string): number[] {
   return pids;
 }
 
+const signal = (pid: number | null, name: NodeJS.Signals) => {
+  try {
+    if (pid !== null) process.kill(pid, name);
+  } catch {}
+};
+
 /**
  * Stops machines the way a host shuts down: SIGTERM to nspawn powers the machine off (about
- * 2 s); SIGKILL after `graceMs`. What a killed nspawn leaves (its machine's processes) lives in
- * the lab's namespaces, where `lab down` sweeps next. How many were running.
+ * 2 s). It is sent again every second, because a machine still booting has no handler for the
+ * poweroff signal yet and loses it. After `graceMs`, SIGKILL to nspawn and to the machine's init
+ * (which takes every process of the machine with it). How many were running.
  */
 export async function stopMachines(
   machines: readonly { pid: number; machine: string }[],
   graceMs = 15_000,
 ): Promise<number> {
-  const running = machines.filter((one) => isMachineProcess(one.pid, one.machine));
-  for (const one of running) {
-    try {
-      process.kill(one.pid, 'SIGTERM');
-    } catch {}
-  }
-  const deadline = Date.now() + graceMs;
+  const running = machines
+    .filter((one) => isMachineProcess(one.pid, one.machine))
+    .map((one) => ({ ...one, init: machineInit(one.pid) }));
   const alive = () => running.filter((one) => isMachineProcess(one.pid, one.machine));
-  while (alive().length > 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+  const deadline = Date.now() + graceMs;
+  let resend = 0;
+  while (alive().length > 0 && Date.now() < deadline) {
+    if (Date.now() >= resend) {
+      for (const one of alive()) signal(one.pid, 'SIGTERM');
+      resend = Date.now() + 1000;
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
   for (const one of alive()) {
-    try {
-      process.kill(one.pid, 'SIGKILL');
-    } catch {}
+    signal(one.pid, 'SIGKILL');
+    signal(one.init ?? machineInit(one.pid), 'SIGKILL');
   }
   return running.length;
 }
@@ -259,6 +269,7 @@ export async function waitForMachines(
         if (machine.pid === null || !isMachineProcess(machine.pid, machine.machine))
           return fail('systemd-nspawn exited');
         if (await sshBanner(machine.probe)) {
+          if (signal?.aborted) return;
           answered += 1;
           progress(
             `  ${machine.host}: sshd answers at ${machine.probe.address}:${machine.probe.port} (${((Date.now() - started) / 1000).toFixed(1)} s, ${answered} of ${machines.length})`,
