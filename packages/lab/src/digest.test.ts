@@ -1,6 +1,6 @@
 // A stale lab is named stale: what changed, file by file, and what to run.
 import { describe, expect, it } from 'vitest';
-import { appliedSource, applyRepairs, sourceChanges, staleMessage } from './digest.ts';
+import { appliedSource, applyRepairs, sourceChanges, staleMessage, topologyOnly } from './digest.ts';
 
 const built = {
   files: {
@@ -25,6 +25,16 @@ describe('the lab source', () => {
       { path: 'topology.yaml', change: 'changed' },
     ]);
     expect(sourceChanges(built, built)).toEqual([]);
+  });
+
+  it('a machines lab is stale only when its topology changes (apply brings the generated files)', () => {
+    const machines = topologyOnly(built);
+    expect(machines.files).toEqual({ 'topology.yaml': 'a' });
+    const regenerated = { files: { ...built.files, 'generated/network/routers/r1/config.set': 'b2' } };
+    expect(sourceChanges(machines, regenerated)).toEqual([]);
+    expect(sourceChanges(machines, { files: { ...built.files, 'topology.yaml': 'a2' } })).toEqual([
+      { path: 'topology.yaml', change: 'changed' },
+    ]);
   });
 
   it('says apply repairs router changes, and lab down and up anything else', () => {

@@ -12,7 +12,7 @@ import type { Model } from '@geostage/schema';
 import { assertNoPlaceholders, fillSecrets, readPublicMaterial, secretsInit } from '@geostage/secrets';
 import { listNamespaces, namespaceSupport, run } from '@geostage/transport';
 import { planAccess, SSH_USER } from './access.ts';
-import { readLabSource } from './digest.ts';
+import { readLabSource, topologyOnly } from './digest.ts';
 import { removeLab } from './down.ts';
 import { type Converted, linuxFlavour } from './flavour.ts';
 import { labInventory } from './inventory.ts';
@@ -511,6 +511,7 @@ async function buildLab(options: LabUpOptions): Promise<LabUpResult> {
     if (image) {
       state.mode = 'machines';
       state.image = image;
+      state.source = topologyOnly(source);
     }
     if (signal) signals.set(state, signal);
     await record(folder, state);
