@@ -8,6 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  cgroupsByPrefix,
   ensureImage,
   hostInterfaces,
   type LabState,
@@ -56,7 +57,8 @@ async function remains(prefix: string, lab: string): Promise<string[]> {
     .split('\n')
     .filter((line) => line.includes('nspawn-volatile'));
   const temporary = readdirSync('/tmp').filter((entry) => entry.startsWith('nspawn-volatile-'));
-  return [...namespaces, ...machines, ...processes, ...overlays, ...temporary];
+  const cgroups = cgroupsByPrefix(prefix);
+  return [...namespaces, ...machines, ...processes, ...overlays, ...temporary, ...cgroups];
 }
 
 const support = namespaceSupport() ?? nspawnMissing();
@@ -153,6 +155,10 @@ if (support !== null) {
         expect(args).toContain(`--network-namespace-path=/run/netns/${machine.namespace}`);
         const init = machineInit(machine.pid!);
         expect(readFileSync(`/proc/${init}/comm`, 'utf8').trim(), machine.host).toBe('systemd');
+        // A cgroup tree of its own: machines sharing one fail units at random (219/CGROUP).
+        expect(readFileSync(`/proc/${init}/cgroup`, 'utf8'), machine.host).toMatch(
+          new RegExp(`^0::/(.*/)?${machine.machine}/payload`, 'm'),
+        );
       }
       expect(hostInterfaces()).toEqual(linksBefore);
 

@@ -9,7 +9,13 @@ import { rm } from 'node:fs/promises';
 import { listNamespaces, run } from '@geostage/transport';
 import { stopAllReplicas } from './apps.ts';
 import { lockLab } from './lock.ts';
-import { machineOf, machinePidsByPrefix, stopMachines } from './machines/booted.ts';
+import {
+  cgroupsByPrefix,
+  machineOf,
+  machinePidsByPrefix,
+  removeCgroups,
+  stopMachines,
+} from './machines/booted.ts';
 import { labPrefix } from './names.ts';
 import { isAlive, labFolderPids, namespacePids, stopLabProcess, stopPids } from './processes.ts';
 import { type LabState, labFolder, loadState } from './state.ts';
@@ -40,8 +46,8 @@ export interface LabDownResult {
   operatorRemoved: boolean;
   /** What the record missed and down found anyway: namespaces by prefix, processes by namespace or folder. */
   swept: { namespaces: string[]; processes: number };
-  /** What is still there after down: the lab is down only when both are empty. */
-  remaining: { namespaces: string[]; pids: number[] };
+  /** What is still there after down: the lab is down only when all are empty. */
+  remaining: { namespaces: string[]; pids: number[]; cgroups: string[] };
 }
 
 /** Stops what the state records: booted machines, application replicas, tunnels, sshd, wires. */
@@ -98,7 +104,7 @@ export async function labDown(options: LabDownOptions): Promise<LabDownResult> {
       removed: [],
       operatorRemoved: false,
       swept: { namespaces: [], processes: 0 },
-      remaining: { namespaces: [], pids: [] },
+      remaining: { namespaces: [], pids: [], cgroups: [] },
     };
   }
   try {
@@ -123,7 +129,7 @@ export async function removeLab(options: LabDownOptions): Promise<LabDownResult>
     removed: [],
     operatorRemoved: false,
     swept: { namespaces: [], processes: 0 },
-    remaining: { namespaces: [], pids: [] },
+    remaining: { namespaces: [], pids: [], cgroups: [] },
   };
   if (read.kind === 'corrupt') {
     if (!options.force) {
@@ -177,12 +183,22 @@ export async function removeLab(options: LabDownOptions): Promise<LabDownResult>
     );
   if (result.swept.namespaces.length > 0 || result.swept.processes > 0) result.found = true;
 
+  // The machines' cgroups, once no process is left in them: recorded, and any of the prefix.
+  const cgroups = [
+    ...(state?.machines ?? []).flatMap((machine) => machine.cgroups ?? []),
+    ...cgroupsByPrefix(prefix),
+  ];
+  result.remaining.cgroups = removeCgroups([...new Set(cgroups)]);
+
   // Look again: down is down only when nothing of the lab is left.
   result.remaining.namespaces = await ofPrefix(prefix);
   result.remaining.pids = [
     ...new Set([...(await labPids(result.remaining.namespaces, lab)), ...machinePidsByPrefix(prefix)]),
   ];
-  const clean = result.remaining.namespaces.length === 0 && result.remaining.pids.length === 0;
+  const clean =
+    result.remaining.namespaces.length === 0 &&
+    result.remaining.pids.length === 0 &&
+    result.remaining.cgroups.length === 0;
   if (clean && existsSync(lab)) await rm(lab, { recursive: true, force: true });
   return result;
 }

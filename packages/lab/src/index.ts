@@ -40,6 +40,7 @@ export {
 } from './inventory.ts';
 export { type LabLock, type LabLockHolder, lockLab, lockPath } from './lock.ts';
 export {
+  cgroupsByPrefix,
   isMachineProcess,
   type LabMachine,
   type MachineProbe,

@@ -19,7 +19,9 @@ import { labInventory } from './inventory.ts';
 import { lockLab } from './lock.ts';
 import { processFolders, startTunnel, waitForTunnels } from './machines/bare.ts';
 import {
+  cgroupParents,
   hostPublicKey,
+  machineCgroups,
   makeHostKeys,
   planMachines,
   startMachine,
@@ -414,6 +416,8 @@ async function bootMachines(
   await makeOperatorKey(lab, access);
 
   const machines = planMachines(wiring, access);
+  const parents = cgroupParents();
+  for (const machine of machines) machine.cgroups = machineCgroups(parents, machine);
   await makeHostKeys(lab, machines);
   state.machines = machines;
   await record(folder, state);
@@ -544,7 +548,11 @@ async function buildLab(options: LabUpOptions): Promise<LabUpResult> {
       environment: options.environment,
       progress: (line) => progress(`  ${line}`),
     });
-    const left = [...removed.remaining.namespaces, ...removed.remaining.pids.map((pid) => `pid ${pid}`)];
+    const left = [
+      ...removed.remaining.namespaces,
+      ...removed.remaining.pids.map((pid) => `pid ${pid}`),
+      ...removed.remaining.cgroups,
+    ];
     const leak = left.length > 0 ? `; NOT everything could be removed: ${left.join(', ')}` : '';
     return interrupted
       ? { ok: false, error: `interrupted by ${interrupted}; what it made is removed${leak}`, interrupted }

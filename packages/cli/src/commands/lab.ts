@@ -111,9 +111,9 @@ Exit codes: 0 ok, 1 invalid topology or (status) no healthy lab, 2 usage error,
         return EXIT.invalid;
       }
       const { remaining } = result;
-      if (remaining.namespaces.length > 0 || remaining.pids.length > 0) {
+      if (remaining.namespaces.length > 0 || remaining.pids.length > 0 || remaining.cgroups.length > 0) {
         io.err(
-          `geostage: lab of ${env} is NOT down: still there: ${[...remaining.namespaces, ...remaining.pids.map((pid) => `pid ${pid}`)].join(', ')}\n`,
+          `geostage: lab of ${env} is NOT down: still there: ${[...remaining.namespaces, ...remaining.pids.map((pid) => `pid ${pid}`), ...remaining.cgroups].join(', ')}\n`,
         );
         return EXIT.failure;
       }

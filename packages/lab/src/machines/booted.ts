@@ -4,7 +4,7 @@
 // scratch as it would a real host. The host has no systemd as pid 1, hence --register=no and
 // --keep-unit: a machine is exactly its nspawn process, recorded by pid, named <prefix>m-<host>.
 import { spawn } from 'node:child_process';
-import { openSync, readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { run } from '@geostage/transport';
@@ -37,6 +37,13 @@ export interface LabMachine {
   log: string;
   /** Routers from the operator namespace, servers from their router's namespace (the jump's path). */
   probe: MachineProbe;
+  /**
+   * The machine's own cgroups (absolute folders, one per cgroup hierarchy nspawn uses), made
+   * before it starts and removed by `lab down`. Without them every machine's systemd would
+   * manage the same cgroups (nspawn with --keep-unit splits only its own cgroup, the same for
+   * every machine started by one process), and units failed at random with 219/CGROUP.
+   */
+  cgroups: string[];
 }
 
 /** The machine's name: at most 64 characters, a valid host name (the lab prefix keeps it apart from any other). */
@@ -53,6 +60,7 @@ export function planMachines(wiring: Wiring, access: Pick<LabAccess, 'namespace'
     hostKey: `ssh/machines/${host}/ssh_host_ed25519_key`,
     log: `logs/machine-${host}.log`,
     probe,
+    cgroups: [],
   });
   return [
     ...wiring.routers.map((router) =>
@@ -134,19 +142,64 @@ export async function hostPublicKey(lab: string, machine: LabMachine): Promise<s
   return `${type} ${blob}`;
 }
 
-/** Starts one machine; returns nspawn's pid at once (the caller records it before anything else). */
+/**
+ * Where this process sits in each cgroup hierarchy nspawn uses: the unified (cgroup2) one, and
+ * on a hybrid host the legacy name=systemd one; absolute folders under their mount points.
+ */
+export function cgroupParents(
+  mountinfo = readFileSync('/proc/self/mountinfo', 'utf8'),
+  own = readFileSync('/proc/self/cgroup', 'utf8'),
+): string[] {
+  const lines = own.split('\n');
+  const unified = lines.find((line) => line.startsWith('0::'))?.slice(3);
+  const legacy = lines.find((line) => /^\d+:name=systemd:/.test(line))?.split(':')[2];
+  const parents: string[] = [];
+  for (const line of mountinfo.split('\n')) {
+    const [mount, filesystem] = line.split(' - ');
+    if (!mount || !filesystem) continue;
+    const [, , , root, point] = mount.split(' ');
+    const [type, , options] = filesystem.split(' ');
+    const path =
+      type === 'cgroup2'
+        ? unified
+        : type === 'cgroup' && options?.split(',').includes('name=systemd')
+          ? legacy
+          : undefined;
+    if (path === undefined || !root || !point) continue;
+    const inside = root === '/' ? path : path.startsWith(root) ? path.slice(root.length) : null;
+    if (inside !== null) parents.push(join(point, inside));
+  }
+  return [...new Set(parents)];
+}
+
+/** The machine's cgroups: a folder named for it under each parent (pure). */
+export const machineCgroups = (parents: readonly string[], machine: LabMachine) =>
+  parents.map((parent) => join(parent, machine.machine));
+
+// Moves itself into the machine's cgroups, then becomes nspawn (same pid): nspawn splits the
+// cgroup it starts in, so each machine gets a tree of its own.
+const ENTER_CGROUPS =
+  'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1/cgroup.procs" || exit 97; shift; n=$((n-1)); done; exec "$@"';
+
+/** Starts one machine in its cgroups (made here); returns nspawn's pid at once (the caller records it before anything else). */
 export function startMachine(
   lab: string,
   machine: LabMachine,
   image: string,
   authorizedKeys: string,
 ): number {
+  for (const cgroup of machine.cgroups) mkdirSync(cgroup, { recursive: true });
   const log = openSync(join(lab, machine.log), 'w', 0o600);
-  const child = spawn(NSPAWN, nspawnArguments(machine, image, lab, authorizedKeys), {
-    detached: true,
-    stdio: ['ignore', log, log],
-    env: { ...process.env, ...nspawnEnvironment },
-  });
+  const nspawn = ['/usr/bin/systemd-nspawn', ...nspawnArguments(machine, image, lab, authorizedKeys)];
+  const child = spawn(
+    'sh',
+    ['-c', ENTER_CGROUPS, 'sh', String(machine.cgroups.length), ...machine.cgroups, ...nspawn],
+    {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, ...nspawnEnvironment },
+    },
+  );
   child.unref();
   if (child.pid === undefined) throw new Error(`${NSPAWN} for ${machine.host} did not start`);
   return child.pid;
@@ -161,10 +214,47 @@ function commandLine(pid: number): string[] | null {
   }
 }
 
-/** Whether `pid` is the nspawn of the machine named `name` (a reused pid is someone else's). */
+const namesNspawn = (args: readonly string[]) =>
+  args.some((arg) => arg.endsWith(`/${NSPAWN}`) || arg === NSPAWN);
+
+/** Whether `pid` is the nspawn of the machine named `name` (or the shell about to become it); a reused pid is someone else's. */
 export function isMachineProcess(pid: number, name: string): boolean {
   const args = commandLine(pid);
-  return args !== null && (args[0] ?? '').endsWith(NSPAWN) && args.includes(`--machine=${name}`);
+  return args !== null && namesNspawn(args) && args.includes(`--machine=${name}`);
+}
+
+/** Removes cgroup folders, deepest first (a cgroup folder goes with rmdir once it holds no process). */
+export function removeCgroups(folders: readonly string[]): string[] {
+  const left: string[] = [];
+  const remove = (folder: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) if (entry.isDirectory()) remove(join(folder, entry.name));
+    try {
+      rmdirSync(folder);
+    } catch {
+      left.push(folder);
+    }
+  };
+  for (const folder of folders) remove(folder);
+  return left;
+}
+
+/** Cgroup folders of the lab's machines that no record names: `<parent>/<prefix>m-*`. */
+export function cgroupsByPrefix(prefix: string, parents = cgroupParents()): string[] {
+  return parents.flatMap((parent) => {
+    try {
+      return readdirSync(parent)
+        .filter((entry) => entry.startsWith(`${prefix}m-`))
+        .map((entry) => join(parent, entry));
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** The machine name on an nspawn's command line ('' when it is none). */
@@ -180,11 +270,7 @@ export function machinePidsByPrefix(prefix: string): number[] {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
     const args = commandLine(pid);
-    if (
-      args &&
-      (args[0] ?? '').endsWith(NSPAWN) &&
-      args.some((arg) => arg.startsWith(`--machine=${prefix}m-`))
-    )
+    if (args && namesNspawn(args) && args.some((arg) => arg.startsWith(`--machine=${prefix}m-`)))
       pids.push(pid);
   }
   return pids;

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { planAccess } from '../access.ts';
 import { wiringFor } from '../testing.ts';
 import { natRuleset } from '../wiring/nat.ts';
-import { nspawnArguments, planMachines } from './booted.ts';
+import { cgroupParents, nspawnArguments, planMachines } from './booted.ts';
 import { IMAGE_PACKAGES, IMAGE_STEPS, imageDigest } from './image.ts';
 import { knownHostsText, machinesInventory, renderMachinesInventory } from './inventory.ts';
 
@@ -86,6 +86,21 @@ describe('machines', () => {
       `--bind-ro=${folderOf('keio-2019')}/ssh/machines/node03/ssh_host_ed25519_key:/etc/ssh/ssh_host_ed25519_key`,
     );
     expect(args).toContain('--bind=/dev/net/tun');
+  });
+
+  it('gives each machine cgroups of its own under where lab up runs, in each hierarchy nspawn uses', () => {
+    const mountinfo = [
+      '31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755',
+      '32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu',
+      '40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd',
+      '41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw',
+    ].join('\n');
+    const own = '9:name=systemd:/ci\n1:cpu:/\n0::/ci\n';
+    const parents = cgroupParents(mountinfo, own);
+    expect(parents).toEqual(['/sys/fs/cgroup/systemd/ci', '/sys/fs/cgroup/unified/ci']);
+    expect(cgroupParents('29 1 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw', '0::/user.slice/x\n')).toEqual(
+      ['/sys/fs/cgroup/user.slice/x'],
+    );
   });
 
   it("the image's name changes with its package list or its customization", () => {
