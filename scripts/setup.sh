@@ -25,5 +25,14 @@ fi
 echo "==> installing npm packages (npm ci)"
 npm ci --no-audit --no-fund
 
+# The Debian image of `geostage lab up --machines` (debootstrap, about 80 s; cached in
+# /var/cache/geostage/images, rebuilt only when its package list or customization changes).
+if [ "$(id -u)" -eq 0 ]; then
+  echo "==> machine image for lab up --machines (geostage lab image)"
+  npm run --silent geostage -- lab image
+else
+  echo "==> skipping the machine image of lab up --machines (needs root: sudo npx geostage lab image)"
+fi
+
 echo "==> running the main job on the bundled environments"
 npm run --silent main

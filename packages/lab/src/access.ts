@@ -94,6 +94,8 @@ export function sshdConfig(sshd: LabSshd, folder: string, authorizedKeys: string
 export function planAccess(
   prefix: string,
   routers: (LabRouter & { gateway: string | null })[],
+  /** Booted machines: the operator reaches a NATed router at its NAT's port forward, so it needs a route there. */
+  toNat = false,
 ): { ok: true; access: LabAccess } | { ok: false; error: string } {
   const namespace = namespaceName(prefix, 'operator', '');
   const underlay = namespaceName(prefix, 'underlay', '');
@@ -107,6 +109,18 @@ export function planAccess(
     ip(namespace, 'link', 'set', 'eth0', 'up'),
     ...addresses.map((address) => ip(namespace, 'addr', 'add', address, 'dev', 'eth0')),
   ];
+  const natted = routers.filter((router) => router.natAddress !== null);
+  if (toNat && natted.length > 0) {
+    // The underlay routes the NATs' addresses; its address on the operator's side is a WAN gateway.
+    const via = reachable.find((router) => router.gateway)?.gateway;
+    if (!via)
+      return {
+        ok: false,
+        error: `${natted[0]!.name} is behind NAT and no other router has a wan.gateway the operator could route through`,
+      };
+    for (const router of natted)
+      commands.push(ip(namespace, 'route', 'add', `${router.natAddress}/32`, 'via', via));
+  }
   const sshd = routers.map((router) => ({
     router: router.name,
     namespace: router.namespace,

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appliedSource, applyRepairs, readLabSource, sourceChanges, staleMessage } from './digest.ts';
+import { appliedSource, applyRepairs, readLabSource, sourceChanges, staleMessage, topologyOnly } from './digest.ts';
 
 const built = {
   files: {
@@ -49,6 +49,16 @@ describe('the lab source', () => {
       { path: 'topology.yaml', change: 'changed' },
     ]);
     expect(sourceChanges(built, built)).toEqual([]);
+  });
+
+  it('a machines lab is stale only when its topology changes (apply brings the generated files)', () => {
+    const machines = topologyOnly(built);
+    expect(machines.files).toEqual({ 'topology.yaml': 'a' });
+    const regenerated = { files: { ...built.files, 'generated/network/routers/r1/config.set': 'b2' } };
+    expect(sourceChanges(machines, regenerated)).toEqual([]);
+    expect(sourceChanges(machines, { files: { ...built.files, 'topology.yaml': 'a2' } })).toEqual([
+      { path: 'topology.yaml', change: 'changed' },
+    ]);
   });
 
   it('says apply repairs router changes, and lab down and up anything else', () => {

@@ -10,6 +10,11 @@ import { INDEX_FILE } from '@geostage/schema';
 /** Path (relative to the environment folder) -> first 16 hex digits of its SHA-256. */
 export interface LabSource {
   files: Record<string, string>;
+  /**
+   * 'topology': a machines lab, built from the topology alone (it installs no generated file;
+   * apply brings them over SSH), so only a topology change makes it stale.
+   */
+  scope?: 'topology';
 }
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
@@ -32,6 +37,12 @@ export async function readLabSource(environmentFolder: string): Promise<LabSourc
   return { files };
 }
 
+/** What a machines lab is built from: the topology alone. */
+export function topologyOnly(source: LabSource): LabSource {
+  const digest = source.files[TOPOLOGY_FILE];
+  return { files: digest === undefined ? {} : { [TOPOLOGY_FILE]: digest }, scope: 'topology' };
+}
+
 export interface SourceChange {
   path: string;
   change: 'changed' | 'added' | 'removed';
@@ -40,7 +51,10 @@ export interface SourceChange {
 /** What differs between what the lab was built from and the files now (pure; sorted by path). */
 export function sourceChanges(built: LabSource, now: LabSource): SourceChange[] {
   const changes: SourceChange[] = [];
-  for (const path of new Set([...Object.keys(built.files), ...Object.keys(now.files)])) {
+  const paths = [...Object.keys(built.files), ...Object.keys(now.files)].filter(
+    (path) => built.scope !== 'topology' || path === TOPOLOGY_FILE,
+  );
+  for (const path of new Set(paths)) {
     const before = built.files[path];
     const after = now.files[path];
     if (before === after) continue;

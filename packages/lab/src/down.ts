@@ -1,7 +1,7 @@
-// `lab down`: removes what `lab up` recorded in the state file (its openvpn, sshd and wire
-// processes by pid, its namespaces by exact name), then what the record misses: every namespace
-// with the lab's name prefix, every process inside one (`ip netns pids`) and every lab daemon
-// naming the lab folder. Then it looks again, and says "down" only when nothing remains; the
+// `lab down`: removes what `lab up` recorded in the state file (its booted machines, openvpn, sshd
+// and wire processes by pid, its namespaces by exact name), then what the record misses: every
+// machine and namespace with the lab's name prefix, every process inside one (`ip netns pids`)
+// and every lab daemon naming the lab folder. Then it looks again, and says "down" only when nothing remains; the
 // lab folder goes last. A corrupt state file is refused unless forced, and forced, the prefix
 // and the processes are enough.
 import { existsSync } from 'node:fs';
@@ -9,6 +9,13 @@ import { rm } from 'node:fs/promises';
 import { listNamespaces, run } from '@geostage/transport';
 import { stopAllReplicas } from './apps.ts';
 import { lockLab } from './lock.ts';
+import {
+  cgroupsByPrefix,
+  machineOf,
+  machinePidsByPrefix,
+  removeCgroups,
+  stopMachines,
+} from './machines/booted.ts';
 import { labPrefix } from './names.ts';
 import { isAlive, labFolderPids, namespacePids, stopLabProcess, stopPids } from './processes.ts';
 import { type LabState, labFolder, loadState } from './state.ts';
@@ -32,29 +39,39 @@ export interface LabDownResult {
   stopped: number;
   /** sshd processes stopped (one per router). */
   sshdStopped: number;
+  /** Booted machines shut down (a machines lab). */
+  machinesStopped: number;
   /** The environment's namespaces removed (the operator's is counted apart). */
   removed: string[];
   operatorRemoved: boolean;
   /** What the record missed and down found anyway: namespaces by prefix, processes by namespace or folder. */
   swept: { namespaces: string[]; processes: number };
-  /** What is still there after down: the lab is down only when both are empty. */
-  remaining: { namespaces: string[]; pids: number[] };
+  /** What is still there after down: the lab is down only when all are empty. */
+  remaining: { namespaces: string[]; pids: number[]; cgroups: string[] };
 }
 
-/** Stops what the state records: application replicas, tunnels, sshd, wires. */
+/** Stops what the state records: booted machines, application replicas, tunnels, sshd, wires. */
 async function stopRecorded(
   state: LabState,
   lab: string,
   result: LabDownResult,
   progress: (line: string) => void,
 ) {
+  const machines = (state.machines ?? []).flatMap((one) =>
+    one.pid === null ? [] : [{ pid: one.pid, machine: one.machine }],
+  );
+  if (state.machines?.length) {
+    result.machinesStopped = await stopMachines(machines);
+    progress(`machines: ${result.machinesStopped} of ${state.machines.length} shut down`);
+  }
   const apps = await stopAllReplicas(state.folder);
   if (apps.recorded > 0) progress(`applications: ${apps.stopped} of ${apps.recorded} replicas stopped`);
   const stopped = await Promise.all(state.processes.map((process) => stopLabProcess(process.pid, lab)));
   result.stopped = stopped.filter(Boolean).length;
-  progress(
-    `openvpn: ${result.stopped} of ${state.processes.length} processes stopped${result.stopped < state.processes.length ? ' (the others had exited)' : ''}`,
-  );
+  if (state.processes.length > 0 || state.mode !== 'machines')
+    progress(
+      `openvpn: ${result.stopped} of ${state.processes.length} processes stopped${result.stopped < state.processes.length ? ' (the others had exited)' : ''}`,
+    );
   const sshd = state.access?.sshd ?? [];
   const sshdStopped = await Promise.all(sshd.map((one) => stopLabProcess(one.pid, lab, 3000, 'sshd')));
   result.sshdStopped = sshdStopped.filter(Boolean).length;
@@ -83,10 +100,11 @@ export async function labDown(options: LabDownOptions): Promise<LabDownResult> {
       refused: lock.error,
       stopped: 0,
       sshdStopped: 0,
+      machinesStopped: 0,
       removed: [],
       operatorRemoved: false,
       swept: { namespaces: [], processes: 0 },
-      remaining: { namespaces: [], pids: [] },
+      remaining: { namespaces: [], pids: [], cgroups: [] },
     };
   }
   try {
@@ -107,10 +125,11 @@ export async function removeLab(options: LabDownOptions): Promise<LabDownResult>
     refused: null,
     stopped: 0,
     sshdStopped: 0,
+    machinesStopped: 0,
     removed: [],
     operatorRemoved: false,
     swept: { namespaces: [], processes: 0 },
-    remaining: { namespaces: [], pids: [] },
+    remaining: { namespaces: [], pids: [], cgroups: [] },
   };
   if (read.kind === 'corrupt') {
     if (!options.force) {
@@ -123,11 +142,18 @@ export async function removeLab(options: LabDownOptions): Promise<LabDownResult>
   if (state) await stopRecorded(state, lab, result, progress);
   const prefix = state?.prefix ?? labPrefix(folder);
 
-  // What the record misses: processes in any namespace of the prefix, or naming the lab folder.
+  // What the record misses: machines named with the prefix (shut down, not killed, so that
+  // their systemd stops what it runs), processes in any namespace of the prefix, or naming the lab folder.
+  const strays = machinePidsByPrefix(prefix);
+  if (strays.length > 0) {
+    const stopped = await stopMachines(strays.map((pid) => ({ pid, machine: machineOf(pid) })));
+    result.swept.processes += stopped;
+    progress(`machines the state did not record: ${stopped} shut down (${strays.join(', ')})`);
+  }
   const before = await ofPrefix(prefix);
   const missed = await labPids(before, lab);
   if (missed.length > 0) {
-    result.swept.processes = await stopPids(missed);
+    result.swept.processes += await stopPids(missed);
     progress(`processes the state did not record: ${result.swept.processes} stopped (${missed.join(', ')})`);
   }
 
@@ -157,10 +183,22 @@ export async function removeLab(options: LabDownOptions): Promise<LabDownResult>
     );
   if (result.swept.namespaces.length > 0 || result.swept.processes > 0) result.found = true;
 
+  // The machines' cgroups, once no process is left in them: recorded, and any of the prefix.
+  const cgroups = [
+    ...(state?.machines ?? []).flatMap((machine) => machine.cgroups ?? []),
+    ...cgroupsByPrefix(prefix),
+  ];
+  result.remaining.cgroups = removeCgroups([...new Set(cgroups)]);
+
   // Look again: down is down only when nothing of the lab is left.
   result.remaining.namespaces = await ofPrefix(prefix);
-  result.remaining.pids = await labPids(result.remaining.namespaces, lab);
-  const clean = result.remaining.namespaces.length === 0 && result.remaining.pids.length === 0;
+  result.remaining.pids = [
+    ...new Set([...(await labPids(result.remaining.namespaces, lab)), ...machinePidsByPrefix(prefix)]),
+  ];
+  const clean =
+    result.remaining.namespaces.length === 0 &&
+    result.remaining.pids.length === 0 &&
+    result.remaining.cgroups.length === 0;
   if (clean && existsSync(lab)) await rm(lab, { recursive: true, force: true });
   return result;
 }

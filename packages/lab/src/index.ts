@@ -39,6 +39,32 @@ export {
   readInventory,
 } from './inventory.ts';
 export { type LabLock, type LabLockHolder, lockLab, lockPath } from './lock.ts';
+export {
+  cgroupsByPrefix,
+  isMachineProcess,
+  type LabMachine,
+  type MachineProbe,
+  machineInit,
+  machineName,
+  nspawnArguments,
+  planMachines,
+  sshBanner,
+} from './machines/booted.ts';
+export {
+  ensureImage,
+  IMAGE_PACKAGES,
+  type ImageResult,
+  imageDigest,
+  imagePath,
+  imageReady,
+} from './machines/image.ts';
+export {
+  INVENTORY_FILE,
+  type InventoryDocument,
+  KNOWN_HOSTS_FILE,
+  machinesInventory,
+  renderMachinesInventory,
+} from './machines/inventory.ts';
 export { labPrefix, MAX_INTERFACE_NAME, type NamespaceRole, namespaceName } from './names.ts';
 export { isLabProcess } from './processes.ts';
 export { type RepairResult, repairLab } from './repair.ts';
@@ -54,7 +80,14 @@ export {
   type StateRead,
   writeState,
 } from './state.ts';
-export { type LabHealth, labHealth, type TunnelConfig, type TunnelStatus, tunnelConfig } from './status.ts';
+export {
+  type LabHealth,
+  labHealth,
+  type MachineStatus,
+  type TunnelConfig,
+  type TunnelStatus,
+  tunnelConfig,
+} from './status.ts';
 export { hostInterfaces, wiringFor } from './testing.ts';
 export { type LabUpOptions, type LabUpResult, labUp } from './up.ts';
 export {
@@ -83,6 +116,9 @@ export {
   type LabTunnelProcess,
   labInstalledFile,
   labWiring,
+  NAT_SSH_PORT,
+  natRuleset,
+  type Provision,
   routerRoot,
   type Wiring,
   type WiringGroup,

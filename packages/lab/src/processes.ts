@@ -60,7 +60,7 @@ export async function namespacePids(namespace: string): Promise<number[]> {
     .filter((pid) => Number.isInteger(pid) && isAlive(pid));
 }
 
-const DAEMONS = /(^|[\s/])(openvpn|sshd|dpipe|wirefilter|vde_plug|iperf3)(\s|:|$)/;
+const DAEMONS = /(^|[\s/])(openvpn|sshd|dpipe|wirefilter|vde_plug|iperf3|systemd-nspawn)(\s|:|$)/;
 
 /** Daemons anywhere on this machine whose command line names the lab folder (what no namespace holds any more). */
 export function labFolderPids(labFolder: string): number[] {

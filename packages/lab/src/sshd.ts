@@ -14,14 +14,19 @@ async function keygen(path: string, comment: string): Promise<void> {
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
 }
 
-/** The operator's key, every router's host key and sshd_config, and the authorized key. */
-export async function makeSshFiles(lab: string, access: LabAccess): Promise<void> {
+/** The operator's key in the lab's 0700 ssh folder, and the authorized key every sshd of the lab accepts. */
+export async function makeOperatorKey(lab: string, access: LabAccess): Promise<void> {
   const keys = join(lab, access.keys);
   await mkdir(keys, { recursive: true, mode: 0o700 });
   await chmod(keys, 0o700);
   await keygen(join(lab, access.identity), 'geostage-lab-operator');
   const operatorKey = await readFile(join(lab, `${access.identity}.pub`), 'utf8');
   await writeFile(join(lab, access.authorizedKeys), operatorKey, { mode: 0o600 });
+}
+
+/** The operator's key, every router's host key and sshd_config, and the authorized key. */
+export async function makeSshFiles(lab: string, access: LabAccess): Promise<void> {
+  await makeOperatorKey(lab, access);
   for (const sshd of access.sshd) {
     const folder = dirname(join(lab, sshd.config));
     await mkdir(folder, { recursive: true, mode: 0o700 });

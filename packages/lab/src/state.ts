@@ -8,6 +8,7 @@ import writeFileAtomic from 'write-file-atomic';
 import type { LabSshd } from './access.ts';
 import type { LabSource } from './digest.ts';
 import type { LabInventory } from './inventory.ts';
+import type { LabMachine } from './machines/booted.ts';
 import type { LabWanState } from './wan/lab.ts';
 import type { LabNamespace, LabRouter, LabServer } from './wiring/wiring.ts';
 
@@ -46,8 +47,17 @@ export interface LabState {
   startedAt: string;
   /** False until every tunnel is up; a lab that failed halfway stays false. */
   complete: boolean;
-  /** 'environment': environments/<env>/secrets; 'lab': lab-only secrets in .lab/keys. */
-  secrets: 'environment' | 'lab';
+  /**
+   * 'environment': environments/<env>/secrets; 'lab': lab-only secrets in .lab/keys; 'none': a
+   * machines lab, which installs no secret (apply brings the environment's over SSH).
+   */
+  secrets: 'environment' | 'lab' | 'none';
+  /** 'machines' (lab up --machines): every router and server is a booted machine; absent: the namespace lab. */
+  mode?: 'machines';
+  /** The booted machines, each recorded before it starts and its pid as soon as it exists (machines/booted.ts). */
+  machines?: LabMachine[];
+  /** The image the machines boot (machines/image.ts). */
+  image?: string;
   /** Routers the lab runs as Linux though the topology says otherwise. */
   converted: { router: string; was: string }[];
   /** In creation order; `lab down` deletes them in reverse. */

@@ -1,9 +1,11 @@
 // `lab status`: whether the lab works, not only whether its pids live: every namespace the
 // state records, each tunnel end to end (its openvpn, its interface up, the routes its
 // configuration names, a ping to the far end across it), each sshd (alive, and a TCP connection
-// to port 22 from the operator namespace), and the WAN's wires.
+// to port 22 from the operator namespace), the WAN's wires, and each booted machine (its nspawn
+// alive, its sshd's banner from where apply connects).
 import { readFile } from 'node:fs/promises';
 import { listNamespaces, run } from '@geostage/transport';
+import { isMachineProcess, type LabMachine, sshBanner } from './machines/booted.ts';
 import { isLabProcess } from './processes.ts';
 import { type LabProcess, type LabState, labFolder } from './state.ts';
 import { wanProblems } from './wan/lab.ts';
@@ -22,6 +24,17 @@ export interface TunnelStatus extends LabProcess {
   problem: string | null;
 }
 
+/** A booted machine: its nspawn alive, and its sshd's banner where apply connects from. */
+export interface MachineStatus {
+  host: string;
+  role: LabMachine['role'];
+  pid: number | null;
+  running: boolean;
+  /** The banner sshd sent ("SSH-2.0-OpenSSH_..."), or null. */
+  banner: string | null;
+  problem: string | null;
+}
+
 export interface LabHealth {
   healthy: boolean;
   namespacesPresent: number;
@@ -29,6 +42,8 @@ export interface LabHealth {
   tunnels: TunnelStatus[];
   /** Routers whose sshd is not running or not answering. */
   sshdDown: string[];
+  /** Booted machines (a machines lab); empty otherwise. */
+  machines: MachineStatus[];
   problems: string[];
 }
 
@@ -167,12 +182,27 @@ export async function labHealth(state: LabState): Promise<LabHealth> {
     sshdDown.push(...checked.filter((one) => !one.ok).map((one) => one.sshd.router));
     if (sshdDown.length > 0) problems.push(`sshd not running or not answering for ${sshdDown.join(', ')}`);
   }
+  const machines = await Promise.all(
+    (state.machines ?? []).map(async (machine): Promise<MachineStatus> => {
+      const running = machine.pid !== null && isMachineProcess(machine.pid, machine.machine);
+      const banner = running && present.has(machine.probe.from) ? await sshBanner(machine.probe) : null;
+      const problem = !running
+        ? 'not running'
+        : banner
+          ? null
+          : `sshd not answering at ${machine.probe.address}:${machine.probe.port}`;
+      return { host: machine.host, role: machine.role, pid: machine.pid, running, banner, problem };
+    }),
+  );
+  for (const machine of machines.filter((one) => one.problem))
+    problems.push(`machine ${machine.host}: ${machine.problem}`);
   return {
     healthy: problems.length === 0,
     namespacesPresent: state.namespaces.length - missingNamespaces.length,
     missingNamespaces,
     tunnels,
     sshdDown,
+    machines,
     problems,
   };
 }

@@ -6,7 +6,7 @@ import { generateLinuxRouters, generateNetplan } from '@geostage/gen-vyos';
 import type { Model } from '@geostage/schema';
 import { linuxFlavour } from './flavour.ts';
 import { labPrefix } from './names.ts';
-import { labWiring, type Wiring } from './wiring/wiring.ts';
+import { labWiring, type Provision, type Wiring } from './wiring/wiring.ts';
 
 /** The interface names in the host's own namespace, sorted (`ip -o link show`). */
 export function hostInterfaces(): string[] {
@@ -21,13 +21,18 @@ export function hostInterfaces(): string[] {
  * The wiring `lab up` would build for `model` (as the topology says; converted here) in the lab
  * folder `folder` (environments/<env>/.lab), with secrets left as placeholders. Throws on errors.
  */
-export function wiringFor(model: Model, folder: string): { model: Model; wiring: Wiring } {
+export function wiringFor(
+  model: Model,
+  folder: string,
+  provision: Provision = 'configured',
+): { model: Model; wiring: Wiring } {
   const linux = linuxFlavour(model).model;
   const wired = labWiring({
     model: linux,
     files: [...generateLinuxRouters(linux).files, ...generateNetplan(model)],
     prefix: labPrefix(folder.replace(/\/\.lab$/, '')),
     folder,
+    provision,
   });
   if (!wired.ok) throw new Error(wired.errors.join('\n'));
   return { model: linux, wiring: wired.wiring };

@@ -5,22 +5,38 @@
 // far; a lab that is already up is left as it is.
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { environmentPaths, repositoryEnvironment } from '@geostage/environment';
 import { generateLinuxRouters, generateNetplan } from '@geostage/gen-vyos';
 import type { Model } from '@geostage/schema';
 import { assertNoPlaceholders, fillSecrets, readPublicMaterial, secretsInit } from '@geostage/secrets';
 import { listNamespaces, namespaceSupport, run } from '@geostage/transport';
 import { planAccess, SSH_USER } from './access.ts';
-import { readLabSource } from './digest.ts';
+import { readLabSource, topologyOnly } from './digest.ts';
 import { removeLab } from './down.ts';
 import { type Converted, linuxFlavour } from './flavour.ts';
 import { labInventory } from './inventory.ts';
 import { lockLab } from './lock.ts';
 import { processFolders, startTunnel, waitForTunnels } from './machines/bare.ts';
+import {
+  cgroupParents,
+  hostPublicKey,
+  machineCgroups,
+  makeHostKeys,
+  planMachines,
+  startMachine,
+  waitForMachines,
+} from './machines/booted.ts';
+import { ensureImage } from './machines/image.ts';
+import {
+  knownHostsText,
+  machinesInventory,
+  renderMachinesInventory,
+  writeMachinesInventory,
+} from './machines/inventory.ts';
 import { labPrefix, namespaceName } from './names.ts';
 import { repairLab } from './repair.ts';
-import { hostKeyLine, makeSshFiles, startSshd } from './sshd.ts';
+import { hostKeyLine, makeOperatorKey, makeSshFiles, startSshd } from './sshd.ts';
 import { type LabState, labFolder, loadState, STATE_FORMAT, STATE_VERSION, writeState } from './state.ts';
 import { labHealth } from './status.ts';
 import { emulateWan, type LabWanState, wantsEmulation } from './wan/lab.ts';
@@ -40,6 +56,15 @@ export interface LabUpOptions {
   wan?: 'topology' | 'off';
   /** Aborted (the CLI does so on SIGINT and SIGTERM): lab up stops and rolls back what it made. */
   signal?: AbortSignal;
+  /**
+   * Every router and server as a booted Debian machine (machines/booted.ts), provisioned only as
+   * a site admin has it before geostage, for `geostage apply --inventory .lab/inventory.yaml`.
+   */
+  machines?: boolean;
+  /** How long the machines may take until every sshd answers (default 60 s). */
+  machineTimeoutMs?: number;
+  /** Where the machine image is cached (default /var/cache/geostage/images). */
+  imageCache?: string;
 }
 
 export type LabUpResult =
@@ -82,12 +107,24 @@ async function existingLab(options: LabUpOptions, prefix: string): Promise<LabUp
   if (read.kind === 'corrupt') return { ok: false, error: read.error };
   if (read.kind === 'state') {
     const existing = read.state;
+    const wanted = options.machines === true;
+    if ((existing.mode === 'machines') !== wanted)
+      return {
+        ok: false,
+        error: `a lab of ${environment} is already up ${existing.mode === 'machines' ? 'with booted machines (lab up --machines)' : 'in namespaces (lab up without --machines)'}; run geostage lab down ${environment} first`,
+      };
     const health = await labHealth(existing);
     if (existing.complete && health.healthy) {
       progress(
         `a lab of ${environment} is already up (${existing.namespaces.length} namespaces); nothing to do`,
       );
       return { ok: true, state: existing, alreadyUp: true, warnings: [], repaired: [] };
+    }
+    if (existing.complete && existing.mode === 'machines') {
+      return {
+        ok: false,
+        error: `the machines lab of ${environment} is damaged (${health.problems.join('; ')}); run geostage lab down ${environment} and lab up ${environment} --machines`,
+      };
     }
     if (existing.complete) {
       const repaired = await repairLab(existing, health, progress);
@@ -134,8 +171,21 @@ async function wire(
   model: Model,
   lab: string,
   prefix: string,
-): Promise<{ kind: LabState['secrets']; secrets: string; wiring: Wiring; warnings: string[] }> {
+): Promise<{ kind: LabState['secrets']; secrets: string | null; wiring: Wiring; warnings: string[] }> {
   const { environment, progress } = options;
+  if (options.machines) {
+    // Booted machines get nothing generated from the lab: apply brings every file, with the
+    // environment's own secrets. The router files are read here only for their LAN links.
+    const wired = labWiring({
+      model,
+      files: [...generateLinuxRouters(model).files, ...generateNetplan(options.model)],
+      prefix,
+      folder: lab,
+      provision: 'installer',
+    });
+    if (!wired.ok) throw new LabFailure(wired.errors.join('\n'));
+    return { kind: 'none', secrets: null, wiring: wired.wiring, warnings: [] };
+  }
   const secrets = await secretsFor(options, lab);
   progress(
     secrets.kind === 'environment'
@@ -180,10 +230,12 @@ function newState(
   };
 }
 
-/** The wiring's files, secrets filled, under the lab folder. */
-async function install(wiring: Wiring, lab: string, secrets: string): Promise<void> {
+/** The wiring's files, secrets filled (when the lab has secrets), under the lab folder. */
+async function install(wiring: Wiring, lab: string, secrets: string | null): Promise<void> {
   for (const file of wiring.files) {
-    const filled = await fillSecrets(file.content, secrets);
+    const filled = secrets
+      ? await fillSecrets(file.content, secrets)
+      : { ok: true as const, content: file.content };
     if (!filled.ok)
       throw new LabFailure(`${file.path}: missing secrets ${filled.missing.join(', ')} in ${secrets}`);
     const check = assertNoPlaceholders(filled.content);
@@ -326,6 +378,91 @@ async function sshAccess(
   return hostKeys;
 }
 
+/**
+ * Booted machines: the operator namespace and its key, a host key per machine, then every
+ * machine started (each recorded before it starts, its pid as soon as it exists), then every
+ * sshd answering where apply connects from, then inventory.yaml and known_hosts for apply.
+ */
+async function bootMachines(
+  options: LabUpOptions,
+  model: Model,
+  wiring: Wiring,
+  lab: string,
+  image: string,
+  state: LabState,
+  progress: Progress,
+): Promise<void> {
+  const { folder, signal } = options;
+  const gateways = new Map(model.sites.map((site) => [site.router.name, site.router.wan.gateway ?? null]));
+  const planned = planAccess(
+    wiring.prefix,
+    wiring.routers.map((router) => ({ ...router, gateway: gateways.get(router.name) ?? null })),
+    true,
+  );
+  if (!planned.ok) throw new LabFailure(`operator: ${planned.error}`);
+  const { access } = planned;
+  state.access = {
+    namespace: access.namespace,
+    addresses: access.addresses,
+    user: SSH_USER,
+    identity: access.identity,
+    sshd: [],
+  };
+  await record(folder, state);
+  await run('ip', ['netns', 'add', access.namespace]);
+  await run('ip', ['-n', access.namespace, 'link', 'set', 'lo', 'up']);
+  progress(`operator ${access.namespace}: on the underlay at ${access.addresses.join(', ')}`);
+  for (const [command, ...args] of access.group.commands) await run(command!, args);
+  await makeOperatorKey(lab, access);
+
+  const machines = planMachines(wiring, access);
+  const parents = cgroupParents();
+  for (const machine of machines) machine.cgroups = machineCgroups(parents, machine);
+  await makeHostKeys(lab, machines);
+  state.machines = machines;
+  await record(folder, state);
+  await processFolders(lab);
+  const started = Date.now();
+  progress(
+    `machines: booting ${machines.length} (${wiring.routers.length} routers, ${wiring.servers.length} servers) from ${image}, each with an overlay of its own`,
+  );
+  for (const machine of machines) {
+    machine.pid = startMachine(lab, machine, image, access.authorizedKeys);
+    // Written before anything else can stop the build: the pid is in the state from here on.
+    await writeState(folder, state);
+    checkpoint(signal);
+  }
+  await Promise.race([
+    waitForMachines(lab, machines, options.machineTimeoutMs ?? 60_000, progress, signal),
+    whenAborted(signal),
+  ]);
+  checkpoint(signal);
+  progress(
+    `machines: ${machines.length} booted, every sshd answering, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+
+  const keys = await Promise.all(
+    machines.map(async (machine) => ({ host: machine.host, key: await hostPublicKey(lab, machine) })),
+  );
+  const document = machinesInventory({
+    environment: options.environment,
+    machines,
+    routerOf: new Map(wiring.servers.map((server) => [server.name, server.router])),
+    operatorNamespace: access.namespace,
+    identity: join(lab, access.identity),
+    user: SSH_USER,
+  });
+  const written = await writeMachinesInventory(
+    lab,
+    renderMachinesInventory(document, options.environment),
+    knownHostsText(keys),
+  );
+  progress(
+    `inventory: ${relative(folder, written.inventory)} (${machines.length} hosts) and ${relative(folder, written.knownHosts)}`,
+  );
+  state.inventory = labInventory(wiring, lab, state.access, new Map());
+}
+
 /** `lab up` under the lab lock (lock.ts): a second lab up of the environment says the first is running. */
 export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
   const unsupported = namespaceSupport();
@@ -350,7 +487,9 @@ async function buildLab(options: LabUpOptions): Promise<LabUpResult> {
   const flavour = linuxFlavour(options.model);
   for (const { router, was } of flavour.converted) {
     progress(
-      `${router}: the topology says ${was}; the lab runs it as a Linux router (VyOS cannot run in a namespace)`,
+      options.machines
+        ? `${router}: the topology says ${was}; the lab boots it as a Debian machine running its Linux rendering (VyOS cannot boot here), platform: linux in the inventory`
+        : `${router}: the topology says ${was}; the lab runs it as a Linux router (VyOS cannot run in a namespace)`,
     );
   }
 
@@ -358,9 +497,26 @@ async function buildLab(options: LabUpOptions): Promise<LabUpResult> {
     checkpoint(signal);
     await mkdir(lab, { recursive: true, mode: 0o700 });
     const source = await readLabSource(folder);
+    let image: string | null = null;
+    if (options.machines) {
+      const made = await ensureImage({
+        progress,
+        signal,
+        ...(options.imageCache ? { cache: options.imageCache } : {}),
+      });
+      checkpoint(signal);
+      if (!made.ok) throw new LabFailure(`machine image: ${made.error}`);
+      image = made.path;
+      progress(`image: ${image}${made.built ? '' : ' (cached)'}`);
+    }
     const { kind, secrets, wiring, warnings } = await wire(options, flavour.model, lab, prefix);
     const state = newState(options, prefix, kind, flavour.converted, wiring);
     state.source = source;
+    if (image) {
+      state.mode = 'machines';
+      state.image = image;
+      state.source = topologyOnly(source);
+    }
     if (signal) signals.set(state, signal);
     await record(folder, state);
     await install(wiring, lab, secrets);
@@ -368,9 +524,13 @@ async function buildLab(options: LabUpOptions): Promise<LabUpResult> {
     await connectAll(wiring, progress, signal);
     state.wan = await labWan(options, options.model, wiring, state, lab, progress);
     await record(folder, state);
-    await startTunnels(wiring, lab, state, folder, options.tunnelTimeoutMs ?? 30_000, progress);
-    const hostKeys = await sshAccess(flavour.model, wiring, lab, state, folder, progress);
-    state.inventory = labInventory(wiring, lab, state.access ?? null, hostKeys);
+    if (image) {
+      await bootMachines(options, flavour.model, wiring, lab, image, state, progress);
+    } else {
+      await startTunnels(wiring, lab, state, folder, options.tunnelTimeoutMs ?? 30_000, progress);
+      const hostKeys = await sshAccess(flavour.model, wiring, lab, state, folder, progress);
+      state.inventory = labInventory(wiring, lab, state.access ?? null, hostKeys);
+    }
     state.complete = true;
     await record(folder, state);
     return { ok: true, state, alreadyUp: false, warnings, repaired: [] };
@@ -388,7 +548,11 @@ async function buildLab(options: LabUpOptions): Promise<LabUpResult> {
       environment: options.environment,
       progress: (line) => progress(`  ${line}`),
     });
-    const left = [...removed.remaining.namespaces, ...removed.remaining.pids.map((pid) => `pid ${pid}`)];
+    const left = [
+      ...removed.remaining.namespaces,
+      ...removed.remaining.pids.map((pid) => `pid ${pid}`),
+      ...removed.remaining.cgroups,
+    ];
     const leak = left.length > 0 ? `; NOT everything could be removed: ${left.join(', ')}` : '';
     return interrupted
       ? { ok: false, error: `interrupted by ${interrupted}; what it made is removed${leak}`, interrupted }

@@ -1,6 +1,6 @@
 // The "bare processes" provider: a lab router is a network namespace whose daemons run as
 // recorded processes of this machine, each tunnel end one openvpn started with --daemon and
-// known by its pid file. (Booted machines in the same namespaces come later as nspawn.ts.)
+// known by its pid file. (Booted machines in the same namespaces: booted.ts.)
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run, waitFor } from '@geostage/transport';

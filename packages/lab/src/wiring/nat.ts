@@ -4,28 +4,47 @@ import { integerToAddress, type Model, type ModelSite, overlaps, parsePrefix } f
 import { inside, ip, lengthOf, veth } from './commands.ts';
 import type { WiringDraft } from './wiring.ts';
 
+/** The port a NATed site's NAT forwards to its router's sshd (booted machines). */
+export const NAT_SSH_PORT = 2222;
+
 // The NAT's own address on the underlay: 100.64.0.0/10 is the shared address space of carrier
 // NAT (RFC 6598); one /30 per NATed site, skipping anything the topology uses.
 const NAT_SPACE = parsePrefix('100.64.0.0/10');
 
-const NAT_RULESET = `#!/usr/sbin/nft -f
+/**
+ * The NAT's ruleset. `sshTo` (booted machines): the one connection the underlay may start, a
+ * port forward from the NAT's port NAT_SSH_PORT to the router's sshd, as a site admin sets up
+ * so that the router can be reached for its first configuration.
+ */
+export function natRuleset(sshTo: string | null): string {
+  const admitted = sshTo ? `\t\tiifname "wan" ct status dnat ip daddr ${sshTo} tcp dport 22 accept\n` : '';
+  const forward = sshTo
+    ? `
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		iifname "wan" tcp dport ${NAT_SSH_PORT} dnat to ${sshTo}:22
+	}
+`
+    : '';
+  return `#!/usr/sbin/nft -f
 # geostage lab: the NAT in front of a site. Everything the site sends to the underlay leaves
-# from this namespace's address; nothing the underlay starts gets in.
+# from this namespace's address; nothing the underlay starts gets in${sshTo ? ` but SSH to the router (port ${NAT_SSH_PORT})` : ''}.
 flush ruleset
 
 table ip geostage-nat {
 	chain forward {
 		type filter hook forward priority filter; policy accept;
 		iifname "wan" ct state established,related accept
-		iifname "wan" drop
+${admitted}		iifname "wan" drop
 	}
-
+${forward}
 	chain postrouting {
 		type nat hook postrouting priority srcnat; policy accept;
 		oifname "wan" masquerade
 	}
 }
 `;
+}
 
 export interface NatAddresses {
   /** The underlay's end of the /30. */
@@ -66,7 +85,8 @@ export function natWiring(
   }
   const natNs = draft.add('nat', site.name);
   const ruleset = `nat/${site.name}.nft`;
-  draft.files.push({ path: ruleset, content: NAT_RULESET, mode: 0o644 });
+  const sshTo = draft.provision === 'installer' ? site.router.wan.host : null;
+  draft.files.push({ path: ruleset, content: natRuleset(sshTo), mode: 0o644 });
   draft.groups.push({
     title: `${site.name}: NAT ${natNs} at ${wan.gateway}, seen on the underlay as ${addresses.nat}`,
     commands: [

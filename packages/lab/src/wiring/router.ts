@@ -131,10 +131,11 @@ export function routerWan(
   }
   commands.push(ip(routerNs, 'addr', 'add', wan.address, 'dev', wan.interface));
   if (wan.gateway) commands.push(ip(routerNs, 'route', 'add', 'default', 'via', wan.gateway));
-  commands.push(
-    inside(routerNs, 'sysctl', '-q', '-p', `${root}/etc/sysctl.d/90-geostage.conf`),
-    inside(routerNs, 'nft', '-f', `${root}/etc/nftables.conf`),
-  );
+  if (draft.provision === 'configured')
+    commands.push(
+      inside(routerNs, 'sysctl', '-q', '-p', `${root}/etc/sysctl.d/90-geostage.conf`),
+      inside(routerNs, 'nft', '-f', `${root}/etc/nftables.conf`),
+    );
   draft.routers.push({
     name: router.name,
     site: site.name,

@@ -54,7 +54,11 @@ export function serverWiring(
     );
     for (const address of ethernet.addresses)
       commands.push(ip(serverNs, 'addr', 'add', address, 'dev', name));
-    for (const route of ethernet.routes) {
+    // Booted machines: what the installer set, the address and a default route via the router;
+    // the netplan's own routes come with apply.
+    const routes =
+      draft.provision === 'installer' ? [{ to: 'default', via: segment.gateway }] : ethernet.routes;
+    for (const route of routes) {
       commands.push(
         ip(serverNs, 'route', 'add', route.to, ...(route.via === null ? ['dev', name] : ['via', route.via])),
       );

@@ -12,6 +12,9 @@
 //             VLAN interface); each server on the bridge of its segment
 //   servers   one per server: its netplan addresses, MTU and routes, applied with `ip`
 //   tunnels   one openvpn process per tunnel end
+//
+// With `provision: 'installer'` (booted machines) the routers get no generated file and no
+// openvpn, and the servers only their address and default route: apply brings the rest.
 import type { FileSet, Model } from '@geostage/schema';
 import { MAX_INTERFACE_NAME, type NamespaceRole, namespaceName } from '../names.ts';
 import { natAddresses } from './nat.ts';
@@ -20,6 +23,7 @@ import { serverWiring } from './servers.ts';
 import { tunnelProcesses } from './tunnels.ts';
 import { underlayGroup } from './underlay.ts';
 
+export { NAT_SSH_PORT, natRuleset } from './nat.ts';
 export { labInstalledFile, routerRoot } from './router.ts';
 
 export interface LabNamespace {
@@ -82,6 +86,15 @@ export interface Wiring {
   servers: LabServer[];
 }
 
+/**
+ * What the lab sets up itself. 'configured' (the namespace lab): everything, the generated
+ * router files loaded and one openvpn per tunnel end. 'installer' (booted machines): only what a
+ * site admin has before geostage (the links, each router's WAN address and default route, its LAN
+ * gateway address, each server's LAN address and default route, a port forward on a site's NAT to
+ * its router's SSH); geostage apply does the rest over SSH.
+ */
+export type Provision = 'configured' | 'installer';
+
 export interface WiringInput {
   /** The Linux flavour of the Model (flavour.ts). */
   model: Model;
@@ -90,11 +103,14 @@ export interface WiringInput {
   prefix: string;
   /** Absolute lab folder (environments/<env>/.lab): commands name files in it. */
   folder: string;
+  /** 'configured' unless said. */
+  provision?: Provision;
 }
 
 /** The wiring as it is being built by the parts, with the errors found on the way. */
 export interface WiringDraft extends Wiring {
   folder: string;
+  provision: Provision;
   errors: string[];
   /** Records a namespace of this role and returns its name. */
   add(role: NamespaceRole, of: string): string;
@@ -102,10 +118,11 @@ export interface WiringDraft extends Wiring {
   interfaceName(name: string, where: string): string;
 }
 
-function draftFor(prefix: string, folder: string): WiringDraft {
+function draftFor(prefix: string, folder: string, provision: Provision): WiringDraft {
   const draft: WiringDraft = {
     prefix,
     folder,
+    provision,
     namespaces: [],
     files: [],
     groups: [],
@@ -131,7 +148,7 @@ export function labWiring(
   input: WiringInput,
 ): { ok: true; wiring: Wiring } | { ok: false; errors: string[] } {
   const { model, files, prefix, folder } = input;
-  const draft = draftFor(prefix, folder);
+  const draft = draftFor(prefix, folder, input.provision ?? 'configured');
   const underlay = draft.add('underlay', '');
   const natSites = model.sites.filter((site) => site.router.wan.nat);
   const nat = natAddresses(model, natSites.length);
@@ -143,14 +160,14 @@ export function labWiring(
     const routerNs = draft.add('router', router.name);
     const switchNs = draft.add('switch', site.name);
     const own = files.filter((file) => file.path.startsWith(`routers/${router.name}/`));
-    routerFiles(draft, router.name, own);
+    if (draft.provision === 'configured') routerFiles(draft, router.name, own);
     const commands: string[][] = [];
     const links = routerLan(draft, site, own, routerNs, switchNs, commands);
     if (!links) continue;
     const siteNat = router.wan.nat ? nat[natSites.indexOf(site)]! : null;
     if (!routerWan(draft, site, siteNat, routerNs, switchNs, underlay, commands)) continue;
     serverWiring(draft, model, site, files, links, switchNs);
-    tunnelProcesses(draft, model, router, routerNs);
+    if (draft.provision === 'configured') tunnelProcesses(draft, model, router, routerNs);
   }
   if (draft.errors.length > 0) return { ok: false, errors: draft.errors };
   const { namespaces, files: labFiles, groups, tunnels, routers, servers } = draft;
