@@ -59,3 +59,4 @@ export {
   scenarioResultsFile,
 } from './scenarios.ts';
 export { checkFileSet, type Drift, type WriteOptions, type WriteResult, writeFileSet } from './writer.ts';
+export { type HostInventory, type InventoryRead, readHostInventory, renderInventory } from './inventory.ts';

@@ -7,6 +7,7 @@ export * from './diagnostics.ts';
 export * from './fileset.ts';
 export * from './forwarding.ts';
 export * from './intent.ts';
+export * from './inventory.ts';
 export * from './load.ts';
 export type * from './model.ts';
 export * from './mtu.ts';
