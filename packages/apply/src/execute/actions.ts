@@ -22,6 +22,12 @@ export type Action =
        * `<secrets>/<capture.secret>` (0600, folder 0700, atomically); its output is never logged.
        */
       capture?: Capture;
+      /**
+       * A precondition (kubeadm installed, admin credentials present): when it fails the host's
+       * phase is not run, with its output as the reason, rather than failed; it still counts
+       * against the run (exit 3), never as done.
+       */
+      precondition?: true;
     };
 
 /** How a command's output becomes a secret (targets/capture.ts). */

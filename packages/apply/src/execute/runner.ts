@@ -4,11 +4,12 @@
 // in the apply state file as it completes (atomically), so a rerun skips it. Failures are typed
 // values naming host, phase, step and command.
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { assertNoPlaceholders, fillSecrets } from '@geostage/secrets';
 import type { Result, Session } from '@geostage/transport';
 import pMap from 'p-map';
 import writeFileAtomic from 'write-file-atomic';
+import { capturedSecret } from '../targets/capture.ts';
 import type { Action, HostActions } from './actions.ts';
 
 export const APPLY_STATE_FORMAT = 'geostage-apply';
@@ -55,7 +56,7 @@ async function writeApplyState(path: string, state: ApplyState): Promise<void> {
 }
 
 /** What went wrong: no connection, a secret missing at upload, an upload or a command that failed. */
-export type RuntimeFailureKind = 'connect' | 'secrets' | 'upload' | 'exec' | 'exit';
+export type RuntimeFailureKind = 'connect' | 'secrets' | 'upload' | 'exec' | 'exit' | 'output' | 'capture';
 
 /** A failure on a host, as KubeOne's RuntimeError: where, which step, which command, what it said. */
 export interface RuntimeFailure {
@@ -91,6 +92,8 @@ export interface RunPhaseOptions {
   afterAction?(host: HostActions, action: Action): Promise<void>;
   /** Aborted: no further action starts; the host's outcome says it was interrupted. */
   signal?: AbortSignal;
+  /** How long a `fresh` action keeps trying to connect again (default 60 s). */
+  freshDeadlineMs?: number;
 }
 
 export interface HostOutcome {
@@ -104,11 +107,24 @@ export interface HostOutcome {
   unreachable: string | null;
   /** Set when a signal stopped the host before all its actions ran. */
   interrupted: string | null;
+  /** A precondition failed (kubeadm not installed) or a host it waits for failed: not run, and why. */
+  notRun: string | null;
 }
 
 const tail = (text: string, lines = 8) => text.trimEnd().split('\n').slice(-lines).join('\n');
 
 type Failed = { kind: RuntimeFailureKind; output: string };
+
+/** The lines of `output` that hold one of `patterns` (vbash prints "Commit failed" and exits 0). */
+function failedLines(output: string, patterns: readonly string[]): string[] {
+  return output.split('\n').filter((line) => patterns.some((pattern) => line.includes(pattern)));
+}
+
+async function writeSecret(secrets: string, name: string, value: string): Promise<void> {
+  const path = join(secrets, name);
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(path, value, { mode: 0o600 });
+}
 
 async function perform(session: Session, action: Action, secrets: string): Promise<Failed | null> {
   if (action.kind === 'upload') {
@@ -122,12 +138,48 @@ async function perform(session: Session, action: Action, secrets: string): Promi
   }
   const result = await session.exec(action.command);
   if (!result.ok) return { kind: 'exec', output: result.error };
-  if (result.value.code !== 0)
-    return {
-      kind: 'exit',
-      output: `exit ${result.value.code}${result.value.stderr || result.value.stdout ? `:\n${tail(result.value.stderr || result.value.stdout)}` : ''}`,
-    };
+  const { code, stdout, stderr } = result.value;
+  if (code !== 0) {
+    // A captured command's output may hold what it prints for the secret: say only the exit code.
+    const said = action.capture ? '' : stderr || stdout;
+    return { kind: 'exit', output: `exit ${code}${said ? `:\n${tail(said)}` : ''}` };
+  }
+  const failed = action.failOn ? failedLines(`${stdout}\n${stderr}`, action.failOn) : [];
+  if (failed.length > 0)
+    return { kind: 'output', output: `exit 0, but the output says it failed:\n${tail(failed.join('\n'))}` };
+  if (action.capture) {
+    const captured = capturedSecret(action.capture, stdout);
+    if (!captured.ok) return { kind: 'capture', output: captured.error };
+    await writeSecret(secrets, action.capture.secret, captured.value);
+  }
   return null;
+}
+
+/** A new connection to the host, tried until it answers or the deadline passes (after a change that may cut it for a moment). */
+async function reconnect(host: HostActions, options: RunPhaseOptions): Promise<Result<Session>> {
+  const deadline = Date.now() + (options.freshDeadlineMs ?? 60_000);
+  for (;;) {
+    const connected = await options.connect(host);
+    if (connected.ok || Date.now() >= deadline || options.signal?.aborted) return connected;
+    await new Promise((done) => setTimeout(done, 1000));
+  }
+}
+
+/** One action: on the host's session, or over a fresh connection that proves the host still answers. */
+async function performOn(
+  session: Session,
+  host: HostActions,
+  action: Action,
+  options: RunPhaseOptions,
+): Promise<Failed | null> {
+  if (action.kind !== 'run' || !action.fresh) return perform(session, action, options.secrets);
+  const fresh = await reconnect(host, options);
+  if (!fresh.ok) return { kind: 'connect', output: `no fresh connection after the change: ${fresh.error}` };
+  try {
+    return await perform(fresh.value, action, options.secrets);
+  } finally {
+    fresh.value.close();
+  }
 }
 
 /** The actions of one host, over one session, in order; the first failure ends the host. */
@@ -149,9 +201,15 @@ async function runActions(
     }
     const started = Date.now();
     await write(`[${host.phase}] ${action.label}`);
-    const failure = await perform(session, action, options.secrets);
+    const failure = await performOn(session, host, action, options);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const counter = `${index + 1 + outcome.skipped}/${host.actions.length}`;
+    if (failure && action.kind === 'run' && action.precondition) {
+      outcome.notRun = failure.output.replace(/^exit \d+:\n/, '').trim();
+      await write(`not run: ${outcome.notRun}`);
+      say(`NOT RUN: ${outcome.notRun}`);
+      return;
+    }
     if (failure) {
       const command = action.kind === 'upload' ? action.to : action.command;
       outcome.failure = { ...failure, host: host.host, phase: host.phase, step: action.label, command };
@@ -188,6 +246,7 @@ async function runHost(
     failure: null,
     unreachable: null,
     interrupted: null,
+    notRun: null,
   };
   const say = (line: string) => options.progress(`[${host.phase}] ${host.host}: ${line}`);
   if (host.unreachable) {
@@ -237,10 +296,45 @@ export async function runPhase(options: RunPhaseOptions): Promise<HostOutcome[]>
     saving = saving.then(() => writeApplyState(options.statePath, state));
     return saving;
   };
+  // A host waits for the hosts of this phase its `after` names (they come earlier in plan order,
+  // so a waiting host never holds the slot one it waits for needs); when one of them did not
+  // finish, it is not run.
+  const finished = new Map<string, Promise<HostOutcome>>();
+  const names = new Set(options.hosts.map((host) => host.host));
+  const one = async (host: HostActions): Promise<HostOutcome> => {
+    for (const before of (host.after ?? []).filter((name) => names.has(name))) {
+      const outcome = await finished.get(before);
+      if (!outcome || outcome.failure || outcome.notRun || outcome.unreachable || outcome.interrupted) {
+        const why = `${before} did not finish this phase`;
+        options.progress(`[${host.phase}] ${host.host}: NOT RUN: ${why}`);
+        return { ...emptyOutcome(host.host), notRun: why };
+      }
+    }
+    return runHost(host, options, state, record);
+  };
   // Bounded parallelism: at most `parallel` hosts at once, taken in plan order.
-  const outcomes = await pMap(options.hosts, (host) => runHost(host, options, state, record), {
-    concurrency: Math.max(1, options.parallel),
-  });
+  const outcomes = await pMap(
+    options.hosts,
+    (host) => {
+      const started = one(host);
+      finished.set(host.host, started);
+      return started;
+    },
+    { concurrency: Math.max(1, options.parallel) },
+  );
   await saving;
   return outcomes;
+}
+
+function emptyOutcome(host: string): HostOutcome {
+  return {
+    host,
+    ran: 0,
+    skipped: 0,
+    error: null,
+    failure: null,
+    unreachable: null,
+    interrupted: null,
+    notRun: null,
+  };
 }

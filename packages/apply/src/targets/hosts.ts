@@ -8,7 +8,7 @@
 // netplan try runs on every apply, the CA hash is captured into secrets/. kubeadm and kubectl
 // phases start with a check that says plainly when the tool is not installed.
 
-import type { FileSet } from '@geostage/schema';
+import type { FileSet, HostAccess as SchemaHostAccess } from '@geostage/schema';
 import { kubeadmSecretNames, secretPlaceholder } from '@geostage/secrets';
 import { quote } from 'shell-quote';
 import { type Action, bindToUploads, type HostActions, runAction, uploadAction } from '../execute/actions.ts';
@@ -22,19 +22,8 @@ import {
 } from '../plan/index.ts';
 import { VYOS_FAIL_ON } from './vyos.ts';
 
-/**
- * How apply reaches one host: the fields of @geostage/environment's `HostAccess` (inventory.yaml)
- * that this target reads. Declared here until the inventory lands on main; the lead's type fits.
- */
-export interface HostAccess {
-  name: string;
-  address: string;
-  port: number;
-  user: string;
-  jump: string | null;
-  /** A router that runs the Linux rendering of its topology entry, or VyOS; null: as the topology says. */
-  platform: 'vyos' | 'linux' | null;
-}
+/** How apply reaches one host (inventory.yaml, @geostage/schema): the fields this target reads. */
+export type HostAccess = Pick<SchemaHostAccess, 'name' | 'address' | 'port' | 'user' | 'jump' | 'platform'>;
 
 export interface HostActionsInput {
   plan: Plan;
@@ -181,7 +170,10 @@ function stepActions(step: Step, access: HostAccess, input: HostActionsInput): H
   const actions: Action[] = [];
   const index = () => actions.length;
   const tool = toolCheck(step, input.kubernetesVersion);
-  if (tool) actions.push(runAction(step.phase, step.host, tool.command, index(), tool.label));
+  if (tool) {
+    const action = runAction(step.phase, step.host, tool.command, index(), tool.label);
+    if (action.kind === 'run') actions.push({ ...action, always: true, precondition: true });
+  }
 
   const folders = [...new Set(step.uploads.map((upload) => folderOf(upload.to)))].sort();
   // mkdir -p, not install -d: install -d resets the mode of a folder that exists (and the
