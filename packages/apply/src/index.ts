@@ -2,7 +2,8 @@
 // uploaded and run where, phase by phase; execute/ runs a phase's actions over SSH (bounded
 // parallelism, resume state); targets/lab.ts turns a phase into actions the namespace lab can
 // run, targets/hosts.ts into actions real hosts run; actions/apply.ts is `apply --lab`: plan ->
-// lab target -> runner. Secrets are filled at upload.
+// lab target -> runner; actions/hosts.ts is apply on real hosts: inventory -> plan -> hosts
+// target -> runner. Secrets are filled at upload.
 
 export {
   APP_VERBS,
@@ -22,6 +23,13 @@ export {
   applyLab,
   type HostSummary,
 } from './actions/apply.ts';
+export {
+  type ApplyHostsFailure,
+  type ApplyHostsOptions,
+  type ApplyHostsResult,
+  applyHosts,
+  hostsStateFolder,
+} from './actions/hosts.ts';
 export {
   APPLICATION_KINDS,
   managedSelector,

@@ -7,7 +7,13 @@ import { generateLinuxRouters } from './linux/index.ts';
 import { generateNetplan } from './netplan/index.ts';
 import { generateVyos } from './vyos/index.ts';
 
-export { generateLinuxRouters, linuxDevicePath, OPENVPN_DIR } from './linux/index.ts';
+export {
+  generateLinuxRouters,
+  LINUX_RENDERING_RELEASE,
+  linuxDevicePath,
+  linuxRendering,
+  OPENVPN_DIR,
+} from './linux/index.ts';
 export { generateNetplan } from './netplan/index.ts';
 export * as vyos from './vyos/index.ts';
 export { generateVyos } from './vyos/index.ts';

@@ -2,9 +2,11 @@
 // a network namespace, while the Linux router files (OpenVPN, nftables, sysctl, networkd) run
 // on the machine's own tools. Only the router OS changes; addresses, tunnels, routes, keys and
 // ciphers are the Model's, so what the lab measures is the design, not a lab-only variant.
+// The conversion itself is gen-vyos's (linuxRendering), which apply uses for `platform: linux`.
+import { LINUX_RENDERING_RELEASE, linuxRendering } from '@geostage/gen-vyos';
 import type { Model } from '@geostage/schema';
 
-export const LAB_ROUTER_RELEASE = 'debian-12';
+export const LAB_ROUTER_RELEASE = LINUX_RENDERING_RELEASE;
 
 export interface Converted {
   router: string;
@@ -13,11 +15,5 @@ export interface Converted {
 }
 
 export function linuxFlavour(model: Model): { model: Model; converted: Converted[] } {
-  const converted: Converted[] = [];
-  const sites = model.sites.map((site) => {
-    if (site.router.os === 'linux') return site;
-    converted.push({ router: site.router.name, was: `${site.router.os} ${site.router.release}` });
-    return { ...site, router: { ...site.router, os: 'linux' as const, release: LAB_ROUTER_RELEASE } };
-  });
-  return { model: { ...model, sites }, converted };
+  return linuxRendering(model);
 }

@@ -331,13 +331,14 @@ function record(result: ApplyLabResult, phase: PhaseName, outcomes: HostOutcome[
       result.notReached.push({ phase, host: outcome.host, reason: outcome.unreachable });
     const status: HostSummary['status'] = outcome.failure
       ? 'failed'
-      : outcome.unreachable || outcome.interrupted
+      : outcome.unreachable || outcome.interrupted || outcome.notRun
         ? 'not-run'
         : outcome.ran > 0
           ? 'ran'
           : 'done';
     const reason =
       outcome.error ??
+      outcome.notRun ??
       outcome.unreachable ??
       (outcome.interrupted ? `interrupted (${outcome.interrupted})` : null);
     result.summary.push({

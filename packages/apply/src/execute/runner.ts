@@ -109,6 +109,8 @@ export interface HostOutcome {
   interrupted: string | null;
   /** A precondition failed (kubeadm not installed) or a host it waits for failed: not run, and why. */
   notRun: string | null;
+  /** Of `ran`, the checks (actions run on every apply): a host whose only runs were checks changed nothing. */
+  checks: number;
 }
 
 const tail = (text: string, lines = 8) => text.trimEnd().split('\n').slice(-lines).join('\n');
@@ -223,7 +225,8 @@ async function runActions(
       `${counter} ok ${action.label.length > 100 ? `${action.label.slice(0, 97)}...` : action.label} (${seconds} s)`,
     );
     outcome.ran += 1;
-    if (!('always' in action && action.always)) await record(action);
+    if ('always' in action && action.always) outcome.checks += 1;
+    else await record(action);
     await options.afterAction?.(host, action);
   }
 }
@@ -247,6 +250,7 @@ async function runHost(
     unreachable: null,
     interrupted: null,
     notRun: null,
+    checks: 0,
   };
   const say = (line: string) => options.progress(`[${host.phase}] ${host.host}: ${line}`);
   if (host.unreachable) {
@@ -336,5 +340,6 @@ function emptyOutcome(host: string): HostOutcome {
     unreachable: null,
     interrupted: null,
     notRun: null,
+    checks: 0,
   };
 }

@@ -1,19 +1,43 @@
-// geostage apply <env> --lab: the plan executed over real SSH into the lab's router namespaces.
-// A real-host mode is not built yet; without --lab the command says so.
+// geostage apply <env> [--inventory FILE]: the plan executed over SSH on real hosts (every phase),
+// or with --lab in the namespace lab's router namespaces (routers and tunnel check).
 
-import { type ApplyLabResult, applyLab, isPhaseName, PHASE_NAMES } from '@geostage/apply';
+import {
+  type ApplyHostsResult,
+  type ApplyLabResult,
+  applyHosts,
+  applyLab,
+  isPhaseName,
+  PHASE_NAMES,
+} from '@geostage/apply';
 import { repositoryEnvironment } from '@geostage/environment';
-import { formatDiagnostic } from '@geostage/schema';
-import { type Command, EXIT, positiveInteger, UsageError } from '../command.ts';
+import { resolve } from 'node:path';
+import { formatDiagnostic, type Model } from '@geostage/schema';
+import { type Command, EXIT, type Io, positiveInteger, UsageError } from '../command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from '../environment.ts';
 import { interruptible, signalExit } from '../interrupt.ts';
 
 export const apply: Command = {
   name: 'apply',
-  summary: 'execute the plan over SSH (for now in the lab only: routers and tunnel check)',
-  help: `Usage: geostage apply <env> --lab [--phase NAME] [--dry-run] [--parallel N]
+  summary: 'execute the plan over SSH: on real hosts (every phase), or --lab in the namespace lab',
+  help: `Usage: geostage apply <env> [--inventory FILE] [--phase NAME] [--dry-run] [--parallel N]
+       geostage apply <env> --lab [--phase NAME] [--dry-run] [--parallel N]
 
-Executes the plan (geostage plan <env>) over real SSH (ssh2) into the lab that
+Real hosts (without --lab): every phase of the plan over SSH, as the inventory says each host is
+reached (environments/<env>/inventory.yaml, or --inventory FILE; without one, the topology's
+defaults: routers at their WAN address, servers at their LAN address through their site's
+router). Host keys are checked against the inventory's known_hosts (geostage hosts scan <env>
+records them); an unknown or changed key stops that host. Every upload is written beside its
+path and moved into place; VyOS loads its set commands under commit-confirm and confirms over a
+fresh connection (vbash's "Set failed"/"Commit failed" count as failures); servers take their
+netplan file with a timed revert, confirmed over a fresh connection; HAProxy's file is checked
+before the reload; kubeadm init and joins run in order (token and certificate key made into
+secrets/ when absent, the CA hash captured). A host that fails stops only itself and the hosts
+reached through it; transient connection failures are retried with backoff. A phase a host
+lacks the software for (kubeadm, kubectl) is NOT RUN, saying what to install.
+Logs and the resume state: .apply/<env>/ beside the inventory file. A lab made with
+geostage lab up <env> --machines writes environments/<env>/.lab/inventory.yaml for this.
+
+In the lab (--lab): executes the plan (geostage plan <env>) over real SSH (ssh2) into the lab that
 geostage lab up <env> built: the connections start in the lab's operator namespace on the
 underlay and reach each router's sshd at its WAN address. The lab runs the Linux flavour of
 every router (VyOS cannot run in a namespace), so apply uploads the Linux router files of the
@@ -29,7 +53,8 @@ State: environments/<env>/.lab/apply-state.json; a rerun skips completed steps (
 file or command changed runs again).
 
 Options:
-  --lab            required: apply to the namespace lab (a real-host mode is not built yet).
+  --inventory FILE how to reach each host (default environments/<env>/inventory.yaml).
+  --lab            apply to the namespace lab that geostage lab up <env> built.
   --phase NAME     only that phase (${PHASE_NAMES.join(', ')}).
   --dry-run        print what would be uploaded and run; touches nothing.
   --parallel N     hosts at once (default 8).
@@ -37,21 +62,20 @@ Options:
 
 It ends with a summary per phase and host: ran, already done, not run and why, failed.
 
-Exit codes: 0 done, 1 invalid topology, no lab up, or a stale lab apply cannot bring to the
-files (servers changed), 2 usage error, 3 a host failed or was not run (each printed with
+Exit codes: 0 done, 1 invalid topology or inventory, no lab up, or a stale lab apply cannot
+bring to the files (servers changed), 2 usage error, 3 a host failed or was not run (each printed with
 its host and step), 130/143 interrupted by SIGINT/SIGTERM (rerun to finish).`,
   options: {
     lab: { type: 'boolean', default: false },
+    inventory: { type: 'string' },
     phase: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     parallel: { type: 'string', default: '8' },
   },
   async run({ values, positionals, io }) {
     if (positionals.length !== 1) throw new UsageError('name one environment');
-    if (values.lab !== true)
-      throw new UsageError(
-        'apply runs only in the namespace lab for now: add --lab (real hosts are not built yet)',
-      );
+    if (values.lab === true && values.inventory !== undefined)
+      throw new UsageError('--lab and --inventory exclude each other: the lab publishes its own inventory');
     const phase = values.phase;
     if (phase !== undefined && (typeof phase !== 'string' || !isPhaseName(phase)))
       throw new UsageError(`--phase must be one of ${PHASE_NAMES.join(', ')}, not "${String(phase)}"`);
@@ -66,6 +90,17 @@ its host and step), 130/143 interrupted by SIGINT/SIGTERM (rerun to finish).`,
     const dryRun = values['dry-run'] === true;
     const started = Date.now();
     const model = loaded.model;
+    if (values.lab !== true)
+      return applyToHosts({
+        env: env!,
+        folder: repositoryEnvironment(root, env!).folder,
+        model,
+        inventory: typeof values.inventory === 'string' ? resolve(io.cwd, values.inventory) : undefined,
+        phase: typeof phase === 'string' && isPhaseName(phase) ? phase : undefined,
+        dryRun,
+        parallel,
+        io,
+      });
     const result = await interruptible(io, `apply ${env} after the steps under way`, (signal) =>
       applyLab({
         environment: env!,
@@ -105,8 +140,66 @@ its host and step), 130/143 interrupted by SIGINT/SIGTERM (rerun to finish).`,
   },
 };
 
+/** apply on real hosts: the inventory's diagnostics, progress, the summary, the exit code. */
+async function applyToHosts(request: {
+  env: string;
+  folder: string;
+  model: Model;
+  inventory: string | undefined;
+  phase: (typeof PHASE_NAMES)[number] | undefined;
+  dryRun: boolean;
+  parallel: number;
+  io: Io;
+}): Promise<number> {
+  const { env, io } = request;
+  const started = Date.now();
+  const result: ApplyHostsResult = await interruptible(io, `apply ${env} after the steps under way`, (signal) =>
+    applyHosts({
+      environment: env,
+      folder: request.folder,
+      model: request.model,
+      ...(request.inventory ? { inventory: request.inventory } : {}),
+      ...(request.phase ? { phase: request.phase } : {}),
+      dryRun: request.dryRun,
+      parallel: request.parallel,
+      progress: (line) => io.out(`${line}\n`),
+      signal,
+    }),
+  );
+  for (const diagnostic of result.diagnostics) io.err(`${formatDiagnostic(diagnostic)}\n`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.summary.length > 0) io.out(renderSummary({ summary: result.summary, notExecutable: [] }));
+  if (result.interrupted) {
+    io.err(`geostage: apply ${env}: interrupted by ${result.interrupted}; rerun it to finish\n`);
+    return signalExit(result.interrupted);
+  }
+  const setup = result.failures.filter((failure) => 'error' in failure);
+  if (setup.length > 0) {
+    for (const failure of setup) io.err(`geostage: apply ${env}: ${'error' in failure ? failure.error : ''}\n`);
+    return EXIT.invalid;
+  }
+  if (request.dryRun) return EXIT.ok;
+  const failed = result.summary.filter((one) => one.status === 'failed');
+  const notRun = result.summary.filter((one) => one.status === 'not-run');
+  for (const one of [...failed, ...notRun])
+    io.err(
+      `geostage: apply ${env}: [${one.phase}] ${one.host} ${one.status === 'failed' ? 'FAILED' : 'NOT RUN'}: ${one.reason ?? ''}\n`,
+    );
+  const changed = result.summary.some((one) => one.status === 'ran');
+  const verdict =
+    failed.length + notRun.length > 0
+      ? `NOT done: ${failed.length} failed, ${notRun.length} not run`
+      : changed
+        ? 'done'
+        : 'done: nothing changed (every step completed before; checks passed)';
+  io.out(
+    `apply ${env} ${verdict} in ${seconds} s: ${result.ran} steps ran, ${result.skipped} completed before and skipped; logs in ${result.stateFolder}\n`,
+  );
+  return failed.length + notRun.length > 0 ? EXIT.failure : EXIT.ok;
+}
+
 /** The summary apply ends with: per phase and host, ran / already done / not run and why / failed. */
-function renderSummary(result: ApplyLabResult): string {
+function renderSummary(result: Pick<ApplyLabResult, 'summary' | 'notExecutable'>): string {
   const word = { ran: 'ran', done: 'already done', 'not-run': 'NOT RUN', failed: 'FAILED' } as const;
   const width = Math.max(...result.summary.map((one) => `[${one.phase}] ${one.host}`.length));
   const lines = result.summary.map((one) => {

@@ -139,3 +139,25 @@ export function generateLinuxRouters(
   }
   return { files: sortFileSet(files), warnings };
 }
+
+/** The Debian release a router runs when it runs the Linux rendering of another OS's entry. */
+export const LINUX_RENDERING_RELEASE = 'debian-12';
+
+/**
+ * The Model with these routers (every router when left out) rendered as Linux routers: only the
+ * router OS changes; addresses, tunnels, routes, keys and ciphers stay the Model's. The lab runs
+ * every router so (VyOS cannot run in a namespace), and an inventory's `platform: linux` asks it
+ * of one router (a booted lab machine standing in for a VyOS router).
+ */
+export function linuxRendering(
+  model: Model,
+  routers?: ReadonlySet<string>,
+): { model: Model; converted: { router: string; was: string }[] } {
+  const converted: { router: string; was: string }[] = [];
+  const sites = model.sites.map((site) => {
+    if (site.router.os === 'linux' || (routers && !routers.has(site.router.name))) return site;
+    converted.push({ router: site.router.name, was: `${site.router.os} ${site.router.release}` });
+    return { ...site, router: { ...site.router, os: 'linux' as const, release: LINUX_RENDERING_RELEASE } };
+  });
+  return { model: { ...model, sites }, converted };
+}
