@@ -30,9 +30,7 @@ const support = namespaceSupport() ?? nspawnMissing();
 
 /** One summary line: `  [phase] host   status...`. */
 function summaryOf(output: string, phase: string, host: string): string {
-  const line = output
-    .split('\n')
-    .find((one) => new RegExp(`^ {2}\\[${phase}\\] ${host} +`).test(one));
+  const line = output.split('\n').find((one) => new RegExp(`^ {2}\\[${phase}\\] ${host} +`).test(one));
   return line?.replace(new RegExp(`^ {2}\\[${phase}\\] ${host} +`), '') ?? '(no summary line)';
 }
 

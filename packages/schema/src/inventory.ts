@@ -274,7 +274,10 @@ export function resolveInventory(
 }
 
 /** Every jump names a host of the inventory, and following jumps never comes back to where it started. */
-function jumpFindings(hosts: readonly HostAccess[], written: Record<string, InventoryHostDocument>): Finding[] {
+function jumpFindings(
+  hosts: readonly HostAccess[],
+  written: Record<string, InventoryHostDocument>,
+): Finding[] {
   const findings: Finding[] = [];
   const byName = new Map(hosts.map((host) => [host.name, host]));
   for (const host of hosts) {

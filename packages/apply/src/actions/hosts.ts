@@ -77,7 +77,8 @@ async function readKnownHosts(path: string): Promise<Map<string, Buffer>> {
 }
 
 /** Transient: worth another try after a pause (the host is booting, a link flapped). */
-const TRANSIENT = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|timed out|Timed out|connection closed|Connection lost|Channel open failure|refused|reset/i;
+const TRANSIENT =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|timed out|Timed out|connection closed|Connection lost|Channel open failure|refused|reset/i;
 
 /**
  * Connects to a host as the inventory says: through its jump chain, with the key of each host
@@ -179,7 +180,11 @@ function emptyResult(): ApplyHostsResult {
   };
 }
 
-function fail(result: ApplyHostsResult, kind: 'inventory' | 'known-hosts' | 'secrets' | 'state', error: string) {
+function fail(
+  result: ApplyHostsResult,
+  kind: 'inventory' | 'known-hosts' | 'secrets' | 'state',
+  error: string,
+) {
   result.errors.push(error);
   result.failures.push({ kind, error });
   return result;
@@ -240,7 +245,7 @@ export async function applyHosts(options: ApplyHostsOptions): Promise<ApplyHosts
     kubernetesVersion: model.kubernetes?.version ?? null,
   };
   progress(
-    `apply ${environment} to ${inventory.hosts.length} hosts (${inventory.file ?? 'the topology\'s defaults'})${options.dryRun ? ' (dry run: nothing is touched)' : ''}`,
+    `apply ${environment} to ${inventory.hosts.length} hosts (${inventory.file ?? "the topology's defaults"})${options.dryRun ? ' (dry run: nothing is touched)' : ''}`,
   );
   const connector = hostsConnector(inventory, keys, options.retries ?? 4, progress);
   const down = new Map<string, string>();
@@ -252,7 +257,14 @@ export async function applyHosts(options: ApplyHostsOptions): Promise<ApplyHosts
     for (const host of translated.hosts) {
       const blocked = blockedBy(host, inventory, down, plan, phase);
       if (blocked) {
-        result.summary.push({ phase, host: host.host, status: 'not-run', ran: 0, skipped: 0, reason: blocked });
+        result.summary.push({
+          phase,
+          host: host.host,
+          status: 'not-run',
+          ran: 0,
+          skipped: 0,
+          reason: blocked,
+        });
         progress(`[${phase}] ${host.host}: NOT RUN: ${blocked}`);
       } else runnable.push(host);
     }
@@ -300,7 +312,8 @@ function blockedBy(
 ): string | null {
   if (down.has(host.host)) return `it did not finish ${down.get(host.host)}`;
   for (const jump of jumpChain(inventory, host.host))
-    if (down.has(jump.name)) return `it is reached through ${jump.name}, which did not finish ${down.get(jump.name)}`;
+    if (down.has(jump.name))
+      return `it is reached through ${jump.name}, which did not finish ${down.get(jump.name)}`;
   const first = plan.phases.find((one) => one.name === 'first-control-plane')?.steps[0]?.host;
   const needsFirst = PHASE_NAMES.indexOf(phase) > PHASE_NAMES.indexOf('first-control-plane');
   if (needsFirst && first && first !== host.host && down.has(first))
@@ -325,10 +338,21 @@ function record(result: ApplyHostsResult, phase: PhaseName, outcome: HostOutcome
     outcome.notRun ??
     outcome.unreachable ??
     (outcome.interrupted ? `interrupted (${outcome.interrupted})` : null);
-  result.summary.push({ phase, host: outcome.host, status, ran: outcome.ran, skipped: outcome.skipped, reason });
+  result.summary.push({
+    phase,
+    host: outcome.host,
+    status,
+    ran: outcome.ran,
+    skipped: outcome.skipped,
+    reason,
+  });
 }
 
-function describe(host: HostActions, completed: Record<string, string>, progress: (line: string) => void): void {
+function describe(
+  host: HostActions,
+  completed: Record<string, string>,
+  progress: (line: string) => void,
+): void {
   if (host.unreachable) {
     progress(`  ${host.host}: would be skipped: ${host.unreachable}`);
     return;

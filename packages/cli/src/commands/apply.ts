@@ -153,18 +153,21 @@ async function applyToHosts(request: {
 }): Promise<number> {
   const { env, io } = request;
   const started = Date.now();
-  const result: ApplyHostsResult = await interruptible(io, `apply ${env} after the steps under way`, (signal) =>
-    applyHosts({
-      environment: env,
-      folder: request.folder,
-      model: request.model,
-      ...(request.inventory ? { inventory: request.inventory } : {}),
-      ...(request.phase ? { phase: request.phase } : {}),
-      dryRun: request.dryRun,
-      parallel: request.parallel,
-      progress: (line) => io.out(`${line}\n`),
-      signal,
-    }),
+  const result: ApplyHostsResult = await interruptible(
+    io,
+    `apply ${env} after the steps under way`,
+    (signal) =>
+      applyHosts({
+        environment: env,
+        folder: request.folder,
+        model: request.model,
+        ...(request.inventory ? { inventory: request.inventory } : {}),
+        ...(request.phase ? { phase: request.phase } : {}),
+        dryRun: request.dryRun,
+        parallel: request.parallel,
+        progress: (line) => io.out(`${line}\n`),
+        signal,
+      }),
   );
   for (const diagnostic of result.diagnostics) io.err(`${formatDiagnostic(diagnostic)}\n`);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -175,7 +178,8 @@ async function applyToHosts(request: {
   }
   const setup = result.failures.filter((failure) => 'error' in failure);
   if (setup.length > 0) {
-    for (const failure of setup) io.err(`geostage: apply ${env}: ${'error' in failure ? failure.error : ''}\n`);
+    for (const failure of setup)
+      io.err(`geostage: apply ${env}: ${'error' in failure ? failure.error : ''}\n`);
     return EXIT.invalid;
   }
   if (request.dryRun) return EXIT.ok;
