@@ -74,6 +74,42 @@ describe('geostage export ansible', () => {
     expect(again.stdout).toMatch(/: 0 written, \d+ unchanged, 0 removed/);
   });
 
+  it('reads environments/<env>/inventory.yaml, or --inventory FILE, and stops at its errors with file:line (exit 1)', () => {
+    const folder = join(scratch, 'environments', 'keio-2019');
+    writeFileSync(
+      join(folder, 'inventory.yaml'),
+      'hosts:\n  vyos01: { address: 198.51.100.7, port: 2201, user: admin }\n  node01: { jump: vyos01 }\n',
+    );
+    const result = geostage(['export', 'ansible', 'keio-2019']);
+    expect(result.code, result.stderr).toBe(0);
+    const hosts = (text: string) => {
+      const found: Record<string, Record<string, unknown>> = {};
+      const walk = (group: { hosts?: Record<string, Record<string, unknown> | null>; children?: object }) => {
+        for (const [name, value] of Object.entries(group.hosts ?? {})) if (value) found[name] = value;
+        for (const child of Object.values(group.children ?? {})) walk(child);
+      };
+      walk(parse(text).all);
+      return found;
+    };
+    const exported = hosts(readFileSync(join(folder, '.export', 'ansible', 'inventory.yaml'), 'utf8'));
+    expect(exported.vyos01).toMatchObject({
+      ansible_host: '198.51.100.7',
+      ansible_port: 2201,
+      ansible_user: 'admin',
+    });
+    expect(exported.node01!.ansible_ssh_common_args).toContain('HostKeyAlias=vyos01');
+    expect(exported.node01!.ansible_ssh_common_args).toMatch(/ 198\.51\.100\.7"$/);
+
+    writeFileSync(join(scratch, 'other.yaml'), 'hosts:\n  vyos09: { port: 22 }\n');
+    const wrong = geostage(['export', 'ansible', 'keio-2019', '--inventory', 'other.yaml']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^other\.yaml:2:3: error/m);
+    expect(wrong.stderr).toContain('other.yaml: the inventory has errors, nothing exported');
+    const missing = geostage(['export', 'ansible', 'keio-2019', '--inventory', 'nowhere.yaml']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('nowhere.yaml: no such inventory file, nothing exported');
+  });
+
   it('refuses a folder that holds other files, and leaves it as it was (exit 1)', () => {
     const output = join(scratch, 'mine');
     mkdirSync(output);

@@ -3,7 +3,14 @@
 // that nothing secret is in it, and that the same input gives the same bytes.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadTopologyFile, type Model, resolve } from '@geostage/schema';
+import {
+  loadInventory,
+  loadTopologyFile,
+  type Model,
+  type ResolvedInventory,
+  resolve,
+  resolveInventory,
+} from '@geostage/schema';
 import { placeholdersIn } from '@geostage/secrets';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseDocument, visit } from 'yaml';
@@ -11,7 +18,6 @@ import type { Plan } from '../plan/plan.ts';
 import { buildPlan, type PlanInput } from '../plan/planner.ts';
 import { readPlanInput } from '../plan/read.ts';
 import { type AnsibleExportInput, exportAnsible, publicFilesOf } from './ansible.ts';
-import { defaultHostAccess } from './hosts.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..', '..');
 
@@ -41,7 +47,7 @@ async function load(name: string): Promise<Loaded> {
       network: input.network,
       cluster: input.cluster,
       publicFiles,
-      hosts: defaultHostAccess(model),
+      inventory: resolveInventory(model, {}).inventory!,
       secretsFolder: '../../secrets',
       knownHosts: '../../known_hosts',
     },
@@ -73,6 +79,18 @@ function hostVariables(inventory: { all: Group }): Map<string, Record<string, un
   };
   walk(inventory.all);
   return found;
+}
+
+/** The inventory with one host changed. */
+function withHost(
+  inventory: ResolvedInventory,
+  name: string,
+  change: Partial<ResolvedInventory['hosts'][number]>,
+): ResolvedInventory {
+  return {
+    ...inventory,
+    hosts: inventory.hosts.map((host) => (host.name === name ? { ...host, ...change } : host)),
+  };
 }
 
 function file(files: { path: string; content: string }[], path: string): string {
@@ -127,32 +145,51 @@ describe.each(['keio-2019', 'global-hub'])('the Ansible export of %s', (name) =>
     }
   });
 
-  it('reaches routers at their WAN address and servers at their LAN address through their site router', () => {
+  it("reaches each host as the topology's default inventory says: routers at their WAN address, servers at their LAN address through their site's router", () => {
     const { model } = loaded;
     const variables = hostVariables(inventory);
+    const entry = model.sites.find((site) => model.vpn.hubs.includes(site.name)) ?? model.sites[0]!;
     for (const site of model.sites) {
       const router = variables.get(site.router.name)!;
+      const args = router.ansible_ssh_common_args as string;
+      expect(args).toContain(`HostKeyAlias=${site.router.name}`);
       expect(router).toMatchObject({
-        ansible_host: site.router.wan.host,
         ansible_port: 22,
         ansible_user: site.router.os === 'vyos' ? 'vyos' : 'root',
       });
-      expect(router.ansible_ssh_common_args).not.toContain('ProxyCommand');
-      expect(router.ansible_ssh_common_args).toContain(`HostKeyAlias=${site.router.name}`);
+      if (site.router.wan.nat) {
+        // Behind NAT: at its LAN gateway, through the entry router and the VPN.
+        expect(router.ansible_host).toBe(site.segments[0]!.gateway);
+        expect(args).toMatch(
+          new RegExp(
+            `ProxyCommand=ssh -W %h:%p .*HostKeyAlias=${entry.router.name} .* ${entry.router.wan.host.replaceAll('.', '\\.')}"$`,
+          ),
+        );
+      } else {
+        expect(router.ansible_host).toBe(site.router.wan.host);
+        expect(args).not.toContain('ProxyCommand');
+      }
     }
     for (const server of model.servers) {
-      const router = model.sites.find((site) => site.name === server.site)!.router;
+      const site = model.sites.find((candidate) => candidate.name === server.site)!;
       const args = variables.get(server.name)!.ansible_ssh_common_args as string;
       expect(variables.get(server.name)).toMatchObject({
         ansible_host: server.address,
         ansible_user: 'root',
       });
       expect(args).toContain(`HostKeyAlias=${server.name}`);
+      const router = site.router;
+      const address = router.wan.nat ? site.segments[0]!.gateway : router.wan.host;
       expect(args).toMatch(
         new RegExp(
-          `ProxyCommand=ssh -W %h:%p -p 22 -l ${router.os === 'vyos' ? 'vyos' : 'root'} .*HostKeyAlias=${router.name} .* ${router.wan.host.replaceAll('.', '\\.')}"$`,
+          `ProxyCommand=ssh -W %h:%p -p 22 -l ${router.os === 'vyos' ? 'vyos' : 'root'} .*HostKeyAlias=${router.name} .* ${address.replaceAll('.', '\\.')}"$`,
         ),
       );
+      // A server behind a router behind NAT: the router's own jump nests inside.
+      expect(args.includes(`HostKeyAlias=${entry.router.name}`)).toBe(
+        router === entry.router || router.wan.nat,
+      );
+      expect(args.match(/ProxyCommand=/g)).toHaveLength(router.wan.nat ? 2 : 1);
     }
   });
 
@@ -236,6 +273,16 @@ describe.each(['keio-2019', 'global-hub'])('the Ansible export of %s', (name) =>
     const generated = new Map<string, string>([
       ...loaded.input.network.map((f) => [`files/network/${f.path}`, f.content] as const),
       ...loaded.input.cluster.map((f) => [`files/cluster/${f.path}`, f.content] as const),
+      // The plan's own scripts (the netplan-try helper), as the plan carries them.
+      ...loaded.plan.phases.flatMap((phase) =>
+        phase.steps.flatMap((step) =>
+          step.uploads.flatMap((upload) =>
+            upload.from.kind === 'script'
+              ? [[`files/scripts/${step.host}/${upload.from.name}`, upload.from.content] as const]
+              : [],
+          ),
+        ),
+      ),
     ]);
     let placeholders = 0;
     for (const exported of files.filter((candidate) => candidate.path.startsWith('files/'))) {
@@ -270,7 +317,10 @@ describe.each(['keio-2019', 'global-hub'])('the Ansible export of %s', (name) =>
         network: [...loaded.input.network].reverse(),
         cluster: [...loaded.input.cluster].reverse(),
       }),
-      hosts: new Map([...loaded.exportInput.hosts].reverse()),
+      inventory: {
+        ...loaded.exportInput.inventory,
+        hosts: [...loaded.exportInput.inventory.hosts].reverse(),
+      },
     });
     expect(again.files).toEqual(files);
   });
@@ -294,24 +344,46 @@ describe('the Ansible export of plan data', () => {
 
   it('says which hosts are reached from a network namespace', async () => {
     const loaded = await load('keio-2019');
-    const hosts = new Map(loaded.exportInput.hosts);
-    hosts.set('vyos01', { ...hosts.get('vyos01')!, namespace: 'operator' });
-    const { warnings } = exportAnsible({ ...loaded.exportInput, hosts });
+    const inventory = withHost(loaded.exportInput.inventory, 'vyos01', { namespace: 'operator' });
+    const { warnings } = exportAnsible({ ...loaded.exportInput, inventory });
     expect(warnings).toContain(
       'vyos01 is reached from the network namespace operator: run ansible-playbook inside it (ip netns exec operator ansible-playbook ...)',
     );
   });
 
-  it('says when a jump host is itself behind a jump host (one hop is exported)', async () => {
+  it('takes address, port, user, key and jump from an inventory.yaml, and nests a ProxyCommand per jump', async () => {
     const loaded = await load('keio-2019');
-    const hosts = new Map(loaded.exportInput.hosts);
-    hosts.set('vyos02', { ...hosts.get('vyos02')!, jump: 'vyos01' });
-    const { warnings } = exportAnsible({ ...loaded.exportInput, hosts });
-    expect(warnings.filter((warning) => warning.includes('jumps through'))).toEqual(
-      ['node01', 'node02'].map(
-        (server) =>
-          `${server} jumps through vyos02, which is reached through vyos01: the export makes only the last hop (vyos02); reach vyos02 directly or add the hop to your ssh configuration`,
-      ),
+    const text = [
+      'defaults: { identity: /keys/operator }',
+      'hosts:',
+      '  vyos01: { address: 198.51.100.7, port: 2201, user: admin }',
+      '  vyos02: { jump: vyos01 }',
+      '  node01: { address: 10.0.9.9, port: 2222, user: ops }',
+      '',
+    ].join('\n');
+    const read = loadInventory(text, 'environments/keio-2019/inventory.yaml', loaded.model);
+    expect(read.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
+    const { files, warnings } = exportAnsible({ ...loaded.exportInput, inventory: read.inventory! });
+    expect(warnings.filter((warning) => warning.includes('jump'))).toEqual([]);
+    const variables = hostVariables(parse(file(files, 'inventory.yaml')));
+    expect(variables.get('vyos01')).toMatchObject({
+      ansible_host: '198.51.100.7',
+      ansible_port: 2201,
+      ansible_user: 'admin',
+      ansible_ssh_private_key_file: '/keys/operator',
+    });
+    expect(variables.get('node01')).toMatchObject({
+      ansible_host: '10.0.9.9',
+      ansible_port: 2222,
+      ansible_user: 'ops',
+    });
+    const vyos02 = loaded.model.sites.find((site) => site.router.name === 'vyos02')!.router;
+    // vyos02 through vyos01; node01 (of vyos02's site) through vyos02, which goes through vyos01.
+    expect(variables.get('vyos02')!.ansible_ssh_common_args).toBe(
+      '-o HostKeyAlias=vyos02 -o "UserKnownHostsFile={{ geostage_known_hosts }}" -o "ProxyCommand=ssh -W %h:%p -p 2201 -l admin -o HostKeyAlias=vyos01 -o \'UserKnownHostsFile={{ geostage_known_hosts }}\' -i /keys/operator 198.51.100.7"',
+    );
+    expect(variables.get('node01')!.ansible_ssh_common_args).toBe(
+      `-o HostKeyAlias=node01 -o "UserKnownHostsFile={{ geostage_known_hosts }}" -o "ProxyCommand=ssh -W %h:%p -p 22 -l vyos -o HostKeyAlias=vyos02 -o 'UserKnownHostsFile={{ geostage_known_hosts }}' -i /keys/operator -o 'ProxyCommand=ssh -W %%h:%%p -p 2201 -l admin -o HostKeyAlias=vyos01 -o '\\\\''UserKnownHostsFile={{ geostage_known_hosts }}'\\\\'' -i /keys/operator 198.51.100.7' ${vyos02.wan.host}"`,
     );
   });
 

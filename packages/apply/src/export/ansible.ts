@@ -4,7 +4,14 @@
 // uploads, to the same device paths with the same modes, and runs the same commands, phase by
 // phase in the plan's order; it never holds a secret: each `@secret:<name>@` placeholder is
 // filled at run time from the environment's secrets folder (the variable `geostage_secrets`).
-import type { FileSet, GeneratedFile, Model } from '@geostage/schema';
+import {
+  type FileSet,
+  type GeneratedFile,
+  type HostAccess,
+  jumpChain,
+  type Model,
+  type ResolvedInventory,
+} from '@geostage/schema';
 import { SECRET_PLACEHOLDER } from '@geostage/secrets';
 import { Document, isPair, isScalar, visit } from 'yaml';
 import { CA_CERT_HASH } from '../plan/cluster.ts';
@@ -17,7 +24,6 @@ import {
   type Step,
   type Upload,
 } from '../plan/plan.ts';
-import type { HostAccess } from './hosts.ts';
 
 export interface AnsibleExportInput {
   plan: Plan;
@@ -28,8 +34,11 @@ export interface AnsibleExportInput {
   cluster: FileSet;
   /** The public files the plan uploads (`publicFilesOf(plan)`), name -> text. */
   publicFiles: ReadonlyMap<string, string>;
-  /** How each router and server is reached (the environment's inventory, or its defaults). */
-  hosts: ReadonlyMap<string, HostAccess>;
+  /**
+   * How each router and server is reached: the environment's inventory.yaml, or the topology's
+   * defaults (resolveInventory). Its knownHosts is not read: `knownHosts` below names the file.
+   */
+  inventory: ResolvedInventory;
   /** environments/<env>/secrets, relative to the export folder. */
   secretsFolder: string;
   /** The known_hosts file (keyed by host name), relative to the export folder. */
@@ -68,17 +77,10 @@ export function siteGroup(site: string): string {
 
 export function exportAnsible(input: AnsibleExportInput): AnsibleExport {
   const warnings: string[] = [];
-  for (const access of input.hosts.values()) {
+  for (const access of input.inventory.hosts) {
     if (access.namespace !== null)
       warnings.push(
         `${access.name} is reached from the network namespace ${access.namespace}: run ansible-playbook inside it (ip netns exec ${access.namespace} ansible-playbook ...)`,
-      );
-  }
-  for (const access of input.hosts.values()) {
-    const jump = access.jump === null ? undefined : input.hosts.get(access.jump);
-    if (jump?.jump)
-      warnings.push(
-        `${access.name} jumps through ${jump.name}, which is reached through ${jump.jump}: the export makes only the last hop (${jump.name}); reach ${jump.name} directly or add the hop to your ssh configuration`,
       );
   }
   for (const secret of missingSecrets(input.plan))
@@ -114,35 +116,49 @@ function hostKeyOptions(name: string): string[] {
   return ['-o', `HostKeyAlias=${name}`, '-o', 'UserKnownHostsFile={{ geostage_known_hosts }}'];
 }
 
+/** A word for a ProxyCommand: ssh expands %-tokens before the shell reads it, so a literal % is %%. */
+function proxyWord(value: string): string {
+  return shellWord(value.replace(/%/g, '%%'));
+}
+
 /**
- * The ssh arguments for a host: its key checked under its own name, and for a host behind a
- * jump host a ProxyCommand (rather than ProxyJump, which does not pass HostKeyAlias and
- * UserKnownHostsFile on to the jump) that checks the jump's key the same way.
+ * The ProxyCommand that reaches a host through `chain` (outermost first): `ssh -W %h:%p` to the
+ * last jump, which itself goes through the ones before it by a ProxyCommand of its own, nested.
+ * Each jump's key is checked under its own name like the host's.
  */
-function sshArguments(access: HostAccess, hosts: ReadonlyMap<string, HostAccess>): string {
-  const own = [
-    `-o HostKeyAlias=${access.name}`,
-    `-o ${shlexQuoted('UserKnownHostsFile={{ geostage_known_hosts }}')}`,
-  ];
-  if (access.jump === null) return own.join(' ');
-  const jump = hosts.get(access.jump);
-  if (!jump)
-    throw new Error(`${access.name} jumps through ${access.jump}, which the inventory does not have`);
-  // ssh expands %-tokens in ProxyCommand: every word but the target's own %h:%p keeps its percent signs.
-  const word = (value: string) => shellWord(value.replace(/%/g, '%%'));
-  const proxy = [
+function proxyCommand(chain: readonly HostAccess[]): string {
+  const jump = chain.at(-1)!;
+  const before = chain.slice(0, -1);
+  return [
     'ssh',
     '-W',
     '%h:%p',
     '-p',
     String(jump.port),
     '-l',
-    word(jump.user),
-    ...hostKeyOptions(jump.name).map((option) => (option === '-o' ? option : word(option))),
-    ...(jump.identity !== null ? ['-i', word(jump.identity)] : []),
-    word(jump.address),
+    proxyWord(jump.user),
+    ...hostKeyOptions(jump.name).map((option) => (option === '-o' ? option : proxyWord(option))),
+    ...(jump.identity !== null ? ['-i', proxyWord(jump.identity)] : []),
+    ...(before.length > 0 ? ['-o', proxyWord(`ProxyCommand=${proxyCommand(before)}`)] : []),
+    proxyWord(jump.address),
   ].join(' ');
-  return [...own, `-o ${shlexQuoted(`ProxyCommand=${proxy}`)}`].join(' ');
+}
+
+/**
+ * The ssh arguments for a host: its key checked under its own name, and for a host behind jump
+ * hosts a ProxyCommand (rather than ProxyJump, which does not pass HostKeyAlias and
+ * UserKnownHostsFile on to the jumps) that checks each jump's key the same way.
+ */
+function sshArguments(access: HostAccess, inventory: ResolvedInventory): string {
+  const own = [
+    `-o HostKeyAlias=${access.name}`,
+    `-o ${shlexQuoted('UserKnownHostsFile={{ geostage_known_hosts }}')}`,
+  ];
+  if (access.jump === null) return own.join(' ');
+  const chain = jumpChain(inventory, access.name);
+  if (chain.at(-1)?.name !== access.jump)
+    throw new Error(`${access.name} jumps through ${access.jump}, which the inventory does not have`);
+  return [...own, `-o ${shlexQuoted(`ProxyCommand=${proxyCommand(chain)}`)}`].join(' ');
 }
 
 /** A path relative to the export as Ansible finds it from `base` (inventory_dir, playbook_dir); absolute as it is. */
@@ -150,18 +166,18 @@ function anchored(base: 'inventory_dir' | 'playbook_dir', path: string): string 
   return path.startsWith('/') ? path : `{{ ${base} }}/${path}`;
 }
 
-function hostVariables(access: HostAccess, hosts: ReadonlyMap<string, HostAccess>): Mapping {
+function hostVariables(access: HostAccess, inventory: ResolvedInventory): Mapping {
   return {
     ansible_host: access.address,
     ansible_port: access.port,
     ansible_user: access.user,
     ...(access.identity !== null ? { ansible_ssh_private_key_file: access.identity } : {}),
-    ansible_ssh_common_args: sshArguments(access, hosts),
+    ansible_ssh_common_args: sshArguments(access, inventory),
   };
 }
 
 function accessOf(input: AnsibleExportInput, name: string): HostAccess {
-  const access = input.hosts.get(name);
+  const access = input.inventory.hosts.find((host) => host.name === name);
   if (!access) throw new Error(`the inventory has no entry for ${name}`);
   return access;
 }
@@ -181,7 +197,7 @@ function inventoryDocument(input: AnsibleExportInput): string {
   const linux = routers.filter((router) => router.os !== 'vyos').map((router) => router.name);
   const withRole = (role: string) =>
     model.servers.filter((server) => server.roles.includes(role as never)).map((server) => server.name);
-  const variables = (name: string) => hostVariables(accessOf(input, name), input.hosts);
+  const variables = (name: string) => hostVariables(accessOf(input, name), input.inventory);
 
   const sites: Mapping = {};
   for (const site of model.sites) {
@@ -221,7 +237,8 @@ function inventoryDocument(input: AnsibleExportInput): string {
   const document = new Document(data);
   document.commentBefore = [
     ` Generated by geostage from ${model.source} (geostage export ansible ${model.name}). Do not edit: export again.`,
-    ' Routers are reached at their WAN address, servers at their LAN address through their site router (ProxyCommand).',
+    " Each host is reached as the environment's inventory says (by default routers at their WAN address, servers at",
+    " their LAN address through their site's router); jump hosts by ProxyCommand, nested for a chain of them.",
     ' Host keys are checked under each geostage host name (HostKeyAlias) against geostage_known_hosts.',
   ].join('\n');
   return document.toString({ lineWidth: 0 });

@@ -1,5 +1,5 @@
-// Exports of the plan for other tools: an Ansible inventory and playbook (ansible.ts, pure), the
-// host defaults it uses without an inventory.yaml (hosts.ts), and the writer (write.ts).
+// Exports of the plan for other tools: an Ansible inventory and playbook (ansible.ts, pure; how
+// each host is reached comes from @geostage/schema's inventory) and the writer (write.ts).
 export {
   ANSIBLE_INVENTORY,
   ANSIBLE_PLAYBOOK,
@@ -10,5 +10,4 @@ export {
   publicFilesOf,
   siteGroup,
 } from './ansible.ts';
-export { defaultHostAccess, type HostAccess } from './hosts.ts';
 export { ANSIBLE_EXPORT_FOLDER, type ExportWrite, writeAnsibleExport } from './write.ts';

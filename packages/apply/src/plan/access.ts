@@ -1,13 +1,14 @@
 // How the operator reaches each host. The operator sits on the underlay (as the thesis's single
 // point of control did, and as the lab puts it), so a router is reached at its WAN address.
 // Servers have only LAN addresses, which the routers do not expose to the underlay: apply
-// reaches them by SSH through one entry router and from there through the tunnels, which is
-// why server work waits for the tunnel check.
+// reaches each one by SSH through its own site's router as a jump host (the inventory's
+// default), so a server needs no tunnel to be reached unless its router is behind NAT. Server
+// work still waits for the tunnel check, as a phase: the cluster needs the tunnels.
 import type { Model, ModelRouter, ModelServer, ModelSite } from '@geostage/schema';
 import type { Access } from './plan.ts';
 
 /**
- * The router apply jumps through: the first hub for hub-and-spoke (it has a tunnel to every
+ * The router apply jumps through to a router behind NAT: the first hub for hub-and-spoke (it has a tunnel to every
  * site), otherwise the first site's router not behind NAT (in a full mesh it also has a tunnel
  * to every site, so its replies need no extra hop).
  */
@@ -39,8 +40,12 @@ export function routerAccess(model: Model, router: ModelRouter): Access {
   return throughEntry(model, gateway);
 }
 
+/** A server at its LAN address, through its site's router (however that router is reached). */
 export function serverAccess(model: Model, server: ModelServer): Access {
-  return throughEntry(model, server.address);
+  const router = siteOf(model, server.site).router;
+  const jump = routerAccess(model, router);
+  if (jump.via === 'operator') throw new Error(`${router.name} is reached on the operator's machine`);
+  return { via: 'site-router', address: server.address, jump: router.name, jumpAddress: jump.address };
 }
 
 /** One sentence per kind of host, printed at the top of the plan. */
@@ -54,7 +59,12 @@ export function accessSummary(model: Model): string[] {
           `Behind NAT, ${natted.join(', ')} cannot be reached from the underlay: the first configuration needs a way in from inside the site; afterwards apply reaches it at its LAN gateway through ${entry.name} and the VPN.`,
         ]
       : []),
-    `Servers are reached by SSH at their LAN address through ${entry.name} (${entry.wan.host}) and the VPN, so nothing on a server runs before the tunnel check has passed.`,
+    "Servers are reached by SSH at their LAN address through their own site's router as a jump host, so reaching them needs no tunnel; server work still runs after the tunnel check, as its own phase.",
+    ...(natted.length > 0
+      ? [
+          `Servers behind ${natted.join(', ')} are reached through it, so through ${entry.name} and the VPN as well.`,
+        ]
+      : []),
   ];
 }
 
@@ -63,6 +73,7 @@ export function describeAccess(access: Access): string {
     case 'underlay':
       return `ssh ${access.address} (WAN)`;
     case 'vpn':
+    case 'site-router':
       return `ssh ${access.address} via ${access.jump}`;
     case 'operator':
       return 'operator';

@@ -48,8 +48,13 @@ export interface Phase {
 export type Access =
   /** SSH to the router's WAN address, straight over the underlay. */
   | { via: 'underlay'; address: string }
-  /** SSH to a LAN address, jumping through the entry router (SSH on its WAN address) and the tunnels. */
+  /** A router behind NAT: SSH to its LAN gateway, jumping through the entry router (SSH on its WAN address) and the tunnels. */
   | { via: 'vpn'; address: string; jump: string; jumpAddress: string }
+  /**
+   * A server: SSH to its LAN address, jumping through its own site's router, which is reached as
+   * the router's access says (`jumpAddress`: its WAN address, or behind NAT its LAN gateway).
+   */
+  | { via: 'site-router'; address: string; jump: string; jumpAddress: string }
   /** On the operator's own machine. */
   | { via: 'operator' };
 

@@ -117,9 +117,21 @@ describe('keio-2019 plan', () => {
     );
     expect(pings).toHaveLength(6);
     expect(pings).toContain('ping -c 3 -W 2 -w 60 -I vtun2 10.255.0.1');
-    expect(plan.access.join(' ')).toContain('through vyos01 (10.4.0.90) and the VPN');
+    const names = plan.phases.map((candidate) => candidate.name);
+    expect(names.indexOf('tunnel-check')).toBeLessThan(names.indexOf('server-networking'));
+    expect(plan.access.join(' ')).toContain(
+      "Servers are reached by SSH at their LAN address through their own site's router as a jump host, so reaching them needs no tunnel",
+    );
+    // Each server through its own site's router at that router's WAN address, not through one entry router.
+    const routers: Record<string, [string, string]> = {
+      site1: ['vyos01', '10.4.0.90'],
+      site2: ['vyos02', '10.4.0.91'],
+      site3: ['vyos03', '10.4.0.92'],
+    };
     for (const step of phase(plan, 'server-networking').steps) {
-      expect(step.access).toMatchObject({ via: 'vpn', jump: 'vyos01', jumpAddress: '10.4.0.90' });
+      const server = keio.model.servers.find((candidate) => candidate.name === step.host)!;
+      const [jump, jumpAddress] = routers[server.site]!;
+      expect(step.access).toEqual({ via: 'site-router', address: server.address, jump, jumpAddress });
       expect(step.uploads).toEqual([
         {
           from: { kind: 'script', name: 'netplan-try', content: expect.stringMatching(/^#!\/bin\/sh\n/) },
@@ -297,6 +309,20 @@ describe('global-hub plan', () => {
     });
     expect(campus.after).toEqual(['hub-tokyo']);
     expect(campus.safetyNet).toMatch(/through the tunnel this change configures/);
+  });
+
+  it('reaches a server behind the NAT router through that router, at its LAN gateway', () => {
+    const servers = phase(plan, 'server-networking').steps;
+    expect(servers.find((step) => step.host === 'w-campus-1')!.access).toEqual({
+      via: 'site-router',
+      address: '10.40.0.21',
+      jump: 'rt-campus',
+      jumpAddress: '10.40.0.1',
+    });
+    expect(servers.find((step) => step.host === 'w-berlin-1')!.access).toMatchObject({ jump: 'rt-berlin' });
+    expect(plan.access).toContain(
+      'Servers behind rt-campus are reached through it, so through hub-tokyo and the VPN as well.',
+    );
   });
 
   it('uploads a VyOS 1.4 set script with an embedded key as 0600', () => {

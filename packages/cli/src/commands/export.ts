@@ -6,13 +6,12 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   ANSIBLE_EXPORT_FOLDER,
   buildPlan,
-  defaultHostAccess,
   exportAnsible,
   publicFilesOf,
   readPlanInput,
   writeAnsibleExport,
 } from '@geostage/apply';
-import { checkFileSet, generateEnvironment } from '@geostage/environment';
+import { checkFileSet, generateEnvironment, readHostInventory } from '@geostage/environment';
 import { formatDiagnostic } from '@geostage/schema';
 import { type Command, EXIT, UsageError } from '../command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from '../environment.ts';
@@ -22,15 +21,16 @@ const FORMATS = ['ansible'] as const;
 export const exportCommand: Command = {
   name: 'export',
   summary: 'the plan for another tool: export ansible <env> (inventory and playbook)',
-  help: `Usage: geostage export ansible <env> [--output DIR]
+  help: `Usage: geostage export ansible <env> [--output DIR] [--inventory FILE]
 
 Writes the plan (geostage plan <env>) as an Ansible inventory and playbook, for operators who
 run their fleet with Ansible or AWX:
   inventory.yaml      every router and server, grouped by site (site_<site>) and by role
                       (routers, vyos_routers, linux_routers, servers, load_balancers,
-                      control_planes, workers); routers at their WAN address, servers at their
-                      LAN address through their site's router (ProxyCommand); host keys checked
-                      under each host's name against environments/<env>/known_hosts
+                      control_planes, workers), each reached as environments/<env>/inventory.yaml
+                      says (no file: routers at their WAN address, servers at their LAN address
+                      through their site's router); jumps by ProxyCommand; host keys checked
+                      under each host's name against the inventory's known_hosts
   playbook.yaml       one play per phase, in the plan's order: the same files to the same paths
                       and modes, the same commands (VyOS: vyos.vyos.vyos_config with save)
   vars/geostage.yaml  geostage_secrets (environments/<env>/secrets) and the fill of
@@ -43,12 +43,14 @@ The folder is replaced whole (built beside it, then renamed); a folder that hold
 but an earlier export is refused and left as it is.
 
 Options:
-  --output DIR   where to write (default environments/<env>/${ANSIBLE_EXPORT_FOLDER}, git-ignored).
-  -h, --help     show this help.
+  --output DIR       where to write (default environments/<env>/${ANSIBLE_EXPORT_FOLDER}, git-ignored).
+  --inventory FILE   how each host is reached (default environments/<env>/inventory.yaml; when
+                     that is missing, the topology's defaults).
+  -h, --help         show this help.
 
-Exit codes: 0 written, 1 invalid topology or the output folder holds other files, 2 usage
-error, 3 a file could not be read or written (the cause and path are printed).`,
-  options: { output: { type: 'string' } },
+Exit codes: 0 written, 1 invalid topology or inventory, or the output folder holds other files,
+2 usage error, 3 a file could not be read or written (the cause and path are printed).`,
+  options: { output: { type: 'string' }, inventory: { type: 'string' } },
   async run({ values, positionals, io }) {
     const [format, ...names] = positionals;
     if (format === undefined || !(FORMATS as readonly string[]).includes(format))
@@ -78,17 +80,16 @@ error, 3 a file could not be read or written (the cause and path are printed).`,
           `${environment.folder}/generated/${generated.generator}: ${drift.length} files differ from a fresh generation; the export carries what is on disk (run geostage generate ${model.name})\n`,
         );
     }
-    // TODO(issue 16): read environments/<env>/inventory.yaml with @geostage/environment's
-    // readInventory once it lands; until then every host gets the defaults.
-    if (
-      await readFile(paths.inventory).then(
-        () => true,
-        () => false,
-      )
-    )
-      io.err(
-        `${environment.folder}/inventory.yaml is not read yet: the export uses the topology's defaults\n`,
-      );
+    const given = typeof values.inventory === 'string' ? values.inventory : null;
+    const inventory = await readHostInventory(given ? resolve(io.cwd, given) : paths.inventory, model, {
+      missingIsDefault: given === null,
+      displayPath: given ?? join(environment.folder, 'inventory.yaml'),
+    });
+    for (const diagnostic of inventory.diagnostics) io.err(`${formatDiagnostic(diagnostic)}\n`);
+    if (!inventory.ok) {
+      io.err(`${inventory.error}, nothing exported\n`);
+      return EXIT.invalid;
+    }
 
     const input = await readPlanInput(paths.folder, model);
     const plan = buildPlan(input);
@@ -107,9 +108,9 @@ error, 3 a file could not be read or written (the cause and path are printed).`,
       network: input.network,
       cluster: input.cluster,
       publicFiles,
-      hosts: defaultHostAccess(model),
+      inventory: inventory.inventory,
       secretsFolder: from(paths.secrets),
-      knownHosts: from(paths.knownHosts),
+      knownHosts: from(inventory.inventory.knownHostsPath),
     });
     const written = await writeAnsibleExport(output, exported.files, environment.source);
     const shown = relative(io.cwd, output).startsWith('..') ? output : relative(io.cwd, output) || '.';
