@@ -20,4 +20,28 @@ export {
 export { run, waitFor } from './local.ts';
 export { inside, listNamespaces, Namespaces, namespaceSocket, namespaceSupport } from './netns.ts';
 export type { CommandResult, Result, Session } from './session.ts';
-export { connect, publicKeyBlob, type SshTarget } from './ssh.ts';
+export {
+  fingerprint,
+  type HostKey,
+  hostKeys,
+  hostsMatch,
+  type KnownHosts,
+  type KnownHostsLine,
+  type KnownHostsProblem,
+  keyType,
+  parseKnownHosts,
+  recordHostKey,
+  renderKnownHosts,
+} from './known-hosts.ts';
+export {
+  classifyConnectError,
+  type ConnectFailure,
+  type ConnectFailureKind,
+  type ConnectResult,
+  connect,
+  isTransient,
+  publicKeyBlob,
+  type ScanTarget,
+  type SshTarget,
+  scanHostKey,
+} from './ssh.ts';

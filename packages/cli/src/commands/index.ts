@@ -5,6 +5,7 @@ import { apply } from './apply.ts';
 import { check } from './check.ts';
 import { exportCommand } from './export.ts';
 import { generate } from './generate.ts';
+import { hosts } from './hosts.ts';
 import { lab } from './lab.ts';
 import { measure } from './measure.ts';
 import { plan } from './plan.ts';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   check,
   reach,
   plan,
+  hosts,
   apply,
   exportCommand,
   lab,
