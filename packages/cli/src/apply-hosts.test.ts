@@ -57,6 +57,7 @@ describe('geostage apply <env> (real hosts)', () => {
   });
 
   it('a platform: linux router is planned from its Linux rendering', () => {
+    expect(geostage(['secrets', 'init', 'keio-2019']).code).toBe(0);
     writeFileSync(join(environment(), 'inventory.yaml'), 'hosts:\n  vyos02:\n    platform: linux\n');
     const { code, stdout } = geostage(['apply', 'keio-2019', '--dry-run', '--phase', 'routers']);
     expect(code, stdout).toBe(0);

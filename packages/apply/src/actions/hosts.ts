@@ -16,7 +16,14 @@ import {
 import { generateLinuxRouters, linuxRendering } from '@geostage/gen-vyos';
 import { type Diagnostic, type FileSet, type HostAccess, jumpChain, type Model } from '@geostage/schema';
 import { ensureKubeadmSecrets, readPublicMaterial } from '@geostage/secrets';
-import { connect, publicKeyBlob, type Result, type Session, type SshTarget } from '@geostage/transport';
+import {
+  connect,
+  isTransient,
+  publicKeyBlob,
+  type Result,
+  type Session,
+  type SshTarget,
+} from '@geostage/transport';
 import type { HostActions } from '../execute/actions.ts';
 import { type HostOutcome, loadApplyState, type RuntimeFailure, runPhase } from '../execute/runner.ts';
 import { buildPlan, PHASE_NAMES, type PhaseName, type Plan } from '../plan/index.ts';
@@ -129,7 +136,8 @@ function hostsConnector(
     const final = targets.pop()!;
     for (let attempt = 0; ; attempt += 1) {
       const connected = await connect({ ...final, jumps: targets });
-      if (connected.ok || attempt >= retries || !TRANSIENT.test(connected.error)) return connected;
+      // Transient (refused, reset, timeout: the host is booting, a link flapped): worth another try.
+      if (connected.ok || attempt >= retries || !isTransient(connected)) return connected;
       const pause = 1000 * 2 ** attempt;
       progress(`  ${host.host}: ${connected.error.split('\n')[0]}; trying again in ${pause / 1000} s`);
       await new Promise((done) => setTimeout(done, pause));
