@@ -1,10 +1,11 @@
 // Host keys on booted machines (issue 16, item 1): `geostage hosts scan` reads the key every
 // router and server of keio-2019 presents (servers through their router) and records exactly
-// what the lab recorded when it booted them; a changed key is refused until --replace names it.
+// what the lab recorded when it booted them, after a y/N question on a terminal or --yes; a
+// changed key is refused until --replace names it.
 // transport's connect reaches a server through its router, refuses a wrong host key naming both
 // fingerprints, and calls a closed port "refused". The machines come from
 // `lab up keio-2019 --machines` in a scratch copy of the repository.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type HostInventory, loadEnvironment, readHostInventory } from '@geostage/environment';
@@ -21,6 +22,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Scratch, scratchRepository } from './scratch.ts';
 
+const main = join(import.meta.dirname, '..', '..', 'packages', 'cli', 'src', 'main.ts');
+
 const nspawnMissing = () => {
   try {
     execFileSync('systemd-nspawn', ['--version'], { stdio: 'ignore' });
@@ -33,9 +36,7 @@ const nspawnMissing = () => {
 
 /** What `ssh-keygen -lf` prints as the fingerprint of a public key line. */
 function keygenFingerprint(line: string): string {
-  return execFileSync('ssh-keygen', ['-lf', '-'], { input: `${line}\n`, encoding: 'utf8' }).split(
-    ' ',
-  )[1]!;
+  return execFileSync('ssh-keygen', ['-lf', '-'], { input: `${line}\n`, encoding: 'utf8' }).split(' ')[1]!;
 }
 
 /** Live (not zombie) processes whose command line contains `text`. */
@@ -112,6 +113,25 @@ if (support !== null) {
       if (existsSync(lab())) await scratch.geostage(['lab', 'down', 'keio-2019']);
       if (!process.env.GS_KEEP) rmSync(scratch.folder, { recursive: true, force: true });
     });
+
+    it('asks on a terminal, and records nothing when the answer is no', () => {
+      // A terminal of its own (util-linux script): the question comes, "n" declines it.
+      const asked = spawnSync(
+        'script',
+        [
+          '-qec',
+          `${process.execPath} ${main} hosts scan keio-2019 --inventory environments/keio-2019/scan/inventory.yaml`,
+          '/dev/null',
+        ],
+        { cwd: scratch.folder, input: 'n\n', encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(asked.status, asked.stdout + asked.stderr).toBe(1);
+      expect(asked.stdout).toContain(
+        'Record 11 host keys (vyos01, vyos02, vyos03, lb, master01, master02, master03, node01, node02, node03, node04) in environments/keio-2019/scan/known_hosts? [y/N]',
+      );
+      expect(asked.stdout).toContain('nothing recorded');
+      expect(existsSync(scanned())).toBe(false);
+    }, 60_000);
 
     it('records every host key, servers through their router, equal to what the lab recorded', async () => {
       const first = await scan('--yes');

@@ -55,7 +55,7 @@ export function recordedKnownHosts(knownHosts: KnownHosts, outcomes: readonly Sc
   return result;
 }
 
-/** How to log in to a jump host: its key file, else the agent ($SSH_AUTH_SOCK). */
+/** How to log in to a jump host, as apply does: its key file, or the agent when the inventory says agent: true. */
 async function credentials(
   host: HostAccess,
 ): Promise<{ privateKey: Buffer } | { agent: string } | { error: string }> {
@@ -66,13 +66,9 @@ async function credentials(
       return { error: `cannot read its key ${host.identity}: ${(error as Error).message}` };
     }
   }
+  if (!host.agent) return { error: 'no key: give identity (a key file) or agent: true in the inventory' };
   const agent = process.env.SSH_AUTH_SOCK;
-  if (agent) return { agent };
-  return {
-    error: host.agent
-      ? 'agent: true, but SSH_AUTH_SOCK is not set'
-      : 'no key: give identity (a key file) or agent: true in the inventory',
-  };
+  return agent ? { agent } : { error: 'agent: true, but SSH_AUTH_SOCK is not set' };
 }
 
 function describeOutcome(outcome: ScanOutcome, width: number): string {
