@@ -49,8 +49,8 @@ export interface ApplyLabOptions {
 export interface HostSummary {
   phase: PhaseName;
   host: string;
-  /** ran: steps ran now; done: every step completed before; not-run: never started (why); failed. */
-  status: 'ran' | 'done' | 'not-run' | 'failed';
+  /** ran: steps ran now; checked: only checks ran (nothing changed); done: every step completed before; not-run: never started (why); failed. */
+  status: 'ran' | 'checked' | 'done' | 'not-run' | 'failed';
   ran: number;
   skipped: number;
   /** Why not run, or what failed. */

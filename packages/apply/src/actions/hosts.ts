@@ -340,7 +340,9 @@ function record(result: ApplyHostsResult, phase: PhaseName, outcome: HostOutcome
       ? 'not-run'
       : outcome.ran > outcome.checks
         ? 'ran'
-        : 'done';
+        : outcome.ran > 0
+          ? 'checked'
+          : 'done';
   const reason =
     outcome.error ??
     outcome.notRun ??

@@ -89,3 +89,14 @@ export function bindToUploads(actions: readonly Action[]): Action[] {
     action.kind === 'run' ? { ...action, id: `${action.id}+${content}` } : action,
   );
 }
+
+/**
+ * On real hosts an upload lands beside its path and a later action moves it in place: when any
+ * action of the host and phase runs again, its uploads must run again too, or the move and the
+ * checks of the staged files find nothing. Every action's id gains the digest of all of them.
+ */
+export function bindTogether(actions: readonly Action[]): Action[] {
+  if (actions.length === 0) return [];
+  const all = digest(actions.map((action) => action.id).join('\n'));
+  return actions.map((action) => ({ ...action, id: `${action.id}&${all}` }));
+}

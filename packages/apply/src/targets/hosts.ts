@@ -11,7 +11,14 @@
 import type { FileSet, HostAccess as SchemaHostAccess } from '@geostage/schema';
 import { kubeadmSecretNames, secretPlaceholder } from '@geostage/secrets';
 import { quote } from 'shell-quote';
-import { type Action, bindToUploads, type HostActions, runAction, uploadAction } from '../execute/actions.ts';
+import {
+  type Action,
+  bindToUploads,
+  bindTogether,
+  type HostActions,
+  runAction,
+  uploadAction,
+} from '../execute/actions.ts';
 import {
   type Command,
   type PhaseName,
@@ -211,7 +218,7 @@ function stepActions(step: Step, access: HostAccess, input: HostActionsInput): H
     if (checks.includes(command)) continue;
     actions.push(commandAction(step, command, index()));
   }
-  return { ...host, actions: bindToUploads(actions) };
+  return { ...host, actions: bindTogether(bindToUploads(actions)) };
 }
 
 /** One phase of the plan as real hosts run it, or why it cannot be. */

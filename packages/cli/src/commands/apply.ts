@@ -204,13 +204,21 @@ async function applyToHosts(request: {
 
 /** The summary apply ends with: per phase and host, ran / already done / not run and why / failed. */
 function renderSummary(result: Pick<ApplyLabResult, 'summary' | 'notExecutable'>): string {
-  const word = { ran: 'ran', done: 'already done', 'not-run': 'NOT RUN', failed: 'FAILED' } as const;
+  const word = {
+    ran: 'ran',
+    checked: 'checked',
+    done: 'already done',
+    'not-run': 'NOT RUN',
+    failed: 'FAILED',
+  } as const;
   const width = Math.max(...result.summary.map((one) => `[${one.phase}] ${one.host}`.length));
   const lines = result.summary.map((one) => {
     const counts =
       one.status === 'ran'
         ? ` (${one.ran} steps${one.skipped > 0 ? `, ${one.skipped} done before` : ''})`
-        : '';
+        : one.status === 'checked'
+          ? ` (${one.ran} check${one.ran === 1 ? '' : 's'} passed${one.skipped > 0 ? `, ${one.skipped} steps done before` : ''})`
+          : '';
     return `  ${`[${one.phase}] ${one.host}`.padEnd(width)}  ${word[one.status]}${counts}${one.reason && one.status !== 'ran' ? `: ${one.reason.split('\n')[0]}` : ''}`;
   });
   const notExecutable = result.notExecutable.map((one) => `  [${one.phase}] not executable in the lab`);
