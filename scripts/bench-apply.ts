@@ -64,10 +64,10 @@ function run(bench: Bench, args: string[]): { seconds: number; ok: boolean; last
   const started = Date.now();
   const ran = spawnSync(process.execPath, [main, ...args], { cwd: bench.scratch, encoding: 'utf8' });
   const seconds = (Date.now() - started) / 1000;
-  const last = `${ran.stdout}${ran.stderr}`.trim().split('\n').at(-1) ?? '';
+  const last = `${ran.stdout}${ran.stderr}`.trim().split('\n').slice(-15).join('\n');
   const ok = ran.status === 0;
   console.error(
-    `  ${bench.environment}: ${args.slice(0, 2).join(' ')} ${args.includes('--phase') ? args[args.indexOf('--phase') + 1] : ''}: ${seconds.toFixed(1)} s, exit ${ran.status}${ok ? '' : `: ${last.slice(0, 200)}`}`,
+    `  ${bench.environment}: ${args.slice(0, 2).join(' ')} ${args.includes('--phase') ? args[args.indexOf('--phase') + 1] : ''}: ${seconds.toFixed(1)} s, exit ${ran.status}${ok ? '' : `:\n${last}`}`,
   );
   return { seconds, ok, last };
 }
