@@ -308,6 +308,16 @@ for (const sites of meshSizes) benchOne('full-mesh', sites, RUNS, meshRows);
 
 const tunnels = (sites: number) => (sites * (sites - 1)) / 2;
 const cpu = cpus();
+// Sections measured as root by the lab scripts (scripts/bench-apply.ts), kept from the current file.
+const LAB_MARKER = '\n## Apply to booted machines';
+const current = (() => {
+  try {
+    return readFileSync(resolve(repository, values.output), 'utf8');
+  } catch {
+    return '';
+  }
+})();
+const labSections = current.includes(LAB_MARKER) ? current.slice(current.indexOf(LAB_MARKER)) : '';
 const document = `# Benchmarks
 
 Produced by \`npm run bench\` (scripts/bench.ts) on ${startedAt.toISOString()}; do not edit by hand.
@@ -357,6 +367,6 @@ Tunnels: ${meshSizes.map((size) => `${size} sites ${tunnels(size).toLocaleString
 
 - The Nx targets (\`nx run gen-vyos:generate\`) run the same \`geostage generate --only\` command.
 - \`lab up\` and \`verify\` need root and network namespaces: not part of this run.
-`;
+${labSections}`;
 writeFileSync(resolve(repository, values.output), document);
 console.error(`wrote ${relative(process.cwd(), resolve(repository, values.output))}`);
