@@ -6,9 +6,9 @@
 // a server at its LAN address through its site's router, as the thesis's operator reached them.
 import { type Static, Type } from '@sinclair/typebox';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { distance as levenshtein } from 'fastest-levenshtein';
 import { LineCounter, parseDocument } from 'yaml';
 import { error, type Finding, warning } from './checks/finding.ts';
+import { suggestion } from './checks/scenario.ts';
 import { compareDiagnostics, type Diagnostic, hasErrors } from './diagnostics.ts';
 import { findingDiagnostic } from './load.ts';
 import type { Model, ModelRouter } from './model.ts';
@@ -141,19 +141,6 @@ function validate(): ValidateFunction {
     validator = ajv.compile(inventoryJsonSchema());
   }
   return validator;
-}
-
-function suggestion(name: string, known: readonly string[]): string {
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const candidate of known) {
-    const distance = levenshtein(name, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best ? `did you mean "${best}"? ` : '';
 }
 
 /** The router a NATed router's first way in goes through when the inventory gives none. */

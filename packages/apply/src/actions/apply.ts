@@ -329,27 +329,35 @@ function record(result: ApplyLabResult, phase: PhaseName, outcomes: HostOutcome[
     if (outcome.failure) result.failures.push(outcome.failure);
     if (outcome.unreachable)
       result.notReached.push({ phase, host: outcome.host, reason: outcome.unreachable });
-    const status: HostSummary['status'] = outcome.failure
-      ? 'failed'
-      : outcome.unreachable || outcome.interrupted || outcome.notRun
-        ? 'not-run'
-        : outcome.ran > 0
-          ? 'ran'
-          : 'done';
-    const reason =
-      outcome.error ??
-      outcome.notRun ??
-      outcome.unreachable ??
-      (outcome.interrupted ? `interrupted (${outcome.interrupted})` : null);
-    result.summary.push({
-      phase,
-      host: outcome.host,
-      status,
-      ran: outcome.ran,
-      skipped: outcome.skipped,
-      reason,
-    });
+    result.summary.push(hostSummary(phase, outcome, 'ran'));
   }
+}
+
+/**
+ * One host's line of the summary. `checksOnly` is what a host whose only runs were checks (the
+ * tunnel pings, the netplan try) counts as: `ran` in the lab, which reports its checks as work,
+ * `checked` on real hosts, where a second apply must say that nothing changed.
+ */
+export function hostSummary(
+  phase: PhaseName,
+  outcome: HostOutcome,
+  checksOnly: 'ran' | 'checked',
+): HostSummary {
+  const status: HostSummary['status'] = outcome.failure
+    ? 'failed'
+    : outcome.unreachable || outcome.interrupted || outcome.notRun
+      ? 'not-run'
+      : outcome.ran > outcome.checks
+        ? 'ran'
+        : outcome.ran > 0
+          ? checksOnly
+          : 'done';
+  const reason =
+    outcome.error ??
+    outcome.notRun ??
+    outcome.unreachable ??
+    (outcome.interrupted ? `interrupted (${outcome.interrupted})` : null);
+  return { phase, host: outcome.host, status, ran: outcome.ran, skipped: outcome.skipped, reason };
 }
 
 function describe(host: HostActions, completed: Record<string, string>, progress: Progress): void {

@@ -28,7 +28,7 @@ import type { HostActions } from '../execute/actions.ts';
 import { type HostOutcome, loadApplyState, type RuntimeFailure, runPhase } from '../execute/runner.ts';
 import { buildPlan, PHASE_NAMES, type PhaseName, type Plan } from '../plan/index.ts';
 import { hostActions } from '../targets/hosts.ts';
-import type { HostSummary } from './apply.ts';
+import { type HostSummary, hostSummary } from './apply.ts';
 
 export interface ApplyHostsOptions {
   environment: string;
@@ -82,10 +82,6 @@ async function readKnownHosts(path: string): Promise<Map<string, Buffer>> {
   }
   return keys;
 }
-
-/** Transient: worth another try after a pause (the host is booting, a link flapped). */
-const TRANSIENT =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|timed out|Timed out|connection closed|Connection lost|Channel open failure|refused|reset/i;
 
 /**
  * Connects to a host as the inventory says: through its jump chain, with the key of each host
@@ -334,28 +330,7 @@ function record(result: ApplyHostsResult, phase: PhaseName, outcome: HostOutcome
   result.skipped += outcome.skipped;
   if (outcome.error) result.errors.push(outcome.error);
   if (outcome.failure) result.failures.push(outcome.failure);
-  const status: HostSummary['status'] = outcome.failure
-    ? 'failed'
-    : outcome.unreachable || outcome.interrupted || outcome.notRun
-      ? 'not-run'
-      : outcome.ran > outcome.checks
-        ? 'ran'
-        : outcome.ran > 0
-          ? 'checked'
-          : 'done';
-  const reason =
-    outcome.error ??
-    outcome.notRun ??
-    outcome.unreachable ??
-    (outcome.interrupted ? `interrupted (${outcome.interrupted})` : null);
-  result.summary.push({
-    phase,
-    host: outcome.host,
-    status,
-    ran: outcome.ran,
-    skipped: outcome.skipped,
-    reason,
-  });
+  result.summary.push(hostSummary(phase, outcome, 'checked'));
 }
 
 function describe(

@@ -241,17 +241,7 @@ async function runHost(
   const log = options.logPath(host.host);
   await mkdir(dirname(log), { recursive: true, mode: 0o700 });
   const write = (line: string) => appendFile(log, `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
-  const outcome: HostOutcome = {
-    host: host.host,
-    ran: 0,
-    skipped: 0,
-    error: null,
-    failure: null,
-    unreachable: null,
-    interrupted: null,
-    notRun: null,
-    checks: 0,
-  };
+  const outcome = emptyOutcome(host.host);
   const say = (line: string) => options.progress(`[${host.phase}] ${host.host}: ${line}`);
   if (host.unreachable) {
     outcome.unreachable = host.unreachable;

@@ -16,7 +16,8 @@ export function modelTunnelName(model: Model, name: string): string | null {
   return found?.name ?? null;
 }
 
-function suggestion(name: string, known: readonly string[]): string {
+/** `did you mean "x"? ` for the nearest known name within two edits, else ''. */
+export function suggestion(name: string, known: readonly string[]): string {
   let best: string | null = null;
   let bestDistance = 3;
   for (const candidate of known) {
