@@ -7,7 +7,16 @@
 // and more (--big-from) run --big-runs times (default 1), so the whole bench ends. CI does not
 // run it.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -356,7 +365,12 @@ Tunnels: ${meshSizes.map((size) => `${size} sites ${tunnels(size).toLocaleString
 ## Not measured here
 
 - The Nx targets (\`nx run gen-vyos:generate\`) run the same \`geostage generate --only\` command.
-- \`lab up\` and \`verify\` need root and network namespaces: not part of this run.
+- \`lab up\` and \`verify\` need root and network namespaces: \`npm run bench:lab\` (scripts/bench-lab-scale.ts)
+  measures them and writes the section "The lab at scale", which this run keeps.
 `;
-writeFileSync(resolve(repository, values.output), document);
+// The lab's section comes from npm run bench:lab (root): kept as it is.
+const outputPath = resolve(repository, values.output);
+const previous = existsSync(outputPath) ? readFileSync(outputPath, 'utf8') : '';
+const labSection = previous.indexOf('\n## The lab at scale\n');
+writeFileSync(outputPath, labSection === -1 ? document : `${document}\n${previous.slice(labSection + 1)}`);
 console.error(`wrote ${relative(process.cwd(), resolve(repository, values.output))}`);
