@@ -2,7 +2,8 @@
 // inside the sender's namespace by one fping per sender to all its targets, a few senders at a
 // time (two cores should not decide the round-trip times). fping 5.1 (Debian 12) cannot print
 // a reply's TTL, so where it is asked for, each sender reads it in one more process: a shell
-// running `ping -c 1` to each target fping found reachable, one after the other.
+// running `ping -c 1` to each target fping found reachable, one after the other. A target
+// that did not answer is probed once more (its samples added), so that load is not loss.
 
 import { execFile } from 'node:child_process';
 import type { MeasuredPair } from '@geostage/environment';
@@ -68,6 +69,24 @@ export async function measureMatrix(
       const addresses = [...new Set(targets.map((to) => to.address))];
       const ran = await probe(fpingReachabilityCommand(from.namespace, addresses, options), from.namespace);
       const results = parseFping(ran.stderr);
+      // A target without a reply gets a second fping: on two loaded cores a probe descheduled past
+      // its timeout counts replies that did come as lost. Its samples are added to the first's.
+      const silent = addresses.filter((address) => (results.get(address)?.received ?? 0) === 0);
+      if (silent.length > 0) {
+        const again = parseFping(
+          (await probe(fpingReachabilityCommand(from.namespace, silent, options), from.namespace)).stderr,
+        );
+        for (const address of silent) {
+          const first = results.get(address) ?? { sent: 0, received: 0, rttsMs: [], ttl: null };
+          const second = again.get(address) ?? { sent: count, received: 0, rttsMs: [], ttl: null };
+          results.set(address, {
+            sent: first.sent + second.sent,
+            received: first.received + second.received,
+            rttsMs: [...first.rttsMs, ...second.rttsMs],
+            ttl: null,
+          });
+        }
+      }
       const reachable = addresses.filter((address) => (results.get(address)?.received ?? 0) > 0);
       const ttls =
         options.ttl && reachable.length > 0
