@@ -7,7 +7,16 @@
 // and more (--big-from) run --big-runs times (default 1), so the whole bench ends. CI does not
 // run it.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -366,7 +375,8 @@ Tunnels: ${meshSizes.map((size) => `${size} sites ${tunnels(size).toLocaleString
 ## Not measured here
 
 - The Nx targets (\`nx run gen-vyos:generate\`) run the same \`geostage generate --only\` command.
-- \`lab up\` and \`verify\` need root and network namespaces: not part of this run.
+- \`lab up\` and \`verify\` need root and network namespaces: \`npm run bench:lab\` and \`npm run bench:apply\`
+  measure them and write the sections below, which this run keeps.
 ${labSections}`;
 writeFileSync(resolve(repository, values.output), document);
 console.error(`wrote ${relative(process.cwd(), resolve(repository, values.output))}`);

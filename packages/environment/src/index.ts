@@ -45,6 +45,7 @@ export {
   type ScenarioPhaseResult,
   type ScenarioResults,
   type VerifyResults,
+  type VerifySample,
   type WanResults,
   type WanSitePair,
   writeResults,

@@ -22,6 +22,34 @@ describe('results/verify.json', () => {
     });
   });
 
+  it('reads back a sampled verify: which site pairs of how many, with which seed', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'gs-results-'));
+    onTestFinished(() => rm(folder, { recursive: true, force: true }));
+    const sample = {
+      seed: 7,
+      sitePairs: [['keio', 'wide']] as [string, string][],
+      totalSitePairs: 3,
+      totalPairs: 56,
+    };
+    const path = join(folder, 'results', 'verify.json');
+    await writeResults(path, {
+      measuredAt: '2025-01-31T12:00:00Z',
+      environment: 'keio-2019',
+      method: 'lab, sampled',
+      sample,
+      pairs: [{ from: 'node01', to: 'master01', reachable: true, rttMs: 1.2, ttl: 62, sent: 2, received: 2 }],
+    });
+    expect(JSON.parse(await readFile(path, 'utf8')).sample).toEqual(sample);
+    expect(parseVerify(await readFile(path, 'utf8'))).toEqual({
+      measuredAt: '2025-01-31T12:00:00Z',
+      sample,
+      pairs: [{ from: 'node01', to: 'master01', reachable: true, rttMs: 1.2 }],
+    });
+    expect(
+      parseVerify(JSON.stringify({ measuredAt: 'x', pairs: [], sample: { seed: 1, sitePairs: [['a']] } })),
+    ).toMatch(/sample needs seed, sitePairs/);
+  });
+
   it('reports a malformed file as a message', () => {
     expect(parseVerify('{')).toMatch(/not JSON/);
     expect(parseVerify('{"measuredAt": "x", "pairs": [{"from": "lb"}]}')).toMatch(/pairs\[0\]/);

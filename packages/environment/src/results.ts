@@ -23,19 +23,58 @@ export interface MeasuredPair extends MeasuredReachability {
   received: number;
 }
 
+/**
+ * A sampled verify (`verify --sample N --seed S`): which site pairs were measured, out of how
+ * many. `pairs` then holds only the sampled server pairs; a pair not in it was not measured.
+ */
+export interface VerifySample {
+  seed: number;
+  /** The site pairs measured, each [a, b]: every server pair between them both ways. */
+  sitePairs: [string, string][];
+  /** Site pairs there are. */
+  totalSitePairs: number;
+  /** Ordered server pairs there are. */
+  totalPairs: number;
+}
+
 /** results/verify.json as `geostage verify` writes it. */
 export interface VerifyResults {
   measuredAt: string;
   environment: string;
-  /** How: the lab's namespaces, `ping -c N -W S`. */
+  /** How: the lab's namespaces, the probe (fping -C N), sampled or every pair. */
   method: string;
+  /** Present when only a sample of the site pairs was measured. */
+  sample?: VerifySample;
   pairs: MeasuredPair[];
 }
 
 /** results/verify.json as readers get it from parseVerify: the fields they rely on. */
 export interface MeasuredMatrix {
   measuredAt: string;
+  /** Present when the measurement was a sample (pairs holds only the sampled ones). */
+  sample?: VerifySample;
   pairs: MeasuredReachability[];
+}
+
+function parseSample(value: unknown): VerifySample | string {
+  const sample = (value ?? {}) as Record<string, unknown>;
+  const sitePairs = sample.sitePairs;
+  const ok =
+    typeof sample.seed === 'number' &&
+    typeof sample.totalSitePairs === 'number' &&
+    typeof sample.totalPairs === 'number' &&
+    Array.isArray(sitePairs) &&
+    sitePairs.every(
+      (pair) => Array.isArray(pair) && pair.length === 2 && pair.every((site) => typeof site === 'string'),
+    );
+  if (!ok)
+    return 'results/verify.json sample needs seed, sitePairs ([site, site] each), totalSitePairs and totalPairs';
+  return {
+    seed: sample.seed as number,
+    sitePairs: (sitePairs as [string, string][]).map(([a, b]) => [a, b]),
+    totalSitePairs: sample.totalSitePairs as number,
+    totalPairs: sample.totalPairs as number,
+  };
 }
 
 export async function writeResults(path: string, results: VerifyResults): Promise<void> {
@@ -52,7 +91,7 @@ export function parseVerify(text: string): MeasuredMatrix | string {
     return `results/verify.json is not JSON: ${(error as Error).message}`;
   }
   if (typeof data !== 'object' || data === null) return 'results/verify.json must be an object';
-  const { measuredAt, pairs } = data as Record<string, unknown>;
+  const { measuredAt, pairs, sample } = data as Record<string, unknown>;
   if (typeof measuredAt !== 'string') return 'results/verify.json needs measuredAt (an ISO date string)';
   if (!Array.isArray(pairs)) return 'results/verify.json needs pairs (a list)';
   const parsed: MeasuredReachability[] = [];
@@ -63,7 +102,10 @@ export function parseVerify(text: string): MeasuredMatrix | string {
     }
     parsed.push({ from, to, reachable, rttMs: typeof rttMs === 'number' ? rttMs : null });
   }
-  return { measuredAt, pairs: parsed };
+  if (sample === undefined) return { measuredAt, pairs: parsed };
+  const sampled = parseSample(sample);
+  if (typeof sampled === 'string') return sampled;
+  return { measuredAt, sample: sampled, pairs: parsed };
 }
 
 /**

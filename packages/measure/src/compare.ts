@@ -26,17 +26,29 @@ export interface Comparison {
   disagreements: Disagreement[];
   /** Reachable both ways, but a different number of routers on the way: noted, not failed. */
   ttl: TtlDifference[];
-  /** Servers reach knows that the lab did not measure. */
+  /** Servers reach knows that the lab did not measure (of the sampled sites' routers, when sampled). */
   unmeasured: string[];
 }
 
-export function compareWithReach(pairs: readonly MeasuredPair[], report: ReachReport): Comparison {
+/**
+ * Over the measured pairs only. A sampled measurement names the routers of its sites, so
+ * that only their servers count as unmeasured when missing.
+ */
+export function compareWithReach(
+  pairs: readonly MeasuredPair[],
+  report: ReachReport,
+  sampledRouters?: ReadonlySet<string>,
+): Comparison {
   const known = new Set(report.servers.map((server) => server.name));
   const measuredServers = new Set(pairs.flatMap((pair) => [pair.from, pair.to]));
   const comparison: Comparison = {
     disagreements: [],
     ttl: [],
-    unmeasured: [...known].filter((name) => !measuredServers.has(name)).sort(),
+    unmeasured: report.servers
+      .filter((server) => !sampledRouters || (server.router !== null && sampledRouters.has(server.router)))
+      .map((server) => server.name)
+      .filter((name) => !measuredServers.has(name))
+      .sort(),
   };
   for (const pair of pairs) {
     if (!known.has(pair.from) || !known.has(pair.to)) {

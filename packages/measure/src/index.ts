@@ -20,6 +20,7 @@ export {
 } from './propagation.ts';
 export { type MeasuredServer, type MeasureOptions, measureMatrix } from './reachability.ts';
 export { type MatrixServer, renderComparison, renderMeasured } from './render.ts';
+export { type Sample, type SampledServer, sampleServerPairs, sampleSitePairs } from './sampling.ts';
 export { type PlannedPhase, planScenario, renderPlan, type ScenarioPlan } from './scenario-plan.ts';
 export {
   differingPairs,

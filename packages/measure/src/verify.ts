@@ -3,7 +3,7 @@
 // reachability matrix in it, writes results/verify.json, computes reach's matrix from the
 // generated files and compares the two. Returns data; the CLI prints it.
 import { existsSync } from 'node:fs';
-import { type MeasuredPair, writeResults } from '@geostage/environment';
+import { type MeasuredPair, type VerifySample, writeResults } from '@geostage/environment';
 import {
   type InventoryFailure,
   labHealth,
@@ -16,6 +16,7 @@ import { computeReachability, readGeneratedNetwork } from '@geostage/reach';
 import { type Comparison, compareWithReach } from './compare.ts';
 import { measureMatrix } from './reachability.ts';
 import type { MatrixServer } from './render.ts';
+import { sampleServerPairs } from './sampling.ts';
 
 export interface VerifyOptions {
   environment: string;
@@ -25,8 +26,10 @@ export interface VerifyOptions {
   resultsPath: string;
   /** Absolute path of environments/<env>/generated/network, which reach reads. */
   network: string;
-  /** Pairs measured at once. */
+  /** Senders probing at once. */
   concurrency: number;
+  /** Measure only this many site pairs, chosen with the seed (sampling.ts); absent: every pair. */
+  sample?: { sitePairs: number; seed: number };
   /** Echo requests per pair, and seconds to wait for the last reply. */
   count: number;
   timeoutSeconds: number;
@@ -46,6 +49,8 @@ export type VerifyOutcome =
       measuredAt: string;
       seconds: number;
       pairs: MeasuredPair[];
+      /** What was sampled; null when every pair was measured. */
+      sample: VerifySample | null;
       /** The servers in the lab's order, with their routers, for the matrices. */
       servers: MatrixServer[];
       /** Null when there are no generated files to compare with. */
@@ -70,23 +75,48 @@ export async function verifyLab(options: VerifyOptions): Promise<VerifyOutcome> 
 
   const started = Date.now();
   const { count, timeoutSeconds } = options;
+  const sampled = options.sample
+    ? sampleServerPairs(inventory.servers, options.sample.sitePairs, options.sample.seed)
+    : null;
+  const sample: VerifySample | null =
+    sampled && options.sample
+      ? {
+          seed: options.sample.seed,
+          sitePairs: sampled.sitePairs,
+          totalSitePairs: sampled.totalSitePairs,
+          totalPairs: sampled.totalPairs,
+        }
+      : null;
   const pairs = await measureMatrix(inventory.servers, {
     concurrency: options.concurrency,
     count,
     timeoutSeconds,
+    ttl: true,
+    ...(sampled ? { pairs: sampled.pairs } : {}),
   });
   const measuredAt = new Date().toISOString();
+  const what = sample
+    ? `${sample.sitePairs.length} of ${sample.totalSitePairs} site pairs sampled with seed ${sample.seed} (both ways between their servers, and each sampled site's own pairs)`
+    : 'every server pair';
   await writeResults(options.resultsPath, {
     measuredAt,
     environment: options.environment,
-    method: `lab (${state.prefix}*, routers as Linux), ping -c ${count} -W ${timeoutSeconds} from each server's namespace`,
+    method: `lab (${state.prefix}*, routers as Linux), ${what}: fping -C ${count} -t ${timeoutSeconds * 1000} from each server's namespace, TTL from ping -c 1`,
+    ...(sample ? { sample } : {}),
     pairs,
   });
   const seconds = (Date.now() - started) / 1000;
-  const servers = inventory.servers.map((server) => ({ name: server.name, router: server.router }));
+  const inSample = new Set(sampled?.pairs.flatMap(([from, to]) => [from.name, to.name]));
+  const servers = inventory.servers
+    .filter((server) => !sampled || inSample.has(server.name))
+    .map((server) => ({ name: server.name, router: server.router }));
 
   const comparison = existsSync(options.network)
-    ? compareWithReach(pairs, computeReachability(await readGeneratedNetwork(options.network)))
+    ? compareWithReach(
+        pairs,
+        computeReachability(await readGeneratedNetwork(options.network)),
+        sampled ? new Set(servers.map((server) => server.router)) : undefined,
+      )
     : null;
   return {
     ok: true,
@@ -94,6 +124,7 @@ export async function verifyLab(options: VerifyOptions): Promise<VerifyOutcome> 
     measuredAt,
     seconds,
     pairs,
+    sample,
     servers,
     comparison,
     agrees:

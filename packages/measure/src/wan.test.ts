@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fpingCommand, parseFping } from './probes/fping.ts';
+import { fpingCommand, fpingReachabilityCommand, parseFping, parseTtls } from './probes/fping.ts';
 import { parseIperf } from './probes/iperf.ts';
 import { median, percentile } from './statistics.ts';
 import { comparePair, renderWanMatrix, scheduleRounds, type WanPairPlan } from './wan.ts';
@@ -135,5 +135,48 @@ describe('fping', () => {
       ttl: null,
     });
     expect(parsed.get('10.3.0.11')).toMatchObject({ sent: 4, received: 0 });
+  });
+});
+
+describe("verify's probes", () => {
+  it('one fping per sender to all its targets, and a TTL per reachable target from ping', () => {
+    expect(
+      fpingReachabilityCommand('gs-a', ['10.2.0.11', '10.3.0.11'], { count: 2, timeoutSeconds: 1 }),
+    ).toEqual([
+      'ip',
+      'netns',
+      'exec',
+      'gs-a',
+      'fping',
+      '-C',
+      '2',
+      '-p',
+      '200',
+      '-i',
+      '2',
+      '-t',
+      '1000',
+      '-q',
+      '10.2.0.11',
+      '10.3.0.11',
+    ]);
+    expect(
+      parseTtls(
+        [
+          'PING 10.2.0.11 (10.2.0.11) 56(84) bytes of data.',
+          '64 bytes from 10.2.0.11: icmp_seq=1 ttl=62 time=0.512 ms',
+          '1 packets transmitted, 1 received, 0% packet loss, time 0ms',
+          'PING 10.1.0.12 (10.1.0.12) 56(84) bytes of data.',
+          '64 bytes from 10.1.0.12: icmp_seq=1 ttl=64 time=0.05 ms',
+          'PING 10.3.0.11 (10.3.0.11) 56(84) bytes of data.',
+          '1 packets transmitted, 0 received, 100% packet loss, time 0ms',
+        ].join('\n'),
+      ),
+    ).toEqual(
+      new Map([
+        ['10.2.0.11', 62],
+        ['10.1.0.12', 64],
+      ]),
+    );
   });
 });
