@@ -8,7 +8,15 @@
 // Usage: sudo npx node scripts/bench-lab-scale.ts [--sites 50] [--servers 4] [--runs 1]
 //                                                 [--sample N] [--no-full] [--output BENCHMARKS.md]
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -235,12 +243,27 @@ const loadAtStart = loadavg();
 const results: Run[] = [];
 for (let index = 0; index < runs; index++) results.push(await benchOnce(index));
 
+// Every step's whole output, for a look at what the table's one line leaves out.
+const logs = join(repository, 'tmp', 'bench-lab-scale');
+mkdirSync(logs, { recursive: true });
+results.forEach((run, index) => {
+  for (const step of run.steps)
+    writeFileSync(
+      join(logs, `run${index + 1}-${step.label.replace(/[^a-z0-9]+/gi, '-')}.txt`),
+      step.lines.map((line) => `${line.at.toFixed(2)} ${line.text}`).join('\n'),
+    );
+});
+
 const labels = [...new Set(results.flatMap((run) => run.steps.map((step) => step.label)))];
 const stepSeconds = (label: string) =>
   results.flatMap((run) => run.steps.filter((step) => step.label === label).map((step) => step.seconds));
 const last = (label: string) => {
   const step = results.at(-1)!.steps.find((found) => found.label === label);
-  return step ? `exit ${step.code}: ${(step.lines.at(-1)?.text ?? '').slice(0, 90)}` : '';
+  // verify: its verdict line (agrees, or how many disagree) rather than the last pair it lists.
+  const verdict = step?.lines.find((line) =>
+    /server pairs disagree with reach|agrees with reach/.test(line.text),
+  );
+  return step ? `exit ${step.code}: ${(verdict ?? step.lines.at(-1))?.text.slice(0, 90) ?? ''}` : '';
 };
 const perSite = (value: number, digits = 1) =>
   `${value.toLocaleString('en-US', { maximumFractionDigits: digits })} (${(value / sites).toFixed(digits)} per site)`;
