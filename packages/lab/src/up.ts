@@ -11,7 +11,7 @@ import { generateLinuxRouters, generateNetplan } from '@geostage/gen-vyos';
 import type { Model } from '@geostage/schema';
 import { assertNoPlaceholders, fillSecrets, readPublicMaterial, secretsInit } from '@geostage/secrets';
 import { listNamespaces, namespaceSupport, run } from '@geostage/transport';
-import { planAccess, SSH_USER } from './access.ts';
+import { type LabAccess, planAccess, SSH_USER } from './access.ts';
 import { readLabSource, topologyOnly } from './digest.ts';
 import { removeLab } from './down.ts';
 import { type Converted, linuxFlavour } from './flavour.ts';
@@ -37,7 +37,15 @@ import {
 import { labPrefix, namespaceName } from './names.ts';
 import { repairLab } from './repair.ts';
 import { hostKeyLine, makeOperatorKey, makeSshFiles, startSshd } from './sshd.ts';
-import { type LabState, labFolder, loadState, STATE_FORMAT, STATE_VERSION, writeState } from './state.ts';
+import {
+  type LabSshAccess,
+  type LabState,
+  labFolder,
+  loadState,
+  STATE_FORMAT,
+  STATE_VERSION,
+  writeState,
+} from './state.ts';
 import { labHealth } from './status.ts';
 import { emulateWan, type LabWanState, wantsEmulation } from './wan/lab.ts';
 import { labWiring, type Wiring } from './wiring/wiring.ts';
@@ -334,6 +342,43 @@ async function startTunnels(
   progress(`tunnels: ${count / 2} up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
+/**
+ * The operator namespace on the underlay, for both labs: planned, recorded in the state before
+ * it exists (a failure from here on still removes it; it is kept apart from `namespaces`, the
+ * environment itself, as the operator is not part of the topology), made, and wired.
+ */
+async function operatorNamespace(
+  model: Model,
+  wiring: Wiring,
+  state: LabState,
+  folder: string,
+  machines: boolean,
+  announce: (access: LabAccess) => void,
+): Promise<{ access: LabAccess; recorded: LabSshAccess }> {
+  const gateways = new Map(model.sites.map((site) => [site.router.name, site.router.wan.gateway ?? null]));
+  const planned = planAccess(
+    wiring.prefix,
+    wiring.routers.map((router) => ({ ...router, gateway: gateways.get(router.name) ?? null })),
+    machines,
+  );
+  if (!planned.ok) throw new LabFailure(`operator: ${planned.error}`);
+  const { access } = planned;
+  const recorded: LabSshAccess = {
+    namespace: access.namespace,
+    addresses: access.addresses,
+    user: SSH_USER,
+    identity: access.identity,
+    sshd: [],
+  };
+  state.access = recorded;
+  await record(folder, state);
+  await run('ip', ['netns', 'add', access.namespace]);
+  await run('ip', ['-n', access.namespace, 'link', 'set', 'lo', 'up']);
+  announce(access);
+  for (const [command, ...args] of access.group.commands) await run(command!, args);
+  return { access, recorded };
+}
+
 /** The operator namespace on the underlay and an sshd in every router namespace, for apply. */
 async function sshAccess(
   model: Model,
@@ -343,32 +388,14 @@ async function sshAccess(
   folder: string,
   progress: Progress,
 ): Promise<Map<string, string>> {
-  const gateways = new Map(model.sites.map((site) => [site.router.name, site.router.wan.gateway ?? null]));
-  const planned = planAccess(
-    wiring.prefix,
-    wiring.routers.map((router) => ({ ...router, gateway: gateways.get(router.name) ?? null })),
+  const { access, recorded } = await operatorNamespace(model, wiring, state, folder, false, (planned) =>
+    progress(planned.group.title),
   );
-  if (!planned.ok) throw new LabFailure(`operator: ${planned.error}`);
-  const { access } = planned;
-  // Recorded before it exists, so that a failure from here on still removes it. It is kept
-  // apart from `namespaces` (the environment itself): the operator is not part of the topology.
-  state.access = {
-    namespace: access.namespace,
-    addresses: access.addresses,
-    user: SSH_USER,
-    identity: access.identity,
-    sshd: [],
-  };
-  await record(folder, state);
-  await run('ip', ['netns', 'add', access.namespace]);
-  await run('ip', ['-n', access.namespace, 'link', 'set', 'lo', 'up']);
-  progress(access.group.title);
-  for (const [command, ...args] of access.group.commands) await run(command!, args);
   await makeSshFiles(lab, access);
   const hostKeys = new Map<string, string>();
   for (const sshd of access.sshd) {
     const pid = await startSshd(lab, sshd);
-    state.access.sshd.push({ ...sshd, pid });
+    recorded.sshd.push({ ...sshd, pid });
     hostKeys.set(sshd.router, await hostKeyLine(lab, sshd));
     await record(folder, state);
   }
@@ -393,26 +420,9 @@ async function bootMachines(
   progress: Progress,
 ): Promise<void> {
   const { folder, signal } = options;
-  const gateways = new Map(model.sites.map((site) => [site.router.name, site.router.wan.gateway ?? null]));
-  const planned = planAccess(
-    wiring.prefix,
-    wiring.routers.map((router) => ({ ...router, gateway: gateways.get(router.name) ?? null })),
-    true,
+  const { access, recorded } = await operatorNamespace(model, wiring, state, folder, true, (planned) =>
+    progress(`operator ${planned.namespace}: on the underlay at ${planned.addresses.join(', ')}`),
   );
-  if (!planned.ok) throw new LabFailure(`operator: ${planned.error}`);
-  const { access } = planned;
-  state.access = {
-    namespace: access.namespace,
-    addresses: access.addresses,
-    user: SSH_USER,
-    identity: access.identity,
-    sshd: [],
-  };
-  await record(folder, state);
-  await run('ip', ['netns', 'add', access.namespace]);
-  await run('ip', ['-n', access.namespace, 'link', 'set', 'lo', 'up']);
-  progress(`operator ${access.namespace}: on the underlay at ${access.addresses.join(', ')}`);
-  for (const [command, ...args] of access.group.commands) await run(command!, args);
   await makeOperatorKey(lab, access);
 
   const machines = planMachines(wiring, access);
@@ -460,7 +470,7 @@ async function bootMachines(
   progress(
     `inventory: ${relative(folder, written.inventory)} (${machines.length} hosts) and ${relative(folder, written.knownHosts)}`,
   );
-  state.inventory = labInventory(wiring, lab, state.access, new Map());
+  state.inventory = labInventory(wiring, lab, recorded, new Map());
 }
 
 /** `lab up` under the lab lock (lock.ts): a second lab up of the environment says the first is running. */
