@@ -14,19 +14,9 @@ import { join } from 'node:path';
 import { ensureImage, namespaceSupport } from '@geostage/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type Scratch, scratchRepository } from './scratch.ts';
+import { machinesMissing, type Scratch, scratchRepository } from './scratch.ts';
 
-const nspawnMissing = () => {
-  try {
-    execFileSync('systemd-nspawn', ['--version'], { stdio: 'ignore' });
-    execFileSync('debootstrap', ['--version'], { stdio: 'ignore' });
-    return null;
-  } catch {
-    return 'needs systemd-nspawn (systemd-container) and debootstrap (scripts/setup.sh installs them)';
-  }
-};
-
-const support = namespaceSupport() ?? nspawnMissing();
+const support = namespaceSupport() ?? machinesMissing();
 
 /** One summary line: `  [phase] host   status...`. */
 function summaryOf(output: string, phase: string, host: string): string {

@@ -20,19 +20,9 @@ import {
   type SshTarget,
 } from '@geostage/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Scratch, scratchRepository } from './scratch.ts';
+import { machinesMissing, type Scratch, scratchRepository } from './scratch.ts';
 
 const main = join(import.meta.dirname, '..', '..', 'packages', 'cli', 'src', 'main.ts');
-
-const nspawnMissing = () => {
-  try {
-    execFileSync('systemd-nspawn', ['--version'], { stdio: 'ignore' });
-    execFileSync('debootstrap', ['--version'], { stdio: 'ignore' });
-    return null;
-  } catch {
-    return 'needs systemd-nspawn (systemd-container) and debootstrap (scripts/setup.sh installs them)';
-  }
-};
 
 /** What `ssh-keygen -lf` prints as the fingerprint of a public key line. */
 function keygenFingerprint(line: string): string {
@@ -53,7 +43,7 @@ function livePids(text: string): string[] {
     });
 }
 
-const support = namespaceSupport() ?? nspawnMissing();
+const support = namespaceSupport() ?? machinesMissing();
 if (support !== null) {
   console.warn(`test/lab/hosts-scan: skipped: ${support}`);
   describe('hosts scan on booted machines: keio-2019', () => {

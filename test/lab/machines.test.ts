@@ -19,19 +19,9 @@ import {
 import { listNamespaces } from '@geostage/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type Scratch, scratchRepository } from './scratch.ts';
+import { machinesMissing, type Scratch, scratchRepository } from './scratch.ts';
 
 const main = join(import.meta.dirname, '..', '..', 'packages', 'cli', 'src', 'main.ts');
-
-const nspawnMissing = () => {
-  try {
-    execFileSync('systemd-nspawn', ['--version'], { stdio: 'ignore' });
-    execFileSync('debootstrap', ['--version'], { stdio: 'ignore' });
-    return null;
-  } catch {
-    return 'needs systemd-nspawn (systemd-container) and debootstrap (scripts/setup.sh installs them)';
-  }
-};
 
 /** Live (not zombie) processes whose command line contains `text`. */
 function livePids(text: string): number[] {
@@ -61,7 +51,7 @@ async function remains(prefix: string, lab: string): Promise<string[]> {
   return [...namespaces, ...machines, ...processes, ...overlays, ...temporary, ...cgroups];
 }
 
-const support = namespaceSupport() ?? nspawnMissing();
+const support = namespaceSupport() ?? machinesMissing();
 if (support !== null) {
   console.warn(`test/lab/machines: skipped: ${support}`);
   describe('lab up --machines: keio-2019', () => {

@@ -1,7 +1,7 @@
 // A scratch repository for the lab tests: nx.json and a copy of one environment (topology,
 // generated files, public material; never secrets), so `geostage lab` and `verify` run as a
 // user runs them without writing a byte into this repository.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,4 +140,15 @@ export async function remains(prefix: string, lab: string): Promise<string[]> {
       }
     });
   return [...namespaces, ...pids.map((pid) => `pid ${pid}`)];
+}
+
+/** Why booted machines cannot run here (systemd-nspawn or debootstrap missing), or null. */
+export function machinesMissing(): string | null {
+  try {
+    execFileSync('systemd-nspawn', ['--version'], { stdio: 'ignore' });
+    execFileSync('debootstrap', ['--version'], { stdio: 'ignore' });
+    return null;
+  } catch {
+    return 'needs systemd-nspawn (systemd-container) and debootstrap (scripts/setup.sh installs them)';
+  }
 }
