@@ -18,7 +18,6 @@ import {
 } from '@geostage/lab';
 import type { PredictedPair } from '@geostage/reach';
 import { type Model, phaseWan, type ScenarioFaults } from '@geostage/schema';
-import { ping } from './ping.ts';
 import { measureMatrix } from './reachability.ts';
 import type { ScenarioPlan } from './scenario-plan.ts';
 import { median } from './statistics.ts';
