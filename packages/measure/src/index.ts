@@ -2,7 +2,7 @@
 // servers (results/verify.json, compared with reach's computed matrix) and the WAN per site pair
 // (results/wan.json, compared with the Model's expected round trips and rates).
 export { type Comparison, compareWithReach, type Disagreement, type TtlDifference } from './compare.ts';
-export { type PingOptions, type PingResult, parsePing, ping, pingCommand } from './ping.ts';
+export { type PingOptions, type PingResult, parsePing } from './ping.ts';
 export { type IperfResult, parseIperf } from './probes/iperf.ts';
 export {
   type Arrival,

@@ -1,5 +1,5 @@
-// One measurement: `ping` from inside a server's namespace, read back from its output.
-import { execFile } from 'node:child_process';
+// What pinging one pair gives (PingResult), the probe options, and iputils ping's output read
+// back. The probes that run are in probes/ (fping for verify and measure, iperf3).
 
 export interface PingOptions {
   /** Echo requests per pair (default 2). */
@@ -33,35 +33,4 @@ export function parsePing(output: string): PingResult {
     rttsMs,
     ttl,
   };
-}
-
-export function pingCommand(namespace: string, address: string, options: PingOptions = {}): string[] {
-  return [
-    'ip',
-    'netns',
-    'exec',
-    namespace,
-    'ping',
-    '-n',
-    '-c',
-    String(options.count ?? 2),
-    '-i',
-    String(options.intervalSeconds ?? 0.2),
-    '-W',
-    String(options.timeoutSeconds ?? 1),
-    address,
-  ];
-}
-
-/** Runs ping; no reply is a result (exit 1), a failure to run is thrown with ping's words. */
-export function ping(namespace: string, address: string, options: PingOptions = {}): Promise<PingResult> {
-  const [command, ...args] = pingCommand(namespace, address, options);
-  return new Promise((done, fail) => {
-    execFile(command!, args, { encoding: 'utf8' }, (error, stdout, stderr) => {
-      const code = (error as { code?: unknown } | null)?.code;
-      if (error && code !== 1)
-        fail(new Error(`${args.slice(3).join(' ')} in ${namespace}: ${stderr.trim() || error.message}`));
-      else done(parsePing(stdout));
-    });
-  });
 }
