@@ -1,8 +1,14 @@
 #!/usr/bin/env node
 // The geostage entry point: the only place that reads process.argv and sets the exit code.
-import { run } from './cli.ts';
-import { EXIT } from './command.ts';
-import { streamOutput } from './output.ts';
+import { enableCompileCache } from 'node:module';
+
+// Node caches the compiled (type-stripped) modules on disk, in its own folder under the system's
+// temporary folder (or NODE_COMPILE_CACHE): every run after the first starts about twice as fast.
+// The modules are imported after this line, so that they are compiled through the cache.
+enableCompileCache();
+const { run } = await import('./cli.ts');
+const { EXIT } = await import('./command.ts');
+const { streamOutput } = await import('./output.ts');
 
 const stdout = streamOutput(process.stdout);
 const stderr = streamOutput(process.stderr);

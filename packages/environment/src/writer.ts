@@ -2,8 +2,12 @@
 // swapped in whole, so a failed run leaves the previous output untouched, and a run killed
 // mid-swap is finished or undone by the next one. Unchanged files are hard-linked from the old
 // folder, not rewritten, so their timestamps stay.
+// The thousands of small reads, links and writes use the synchronous calls: one round trip
+// through libuv's thread pool per call cost more than the calls themselves (a 1,000-site
+// environment, 12,000 files, spent 3.6 of its 8 s waiting on them).
 import { randomBytes } from 'node:crypto';
-import { chmod, link, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmodSync, linkSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstat, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { type FileSet, INDEX_FILE, indexOf, sortFileSet } from '@geostage/schema';
 import { makeFolder } from './folder.ts';
@@ -27,28 +31,28 @@ export interface WriteOptions {
   betweenRenames?: () => void;
 }
 
-async function listFiles(folder: string): Promise<string[]> {
+function listFiles(folder: string): string[] {
   const out: string[] = [];
-  async function walk(current: string): Promise<void> {
+  function walk(current: string): void {
     let entries: import('node:fs').Dirent[];
     try {
-      entries = await readdir(current, { withFileTypes: true });
+      entries = readdirSync(current, { withFileTypes: true });
     } catch {
       return;
     }
     for (const entry of entries) {
       const full = join(current, entry.name);
-      if (entry.isDirectory()) await walk(full);
+      if (entry.isDirectory()) walk(full);
       else out.push(relative(folder, full).split(sep).join('/'));
     }
   }
-  await walk(folder);
+  walk(folder);
   return out.sort();
 }
 
-async function readOrNull(path: string): Promise<string | null> {
+function readOrNull(path: string): string | null {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch {
     return null;
   }
@@ -61,10 +65,10 @@ function withIndex(files: FileSet, source: string): FileSet {
 /** Compares a FileSet (plus its index) with a folder on disk. Empty when they agree. */
 export async function checkFileSet(folder: string, files: FileSet, source: string): Promise<Drift[]> {
   const wanted = withIndex(files, source);
-  const present = new Set(await listFiles(folder));
+  const present = new Set(listFiles(folder));
   const drift: Drift[] = [];
   for (const file of wanted) {
-    const current = present.has(file.path) ? await readOrNull(join(folder, file.path)) : null;
+    const current = present.has(file.path) ? readOrNull(join(folder, file.path)) : null;
     if (current === null) drift.push({ path: file.path, status: 'missing' });
     else if (current !== file.content) drift.push({ path: file.path, status: 'changed' });
     present.delete(file.path);
@@ -100,7 +104,7 @@ export async function writeFileSet(
   await makeFolder(dirname(folder));
   await mkdir(staging);
   try {
-    await stage(staging, folder, wanted, changed);
+    stage(staging, folder, wanted, changed);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
@@ -133,20 +137,26 @@ export async function writeFileSet(
 }
 
 /** Fills the staging folder: changed files written, unchanged ones hard-linked from the old folder. */
-async function stage(staging: string, folder: string, wanted: FileSet, changed: Set<string>): Promise<void> {
+function stage(staging: string, folder: string, wanted: FileSet, changed: Set<string>): void {
+  const made = new Set<string>([staging]);
   for (const file of wanted) {
     const target = join(staging, file.path);
-    await mkdir(dirname(target), { recursive: true });
+    const parent = dirname(target);
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
     if (!changed.has(file.path)) {
       try {
-        await link(join(folder, file.path), target);
-        await chmod(target, file.mode);
+        linkSync(join(folder, file.path), target);
+        chmodSync(target, file.mode);
         continue;
       } catch {
         // A file system without hard links: write the bytes instead.
       }
     }
-    await writeFile(target, file.content, { mode: file.mode });
-    await chmod(target, file.mode);
+    writeFileSync(target, file.content, { mode: file.mode });
+    // The mode given to writeFileSync is reduced by the umask: set it as it is meant.
+    chmodSync(target, file.mode);
   }
 }
