@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ReachReport, reachabilityByName } from '@geostage/reach';
+import { reachabilityByName, readReportJson } from '@geostage/reach';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
@@ -21,8 +21,8 @@ describe('geostage reach', () => {
     const { code, stdout, stderr } = geostage(['reach', 'keio-2019', '--format', 'json']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as ReachReport;
-    expect(report).toMatchObject({ format: 'geostage-reachability', version: 1 });
+    const report = readReportJson(JSON.parse(stdout));
+    expect(report).toMatchObject({ format: 'geostage-reachability', version: 2 });
     expect(reachabilityByName(report, 'before')).toEqual(reference.reachability.before_vpn);
     expect(reachabilityByName(report, 'after')).toEqual(reference.reachability.after_vpn);
   });

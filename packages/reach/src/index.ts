@@ -16,7 +16,13 @@ export {
   type ReachDiff,
   renderDiff,
 } from './report/diff.ts';
-export { writeJsonPieces } from './report/json.ts';
+export {
+  OUTCOME_FIELDS,
+  ReportFormatError,
+  readReportJson,
+  reportJson,
+  writeReportJson,
+} from './report/json.ts';
 export { type RenderOptions, renderMatrix } from './report/render.ts';
 export {
   groupIndex,

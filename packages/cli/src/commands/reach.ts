@@ -12,7 +12,7 @@ import {
   renderDiff,
   renderMatrix,
   type View,
-  writeJsonPieces,
+  writeReportJson,
 } from '@geostage/reach';
 import { type Command, EXIT, positiveInteger, UsageError } from '../command.ts';
 import { repositoryRoot, selectEnvironments } from '../environment.ts';
@@ -35,8 +35,12 @@ whose path changes tunnels.
 
 Options:
   --before, --after, --both   which matrix to print (default both; JSON always has both).
-  --format text|json          text (default), or the reachability.json document (with
-                              --diff: the list of changes).
+  --format text|json          text (default), or the reachability.json document, version 2:
+                              each distinct outcome once in "outcomes" (fields named by
+                              "outcomeFields", paths as indices into "hosts", tunnels into
+                              "tunnels"), and each matrix row ("before", "after": rows and
+                              columns are "groups") a list of outcome numbers; readReportJson
+                              in @geostage/reach reads it back. With --diff: the list of changes.
   --output FILE               write there instead of to stdout.
   --diff REF                  the reviewer's view against a git revision.
   --width N                   terminal width for the matrix (default 120); wider
@@ -99,17 +103,17 @@ path are printed).`,
     const report = computeReachability(await readGeneratedNetwork(join(root, folder)));
     warn(report, '');
     if (format === 'json') {
-      // In pieces: the document of 1,000 sites is larger than a string may be.
+      // In pieces: the document of 1,000 sites is tens of megabytes.
       if (typeof values.output === 'string') {
         const file = openSync(resolve(io.cwd, values.output), 'w');
         try {
-          writeJsonPieces(report, (piece) => writeSync(file, piece));
+          writeReportJson(report, (piece) => writeSync(file, piece));
           writeSync(file, '\n');
         } finally {
           closeSync(file);
         }
       } else {
-        writeJsonPieces(report, (piece) => io.out(piece));
+        writeReportJson(report, (piece) => io.out(piece));
         io.out('\n');
       }
       return EXIT.ok;

@@ -1,34 +1,60 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { writeJsonPieces } from './json.ts';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readGeneratedNetwork } from '../read/files.ts';
+import { computeReachability } from '../simulate/reachability.ts';
+import { ReportFormatError, readReportJson, reportJson, writeReportJson } from './json.ts';
+import { type ReachReport, reachabilityByName } from './report.ts';
 
-const whole = (value: unknown, depth?: number) => {
-  const pieces: string[] = [];
-  writeJsonPieces(value, (piece) => pieces.push(piece), depth);
-  return pieces.join('');
-};
-
-describe('writeJsonPieces', () => {
-  it('writes the bytes JSON.stringify(value, null, 2) writes, at every depth', () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), fc.integer({ min: 0, max: 6 }), (value, depth) => {
-        expect(whole(value, depth)).toBe(JSON.stringify(value, null, 2));
-      }),
+const root = new URL('../../../../', import.meta.url).pathname;
+const ENVIRONMENTS = ['keio-2019', 'wide-2012', 'global-hub'] as const;
+const reports = new Map<string, ReachReport>();
+beforeAll(async () => {
+  for (const environment of ENVIRONMENTS)
+    reports.set(
+      environment,
+      computeReachability(await readGeneratedNetwork(`${root}environments/${environment}/generated/network`)),
     );
+});
+
+describe('reachability.json version 2', () => {
+  for (const environment of ENVIRONMENTS) {
+    it(`reads back exactly the report it was written from (${environment})`, () => {
+      const report = reports.get(environment)!;
+      expect(readReportJson(JSON.parse(reportJson(report)))).toEqual(JSON.parse(JSON.stringify(report)));
+    });
+  }
+
+  it('keeps the thesis tables of keio-2019 (the recorded reference) through the round trip', () => {
+    const reference = JSON.parse(
+      readFileSync(new URL('../../test-data/keio-2019.json', import.meta.url), 'utf8'),
+    );
+    const back = readReportJson(JSON.parse(reportJson(reports.get('keio-2019')!)));
+    expect(reachabilityByName(back, 'before')).toEqual(reference.reachability.before_vpn);
+    expect(reachabilityByName(back, 'after')).toEqual(reference.reachability.after_vpn);
   });
 
-  it('leaves out undefined properties and writes null for undefined array items, as JSON.stringify does', () => {
-    const value = { a: undefined, b: [undefined, 1, { c: undefined }], d: {}, e: [] };
-    expect(whole(value)).toBe(JSON.stringify(value, null, 2));
+  it('writes each distinct outcome once and every matrix row on one line', () => {
+    const report = reports.get('global-hub')!;
+    const text = reportJson(report);
+    const document = JSON.parse(text);
+    const distinct = new Set([...report.before.flat(), ...report.after.flat()]);
+    expect(document.outcomes).toHaveLength(distinct.size);
+    expect(distinct.size).toBeLessThan(2 * report.groups.length ** 2);
+    const rows = text.split('\n').filter((line) => /^ {4}\[\d+(,\d+)*\],?$/.test(line));
+    expect(rows).toHaveLength(2 * report.groups.length);
   });
 
-  it('hands on pieces, not one string, for a large matrix', () => {
-    const matrix = Array.from({ length: 300 }, () =>
-      Array.from({ length: 300 }, () => ({ reachable: true, path: ['r1', 'r2'] })),
-    );
+  it('hands on pieces that join to the whole document', () => {
+    const report = reports.get('global-hub')!;
     const pieces: string[] = [];
-    writeJsonPieces({ after: matrix }, (piece) => pieces.push(piece));
-    expect(pieces.length).toBeGreaterThan(100);
-    expect(pieces.join('')).toBe(JSON.stringify({ after: matrix }, null, 2));
+    writeReportJson(report, (piece) => pieces.push(piece));
+    expect(pieces.join('')).toBe(reportJson(report));
+  });
+
+  it('refuses another format or version by name', () => {
+    expect(() => readReportJson({ format: 'other' })).toThrow(ReportFormatError);
+    expect(() => readReportJson({ format: 'geostage-reachability', version: 1 })).toThrow(
+      'reachability document version 1; this geostage reads version 2',
+    );
   });
 });

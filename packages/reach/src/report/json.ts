@@ -1,15 +1,53 @@
-// The reachability document as JSON text in pieces: the same bytes as JSON.stringify(value,
-// null, 2), but never one string of the whole, which a million matrix cells would overflow.
+// reachability.json, version 2: the report written compactly and in pieces, and read back
+// exactly. Version 1 wrote every matrix cell as a pretty-printed object: 627 MB for 1,000 sites.
+// Version 2 writes each distinct outcome once, as a row of the `outcomes` table, with its path
+// as indices into `hosts` and its tunnels as indices into `tunnels`; a matrix row is then a
+// list of outcome numbers. Outcomes are told apart by identity: reach shares one object between
+// every pair whose packets meet the same fate the same way (a drop at one router, for one reason).
+// Nothing is ever one string of the whole: a document of 1,000 sites is tens of megabytes.
+import type { Warning } from '../device.ts';
+import {
+  type Matrix,
+  type Outcome,
+  REPORT_FORMAT,
+  REPORT_VERSION,
+  type ReachReport,
+  type Reason,
+} from './report.ts';
+
+/** The fields of a row of `outcomes`, in order (written into the document too, for readers). */
+export const OUTCOME_FIELDS = [
+  'reachable',
+  'reason',
+  'at',
+  'detail',
+  'path',
+  'tunnels',
+  'routers',
+  'ttl',
+  'returnPath',
+] as const;
+
+type OutcomeRow = [
+  boolean,
+  Reason | null,
+  string | null,
+  string | null,
+  number[],
+  number[],
+  number,
+  number | null,
+  number[]?,
+];
 
 /** Pieces are joined up to this many characters before they are handed on. */
 const PIECE = 1 << 16;
 
 /**
- * Calls `write` with consecutive pieces of JSON.stringify(value, null, 2) (no final newline).
- * Arrays and objects down to `depth` levels are written part by part; below that, each value
- * is one JSON.stringify call, indented to its place.
+ * Calls `write` with consecutive pieces of the report's document (no final newline): the small
+ * parts as indented JSON, the outcome table and the matrices one row per line.
  */
-export function writeJsonPieces(value: unknown, write: (piece: string) => void, depth = 3): void {
+export function writeReportJson(report: ReachReport, write: (piece: string) => void): void {
   let buffer = '';
   const emit = (text: string) => {
     buffer += text;
@@ -18,51 +56,161 @@ export function writeJsonPieces(value: unknown, write: (piece: string) => void, 
       buffer = '';
     }
   };
-  walk(value, '', depth, emit);
+  const hosts: string[] = [];
+  const hostIndex = new Map<string, number>();
+  const host = (name: string) => {
+    let index = hostIndex.get(name);
+    if (index === undefined) {
+      index = hosts.length;
+      hosts.push(name);
+      hostIndex.set(name, index);
+    }
+    return index;
+  };
+  const tunnelIndex = new Map(report.tunnels.map((tunnel, index) => [tunnel.name, index] as const));
+  const tunnel = (name: string) => {
+    const index = tunnelIndex.get(name);
+    if (index === undefined)
+      throw new Error(`an outcome crosses tunnel ${name}, which the report does not list`);
+    return index;
+  };
+  // Numbered in the order the matrices first meet them; the table follows the matrices, so
+  // that each row is written as soon as it is numbered and no second copy of it is kept.
+  const outcomeIndex = new Map<Outcome, number>();
+  const ordered: Outcome[] = [];
+  const numbered = (outcome: Outcome) => {
+    let index = outcomeIndex.get(outcome);
+    if (index === undefined) {
+      index = ordered.length;
+      ordered.push(outcome);
+      outcomeIndex.set(outcome, index);
+    }
+    return index;
+  };
+  const encode = (outcome: Outcome): string => {
+    const row: OutcomeRow = [
+      outcome.reachable,
+      outcome.reason,
+      outcome.at,
+      outcome.detail,
+      outcome.path.map(host),
+      outcome.tunnels.map(tunnel),
+      outcome.routers,
+      outcome.ttl,
+    ];
+    if (outcome.returnPath !== undefined) row.push(outcome.returnPath.map(host));
+    return JSON.stringify(row);
+  };
+
+  const field = (key: string, value: unknown) => emit(`  ${JSON.stringify(key)}: ${indented(value)},\n`);
+  const lines = (key: string, count: number, line: (index: number) => string, last = false) => {
+    emit(`  ${JSON.stringify(key)}: [`);
+    for (let index = 0; index < count; index++) emit(`${index === 0 ? '\n' : ',\n'}    ${line(index)}`);
+    emit(`${count > 0 ? '\n  ' : ''}]${last ? '\n' : ',\n'}`);
+  };
+  const matrix = (key: string, cells: Matrix) =>
+    lines(key, cells.length, (index) => `[${cells[index]!.map(numbered).join(',')}]`);
+  emit('{\n');
+  field('format', report.format);
+  field('version', report.version);
+  field('routers', report.routers);
+  field('tunnels', report.tunnels);
+  field('groups', report.groups);
+  field('servers', report.servers);
+  field('warnings', report.warnings);
+  matrix('before', report.before);
+  matrix('after', report.after);
+  field('outcomeFields', OUTCOME_FIELDS);
+  // Written before the host list: encoding an outcome names its hosts.
+  lines('outcomes', ordered.length, (index) => encode(ordered[index]!));
+  lines('hosts', hosts.length > 0 ? 1 : 0, () => hosts.map((name) => JSON.stringify(name)).join(', '), true);
+  emit('}');
   if (buffer) write(buffer);
 }
 
-function walk(value: unknown, indent: string, depth: number, emit: (text: string) => void): void {
-  const inner = `${indent}  `;
-  if (depth > 0 && Array.isArray(value)) {
-    if (value.length === 0) {
-      emit('[]');
-      return;
-    }
-    emit('[');
-    value.forEach((item, index) => {
-      emit(`${index === 0 ? '' : ','}\n${inner}`);
-      // JSON.stringify writes null for what it cannot represent inside an array.
-      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') emit('null');
-      else walk(item, inner, depth - 1, emit);
-    });
-    emit(`\n${indent}]`);
-    return;
-  }
-  if (depth > 0 && isPlainObject(value)) {
-    const entries = Object.entries(value).filter(
-      ([, item]) => item !== undefined && typeof item !== 'function' && typeof item !== 'symbol',
-    );
-    if (entries.length === 0) {
-      emit('{}');
-      return;
-    }
-    emit('{');
-    entries.forEach(([key, item], index) => {
-      emit(`${index === 0 ? '' : ','}\n${inner}${JSON.stringify(key)}: `);
-      walk(item, inner, depth - 1, emit);
-    });
-    emit(`\n${indent}}`);
-    return;
-  }
-  // A JSON string never holds a raw line break, so indenting every line is safe.
-  const text = JSON.stringify(value, null, 2) ?? 'null';
-  emit(indent ? text.replaceAll('\n', `\n${indent}`) : text);
+/** JSON.stringify(value, null, 2), indented to sit one level inside the document. */
+function indented(value: unknown): string {
+  return (JSON.stringify(value, null, 2) ?? 'null').replaceAll('\n', '\n  ');
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+/** The whole document as one string, for reports small enough to have one. */
+export function reportJson(report: ReachReport): string {
+  const pieces: string[] = [];
+  writeReportJson(report, (piece) => pieces.push(piece));
+  return pieces.join('');
+}
+
+/** What a document that is not a reachability.json version 2 is. */
+export class ReportFormatError extends Error {
+  override name = 'ReportFormatError';
+}
+
+interface Document {
+  format: unknown;
+  version: unknown;
+  routers: ReachReport['routers'];
+  tunnels: ReachReport['tunnels'];
+  groups: ReachReport['groups'];
+  servers: ReachReport['servers'];
+  warnings: Warning[];
+  hosts: string[];
+  outcomes: OutcomeRow[];
+  before: number[][];
+  after: number[][];
+}
+
+/** The report of a parsed reachability.json (version 2), exactly as it was written. */
+export function readReportJson(value: unknown): ReachReport {
+  const document = value as Document;
+  if (document === null || typeof document !== 'object' || document.format !== REPORT_FORMAT)
+    throw new ReportFormatError(`not a reachability document (format is not "${REPORT_FORMAT}")`);
+  if (document.version !== REPORT_VERSION)
+    throw new ReportFormatError(
+      `reachability document version ${String(document.version)}; this geostage reads version ${REPORT_VERSION}`,
+    );
+  const hostName = (index: number) => {
+    const name = document.hosts[index];
+    if (name === undefined)
+      throw new ReportFormatError(`an outcome names host ${index}, beyond the host list`);
+    return name;
+  };
+  const tunnelName = (index: number) => {
+    const tunnel = document.tunnels[index];
+    if (!tunnel) throw new ReportFormatError(`an outcome names tunnel ${index}, beyond the tunnel list`);
+    return tunnel.name;
+  };
+  const outcomes = document.outcomes.map((row): Outcome => {
+    const [reachable, reason, at, detail, path, tunnels, routers, ttl, returnPath] = row;
+    const outcome: Outcome = {
+      reachable,
+      reason,
+      at,
+      detail,
+      path: path.map(hostName),
+      tunnels: tunnels.map(tunnelName),
+      routers,
+      ttl,
+    };
+    if (returnPath !== undefined) outcome.returnPath = returnPath.map(hostName);
+    return outcome;
+  });
+  const matrix = (rows: number[][]): Matrix =>
+    rows.map((row) =>
+      row.map((index) => {
+        const outcome = outcomes[index];
+        if (!outcome) throw new ReportFormatError(`a matrix cell names outcome ${index}, beyond the table`);
+        return outcome;
+      }),
+    );
+  return {
+    format: REPORT_FORMAT,
+    version: REPORT_VERSION,
+    routers: document.routers,
+    tunnels: document.tunnels,
+    groups: document.groups,
+    servers: document.servers,
+    before: matrix(document.before),
+    after: matrix(document.after),
+    warnings: document.warnings,
+  };
 }

@@ -5,7 +5,8 @@
 import type { Warning } from '../device.ts';
 
 export const REPORT_FORMAT = 'geostage-reachability';
-export const REPORT_VERSION = 1;
+/** 2: outcomes written once each and referenced by number (report/json.ts). */
+export const REPORT_VERSION = 2;
 /** The TTL a Linux server sends with; the receiver sees it less one per router crossed. */
 export const INITIAL_TTL = 64;
 

@@ -184,14 +184,30 @@ function computeMatrix(network: Network, groups: readonly Group[]): Matrix {
     group.members.slice(0, 2).map((member) => network.byName.get(member.device.name)!),
   );
   const hostOf = (group: number, index: number) => hosts[group]![index]!;
-  const matrix: Matrix = [];
+  // The way back from group j to group i is group j's way to group i: walk every ordered pair
+  // once, then pair each walk with its reverse. Only the diagonal (two servers of one group)
+  // needs a walk of its own back.
+  const walks: Suffix[][] = [];
   for (let sourceIndex = 0; sourceIndex < groups.length; sourceIndex++) {
     const sourceHost = hostOf(sourceIndex, 0);
-    const row: Outcome[] = new Array(groups.length);
+    const row: Suffix[] = new Array(groups.length);
     for (let targetIndex = 0; targetIndex < groups.length; targetIndex++) {
       const diagonal = sourceIndex === targetIndex && second[sourceIndex]! >= 0;
-      const forward = from(sourceHost, diagonal ? second[sourceIndex]! : targetIndex);
-      const back = forward.reachable ? from(hostOf(targetIndex, diagonal ? 1 : 0), sourceIndex) : forward;
+      row[targetIndex] = from(sourceHost, diagonal ? second[sourceIndex]! : targetIndex);
+    }
+    walks.push(row);
+  }
+  const matrix: Matrix = [];
+  for (let sourceIndex = 0; sourceIndex < groups.length; sourceIndex++) {
+    const row: Outcome[] = new Array(groups.length);
+    for (let targetIndex = 0; targetIndex < groups.length; targetIndex++) {
+      const forward = walks[sourceIndex]![targetIndex]!;
+      const diagonal = sourceIndex === targetIndex && second[sourceIndex]! >= 0;
+      const back = !forward.reachable
+        ? forward
+        : diagonal
+          ? from(hostOf(targetIndex, 1), sourceIndex)
+          : walks[targetIndex]![sourceIndex]!;
       row[targetIndex] = pairOutcome(forward, back);
     }
     matrix.push(row);
