@@ -2,10 +2,11 @@
 // Keys that do not change forwarding are recognised and dropped; anything else is a warning
 // with its line, found through the YAML document's source positions. The lab reads the same
 // file as InterfaceSettings (readNetplanInterfaces), to apply it with `ip`.
-import { isMap, isSeq, LineCounter, parse, parseDocument, type YAMLMap } from 'yaml';
+import { parse } from 'yaml';
 import { parseAddress, parseInterfaceAddress, parsePrefix } from '../address.ts';
 import { emptyDevice, interfaceOf, type ParseResult, type StaticRoute, type Warning } from '../device.ts';
 import { type InterfaceReading, type InterfaceSettings, newInterfaceSettings } from './interfaces.ts';
+import { readYamlTree, textOf, valueOf, type YamlTree } from './yaml-tree.ts';
 
 const INTERFACE_KINDS = new Set(['ethernets', 'vlans', 'bonds', 'bridges']);
 const IGNORED_INTERFACE_KEYS = new Set([
@@ -40,38 +41,34 @@ export function parseNetplan(
   const device = emptyDevice(name, kind);
   device.files.push(file);
   const warnings: Warning[] = [];
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter });
-  const lineOf = (node: unknown): number => {
-    const range = (node as { range?: [number, number, number] } | null)?.range;
-    return range ? lineCounter.linePos(range[0]).line : 0;
-  };
-  for (const error of document.errors) warnings.push({ file, line: lineOf(error), message: error.message });
-  const network = document.get('network');
-  if (!isMap(network)) {
+  const reading = readYamlTree(text);
+  const lineOf = (node: YamlTree | null | undefined): number => (node ? reading.line(node.offset) : 0);
+  for (const message of reading.errors) warnings.push({ file, line: 0, message });
+  const network = reading.root?.kind === 'mapping' ? valueOf(reading.root, 'network') : undefined;
+  if (network?.kind !== 'mapping') {
     warnings.push({ file, line: 0, message: 'no network: mapping' });
     return { device, warnings };
   }
   for (const section of network.items) {
-    const sectionName = String((section.key as { value?: unknown })?.value ?? section.key);
+    const sectionName = textOf(section.key);
     if (sectionName === 'version' || sectionName === 'renderer') continue;
-    if (!INTERFACE_KINDS.has(sectionName) || !isMap(section.value)) {
+    if (!INTERFACE_KINDS.has(sectionName) || section.value?.kind !== 'mapping') {
       warnings.push({ file, line: lineOf(section.key), message: `not modelled: network.${sectionName}` });
       continue;
     }
-    for (const entry of (section.value as YAMLMap).items) {
-      const interfaceName = String((entry.key as { value?: unknown })?.value ?? entry.key);
+    for (const entry of section.value.items) {
+      const interfaceName = textOf(entry.key);
       const origin = { file, line: lineOf(entry.key) };
       const networkInterface = interfaceOf(device, interfaceName, origin);
-      if (!isMap(entry.value)) continue;
+      if (entry.value?.kind !== 'mapping') continue;
       for (const setting of entry.value.items) {
-        const key = String((setting.key as { value?: unknown })?.value ?? setting.key);
+        const key = textOf(setting.key);
         const line = lineOf(setting.key);
         const warn = (message: string) => warnings.push({ file, line, message });
         const value = setting.value;
-        if (key === 'addresses' && isSeq(value)) {
+        if (key === 'addresses' && value?.kind === 'sequence') {
           for (const item of value.items) {
-            const text = String((item as { value?: unknown })?.value ?? item);
+            const text = textOf(item);
             if (text.includes(':')) continue; // IPv6 is not modelled (see README)
             const address = parseInterfaceAddress(text);
             if (address === null)
@@ -79,27 +76,28 @@ export function parseNetplan(
             else networkInterface.addresses.push(address);
           }
         } else if (key === 'gateway4') {
-          const nextHop = parseAddress(String((value as { value?: unknown })?.value));
+          const nextHop = parseAddress(textOf(value));
           if (nextHop === null) warn(`invalid gateway4`);
           else device.routes.push(route({ network: 0, length: 0 }, nextHop, { file, line }));
-        } else if (key === 'routes' && isSeq(value)) {
+        } else if (key === 'routes' && value?.kind === 'sequence') {
           for (const item of value.items) {
             const itemLine = lineOf(item);
-            if (!isMap(item)) {
+            if (item?.kind !== 'mapping') {
               warnings.push({ file, line: itemLine, message: 'a route must be a mapping' });
               continue;
             }
-            const to = String(item.get('to'));
-            const via = item.get('via');
+            const to = textOf(valueOf(item, 'to'));
+            const viaNode = valueOf(item, 'via');
+            const via = viaNode === undefined ? undefined : textOf(viaNode);
             if (to.includes(':') || String(via).includes(':')) continue; // IPv6
             const prefix = to === 'default' ? { network: 0, length: 0 } : parsePrefix(to);
-            const nextHop = via === undefined ? null : parseAddress(String(via));
+            const nextHop = via === undefined ? null : parseAddress(via);
             if (prefix === null || (via !== undefined && nextHop === null)) {
               warnings.push({ file, line: itemLine, message: `invalid route: to ${to} via ${String(via)}` });
               continue;
             }
             for (const pair of item.items) {
-              const routeKey = String((pair.key as { value?: unknown })?.value ?? pair.key);
+              const routeKey = textOf(pair.key);
               if (routeKey !== 'to' && routeKey !== 'via' && !IGNORED_ROUTE_KEYS.has(routeKey)) {
                 warnings.push({ file, line: lineOf(pair.key), message: `not modelled: route ${routeKey}` });
               }
@@ -109,8 +107,7 @@ export function parseNetplan(
             device.routes.push(added);
           }
         } else if (key === 'dhcp4') {
-          if (String((value as { value?: unknown })?.value) === 'true')
-            warn('dhcp4: the address is dynamic, not modelled');
+          if (textOf(value) === 'true') warn('dhcp4: the address is dynamic, not modelled');
         } else if (!IGNORED_INTERFACE_KEYS.has(key)) {
           warn(`not modelled: ${interfaceName}.${key}`);
         }
