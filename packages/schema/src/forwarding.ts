@@ -6,14 +6,22 @@
 import { formatPrefix, type Prefix, parsePrefix } from './addressing.ts';
 import type { ModelForwardingRoute, ModelRoute } from './model.ts';
 
-interface Block {
+/** A LAN prefix and the site that owns it. */
+export interface Member {
   network: number;
   length: number;
-  sites: string[];
+  site: string;
+}
+
+/** An aligned block of addresses and the LAN prefixes inside it, in address order. */
+export interface Block {
+  network: number;
+  length: number;
+  members: Member[];
 }
 
 /** One pass over blocks sorted by address: merge the top two of a stack while they are siblings. */
-function mergeSiblings(blocks: Block[]): Block[] {
+export function mergeSiblings(blocks: readonly Block[]): Block[] {
   const sorted = [...blocks].sort((a, b) => a.network - b.network || a.length - b.length);
   const stack: Block[] = [];
   for (const block of sorted) {
@@ -27,11 +35,56 @@ function mergeSiblings(blocks: Block[]): Block[] {
       stack.splice(-2, 2, {
         network: lower.network,
         length: lower.length - 1,
-        sites: [...lower.sites, ...upper.sites],
+        members: [...lower.members, ...upper.members],
       });
     }
   }
   return stack;
+}
+
+/**
+ * The merged blocks of a set of prefixes, less some of its own prefixes: each block holding one
+ * is split down to it, so the result is what mergeSiblings gives for the smaller set (the
+ * largest aligned blocks are unique), at the cost of the split blocks only.
+ */
+export function withoutMembers(blocks: readonly Block[], removed: readonly Member[]): Block[] {
+  if (removed.length === 0) return [...blocks];
+  const out: Block[] = [];
+  const split = (block: Block, inside: readonly Member[]) => {
+    if (inside.length === 0) {
+      out.push(block);
+      return;
+    }
+    if (inside.some((member) => member.network === block.network && member.length === block.length)) return;
+    const half = 2 ** (32 - block.length - 1);
+    const middle = block.network + half;
+    for (const [network, low, high] of [
+      [block.network, block.network, middle],
+      [middle, middle, block.network + 2 * half],
+    ] as const) {
+      const members = block.members.filter((member) => member.network >= low && member.network < high);
+      if (members.length === 0) continue;
+      split(
+        { network, length: block.length + 1, members },
+        inside.filter((member) => member.network >= low && member.network < high),
+      );
+    }
+  };
+  for (const block of blocks) {
+    const end = block.network + 2 ** (32 - block.length);
+    split(
+      block,
+      removed.filter((member) => member.network >= block.network && member.network < end),
+    );
+  }
+  return out;
+}
+
+/** The sites a block's prefixes belong to, each once, in address order. */
+export function blockSites(block: Block): string[] {
+  return block.members.length === 1
+    ? [block.members[0]!.site]
+    : [...new Set(block.members.map((member) => member.site))];
 }
 
 /** Aggregates routes per tunnel interface (one interface, one next hop); sorted by prefix. */
@@ -49,7 +102,8 @@ export function forwardingTable(
       blocks: [],
     };
     const prefix = prefixOf(route.prefix);
-    group.blocks.push({ network: prefix.network, length: prefix.length, sites: [route.site] });
+    const member = { network: prefix.network, length: prefix.length, site: route.site };
+    group.blocks.push({ network: prefix.network, length: prefix.length, members: [member] });
     groups.set(key, group);
   }
   const table: (ModelForwardingRoute & { network: number })[] = [];
@@ -61,7 +115,7 @@ export function forwardingTable(
         interface: group.interface,
         nextHop: group.nextHop,
         via: group.via,
-        sites: block.sites.length === 1 ? block.sites : [...new Set(block.sites)],
+        sites: blockSites(block),
       });
     }
   }

@@ -47,7 +47,10 @@ export interface ModelRouter {
     nat: boolean;
     mtu: number;
   };
-  /** Routes to every remote LAN prefix, sorted by prefix: one per prefix, for people to read. */
+  /**
+   * Routes to every remote LAN prefix, sorted by prefix: one per prefix, for people to read.
+   * Made when first read (lazy.ts): N sites have N^2 of them, and the generators need only `forwarding`.
+   */
   routes: ModelRoute[];
   /** What the router is configured with: `routes` with siblings through one tunnel merged. */
   forwarding: ModelForwardingRoute[];

@@ -1,7 +1,7 @@
 // resolve: Topology (already loaded and checked) -> Model. Pure and deterministic.
 import { integerToAddress, networkOf, parsePrefix } from './addressing.ts';
 import { DEFAULTS, STATIC_KEY_RELEASES } from './defaults.ts';
-import { forwardingTable } from './forwarding.ts';
+import { lazy } from './lazy.ts';
 import type {
   Authentication,
   Cipher,
@@ -16,7 +16,7 @@ import type {
   TunnelEnd,
 } from './model.ts';
 import { mtuBudget } from './mtu.ts';
-import { adjacency, routesFor } from './routes.ts';
+import { adjacency, routePlanner } from './routes.ts';
 import type { Application, Server, Site, Topology } from './topology.ts';
 import { plannedTunnels, siteIds } from './tunnels.ts';
 import { resolveWan } from './wan.ts';
@@ -45,12 +45,10 @@ export function resolve(topology: Topology, source = ''): Model {
     ),
   );
   const prefixOf = (prefix: string) => prefixes.get(prefix) ?? parsePrefix(prefix);
+  const planner = routePlanner(sites, graph, prefixOf);
   for (const site of sites) {
-    site.router.routes = routesFor(site, sites, graph)
-      .map((route) => ({ route, network: prefixOf(route.prefix).network }))
-      .sort((x, y) => x.network - y.network)
-      .map(({ route }) => route);
-    site.router.forwarding = forwardingTable(site.router.routes, prefixOf);
+    lazy(site.router, 'routes', () => planner.routes(site));
+    site.router.forwarding = planner.forwarding(site);
     site.router.mssClamp = tunnels.length > 0 ? mtu.mss : null;
   }
   const wan = resolveWan(topology, sites, tunnels);

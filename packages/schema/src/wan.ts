@@ -1,6 +1,8 @@
 // The WAN between sites: per site pair from explicit values, a zone matrix, coordinates or
 // defaults (in that order), then per tunnel (uplinks cap the rate) and per path through hubs.
+
 import { CITIES, greatCircleKm } from './cities.ts';
+import { lazy } from './lazy.ts';
 import type {
   ModelSite,
   ModelTunnel,
@@ -118,21 +120,6 @@ export function wanPath(wan: ModelWan, a: string, b: string): ModelWanPath | und
 }
 
 /** A property computed on first read and kept; enumerable, so it prints and compares as data. */
-function lazy<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
-  let value: T[K] | undefined;
-  Object.defineProperty(target, key, {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      value ??= compute();
-      return value;
-    },
-    set: (next: T[K]) => {
-      value = next;
-    },
-  });
-}
-
 interface Routing {
   /** The next site from `here` towards `to`, by the router's routes. */
   via(here: string, to: string): string | undefined;
