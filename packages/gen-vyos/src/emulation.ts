@@ -2,6 +2,7 @@
 // the tunnel's one-way values from the Model, and a queue long enough for them. Both the VyOS
 // and the Linux renderers read this, so the two kinds of router emulate the same WAN.
 import type { Model, ModelWanTunnel } from '@geostage/schema';
+import { routerTunnels } from './router-tunnels.ts';
 
 export interface Emulation {
   /** The tunnel interface on this router (vtunN): emulation is its egress. */
@@ -41,14 +42,24 @@ export function queueLimit(
   return Math.max(NETEM_DEFAULT_LIMIT, packets);
 }
 
+const wanTunnels = new WeakMap<Model, Map<string, ModelWanTunnel>>();
+
+/** The WAN of each tunnel by name, made once per model. */
+function wanByTunnel(model: Model): Map<string, ModelWanTunnel> {
+  let index = wanTunnels.get(model);
+  if (!index) {
+    index = new Map(model.wan.tunnels.map((tunnel) => [tunnel.tunnel, tunnel]));
+    wanTunnels.set(model, index);
+  }
+  return index;
+}
+
 /** The emulation of every tunnel end on this router, or none unless wan.emulate is routers. */
 export function emulationsOf(model: Model, router: string): Emulation[] {
   if (model.wan.emulate !== 'routers') return [];
-  const byTunnel = new Map<string, ModelWanTunnel>(
-    model.wan.tunnels.map((tunnel) => [tunnel.tunnel, tunnel]),
-  );
+  const byTunnel = wanByTunnel(model);
   const out: Emulation[] = [];
-  for (const tunnel of model.tunnels) {
+  for (const tunnel of routerTunnels(model, router)) {
     const local = tunnel.a.router === router ? tunnel.a : tunnel.b.router === router ? tunnel.b : null;
     if (!local) continue;
     const peer = local === tunnel.a ? tunnel.b : tunnel.a;

@@ -10,6 +10,7 @@ import {
 } from '@geostage/schema';
 import { type PublicMaterial, secretNames, secretPlaceholder } from '@geostage/secrets';
 import { emulationsOf } from '../emulation.ts';
+import { routerTunnels } from '../router-tunnels.ts';
 import { emulationDropIn } from './emulation.ts';
 import { renderNetworkd, vlanInterface } from './networkd.ts';
 import { renderNftables } from './nftables.ts';
@@ -39,7 +40,7 @@ function routerFiles(
   const header = generatedHeader(model.source);
   const files: FileSet = [];
   const ends: TunnelEnd[] = [];
-  for (const tunnel of model.tunnels) {
+  for (const tunnel of routerTunnels(model, router.name)) {
     const pair = endsOf(tunnel, router.name);
     if (!pair) continue;
     ends.push(pair.local);

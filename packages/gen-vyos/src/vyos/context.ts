@@ -1,6 +1,7 @@
 // Everything a concern renderer needs to know about one VyOS router, gathered once.
 import type { Model, ModelRouter, ModelSite, TunnelEnd } from '@geostage/schema';
 import type { PublicMaterial } from '@geostage/secrets';
+import { routerTunnels } from '../router-tunnels.ts';
 import type { VyosLine } from './versions.ts';
 
 /** A tunnel seen from this router: its own end and the peer's. */
@@ -32,12 +33,11 @@ export function routerContext(
   material: PublicMaterial,
 ): RouterContext {
   const router = site.router;
-  const tunnels: LocalTunnel[] = [];
-  for (const tunnel of model.tunnels) {
-    if (tunnel.a.router === router.name) tunnels.push({ name: tunnel.name, local: tunnel.a, peer: tunnel.b });
-    else if (tunnel.b.router === router.name)
-      tunnels.push({ name: tunnel.name, local: tunnel.b, peer: tunnel.a });
-  }
+  const tunnels: LocalTunnel[] = routerTunnels(model, router.name).map((tunnel) =>
+    tunnel.a.router === router.name
+      ? { name: tunnel.name, local: tunnel.a, peer: tunnel.b }
+      : { name: tunnel.name, local: tunnel.b, peer: tunnel.a },
+  );
   tunnels.sort((x, y) => interfaceNumber(x.local.interface) - interfaceNumber(y.local.interface));
   return { model, site, router, line, tunnels, material };
 }
