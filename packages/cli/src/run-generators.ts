@@ -9,6 +9,7 @@ import {
 import { formatDiagnostic } from '@geostage/schema';
 import { type CommandInput, EXIT, UsageError } from './command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from './environment.ts';
+import { foldWarnings } from './warnings.ts';
 
 export const GENERATOR_OPTIONS = {
   only: { type: 'string' },
@@ -44,7 +45,8 @@ export async function runGenerators({ values, positionals, io }: CommandInput, s
       // One generator at a time, so that its warnings come right before its folder's line.
       const [output] = await generateEnvironment(environment.paths, environment.model, [generator]);
       if (!output) continue;
-      for (const warning of output.warnings) io.err(`${environment.source}: warning: ${warning}\n`);
+      for (const warning of foldWarnings(output.warnings))
+        io.err(`${environment.source}: warning: ${warning}\n`);
       const shown = shownPaths.generated[output.generator];
       ok =
         (await sink({ folder: output.folder, shown, files: output.files, source: environment.source })) && ok;
