@@ -55,3 +55,20 @@ describe('synth', () => {
     expect(synthYaml({ name: 'x', sites: 10, serversPerSite: 500, policy: 'hub-and-spoke' }).ok).toBe(false);
   });
 });
+
+describe('synth at the smallest sizes', () => {
+  it('is valid for every 1 to 5 sites with 1 to 4 servers each (two control planes were no quorum)', () => {
+    for (let sites = 1; sites <= 5; sites++) {
+      for (let serversPerSite = 1; serversPerSite <= 4; serversPerSite++) {
+        if (sites * serversPerSite < 2) continue;
+        const made = synthYaml({ name: 'small', sites, serversPerSite, policy: 'hub-and-spoke' });
+        if (!made.ok) throw new Error(made.error.message);
+        const { diagnostics } = loadTopology(made.text, `${sites}x${serversPerSite}.yaml`);
+        expect(
+          diagnostics.filter((diagnostic) => diagnostic.severity === 'error'),
+          `${sites}x${serversPerSite}`,
+        ).toEqual([]);
+      }
+    }
+  });
+});

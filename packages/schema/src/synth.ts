@@ -72,7 +72,7 @@ export function synthTopology(options: SynthOptions): SynthResult {
       name: `${site.name}-n${String(slot + 1).padStart(2, '0')}`,
       site: site.name,
       address: `10.${high}.${low}.${slot + 10}`,
-      roles: role(index, slot, options.serversPerSite),
+      roles: role(index, slot, options.serversPerSite, count),
     }));
   });
   const nodes = servers.filter((server) => !server.roles.includes('load-balancer')).length;
@@ -153,9 +153,14 @@ function optionProblem(options: SynthOptions): string | null {
  * Site 0's first server balances the API. The control planes are the second server of the
  * first three sites (the first server of sites 2 to 4 with one server a site); all else work.
  */
-function role(site: number, slot: number, perSite: number): string[] {
+function role(site: number, slot: number, perSite: number, sites: number): string[] {
   if (site === 0 && slot === 0) return ['load-balancer'];
-  const control = perSite > 1 ? site < 3 && slot === 1 : site >= 1 && site <= 3;
+  // Up to three control planes at three sites; two would be no quorum (etcd needs a majority),
+  // so where only two sites could hold one, only the first does.
+  const first = perSite > 1 ? 0 : 1;
+  const available = Math.min(3, sites - first);
+  const last = first + (available === 2 ? 1 : available) - 1;
+  const control = (perSite > 1 ? slot === 1 : slot === 0) && site >= first && site <= last;
   return [control ? 'control-plane' : 'worker'];
 }
 
