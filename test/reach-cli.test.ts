@@ -48,3 +48,14 @@ describe('geostage reach', () => {
     expect(geostage(['reach', 'keio-2019', '--before', '--after']).code).toBe(2);
   });
 });
+
+describe('geostage reach at its limit', () => {
+  it('refuses above --max-groups at once, saying how many groups and pairs, with exit 1', () => {
+    const { code, stdout, stderr } = geostage(['reach', 'keio-2019', '--max-groups', '2']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /^geostage: reach: keio-2019: \d+ server groups make \d+ group pairs per view; reach computes its matrices for at most 2 groups/,
+    );
+  });
+});

@@ -52,4 +52,4 @@ export {
   predictedPairs,
   predictReachability,
 } from './simulate/faults.ts';
-export { computeReachability } from './simulate/reachability.ts';
+export { computeReachability, MAX_GROUPS, ReachLimitError } from './simulate/reachability.ts';

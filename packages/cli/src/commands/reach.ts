@@ -7,6 +7,8 @@ import { repositoryEnvironment } from '@geostage/environment';
 import {
   computeReachability,
   diffAtRevisions,
+  MAX_GROUPS,
+  ReachLimitError,
   type ReachReport,
   readGeneratedNetwork,
   renderDiff,
@@ -45,6 +47,8 @@ Options:
   --diff REF                  the reviewer's view against a git revision.
   --width N                   terminal width for the matrix (default 120); wider
                               environments print one row per server group instead.
+  --max-groups N              refuse (exit 1) above N server groups (default ${MAX_GROUPS}):
+                              the matrices are quadratic in groups, about 2 GB at the default.
   -h, --help                  show this help.
 
 Exit codes: 0 ok, 1 no generated files, 2 usage error, 3 a file could not be read (the cause and
@@ -57,6 +61,7 @@ path are printed).`,
     output: { type: 'string' },
     diff: { type: 'string' },
     width: { type: 'string', default: '120' },
+    'max-groups': { type: 'string', default: String(MAX_GROUPS) },
   },
   async run({ values, positionals, io }) {
     const format = values.format;
@@ -64,6 +69,7 @@ path are printed).`,
       throw new UsageError(`--format must be text or json, not "${String(format)}"`);
     if (positionals.length !== 1) throw new UsageError('name one environment');
     const width = positiveInteger(values, 'width', { minimum: 20, must: 'a number of columns' });
+    const maxGroups = positiveInteger(values, 'max-groups');
     const chosen = (['before', 'after', 'both'] as const).filter((view) => values[view] === true);
     if (chosen.length > 1) throw new UsageError('choose one of --before, --after and --both');
     const views: View[] =
@@ -100,7 +106,14 @@ path are printed).`,
       return EXIT.ok;
     }
 
-    const report = computeReachability(await readGeneratedNetwork(join(root, folder)));
+    let report: ReachReport;
+    try {
+      report = computeReachability(await readGeneratedNetwork(join(root, folder)), { maxGroups });
+    } catch (error) {
+      if (!(error instanceof ReachLimitError)) throw error;
+      io.err(`geostage: reach: ${env}: ${error.message}\n`);
+      return EXIT.invalid;
+    }
     warn(report, '');
     if (format === 'json') {
       // In pieces: the document of 1,000 sites is tens of megabytes.
