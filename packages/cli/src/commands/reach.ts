@@ -19,6 +19,9 @@ import {
 import { type Command, EXIT, positiveInteger, UsageError } from '../command.ts';
 import { repositoryRoot, selectEnvironments } from '../environment.ts';
 
+/** Up to this many tunnels, the text view lists each one. */
+const TUNNELS_LISTED = 40;
+
 export const reach: Command = {
   name: 'reach',
   summary: 'reachability matrices (before/after the VPN) from the generated files',
@@ -131,10 +134,19 @@ path are printed).`,
       }
       return EXIT.ok;
     }
-    const tunnels = report.tunnels.map(
+    // Every tunnel while they fit a screen; above that the ones down only (JSON lists them all).
+    const listed =
+      report.tunnels.length <= TUNNELS_LISTED
+        ? report.tunnels
+        : report.tunnels.filter((tunnel) => !tunnel.up);
+    const tunnels = listed.map(
       (tunnel) =>
         `  ${tunnel.up ? 'up  ' : 'down'} ${tunnel.name}${tunnel.up ? '' : `: ${tunnel.problems.join('; ')}`}`,
     );
+    if (listed.length < report.tunnels.length)
+      tunnels.push(
+        `  (${report.tunnels.length - listed.length} tunnels up, not listed: --format json lists every tunnel)`,
+      );
     await emit(
       [
         `${env}: ${report.servers.length} servers, ${report.routers.length} routers, ${report.tunnels.filter((tunnel) => tunnel.up).length} of ${report.tunnels.length} tunnels up`,

@@ -20,6 +20,46 @@ const TITLES: Record<View, string> = {
 
 const mark = (outcome: Outcome | undefined) => (outcome?.reachable ? 'o' : 'x');
 
+/**
+ * The width of serverMatrix's lines before their trailing blanks are trimmed, worked out without
+ * writing them, and the most the trim can take off (one cell).
+ */
+function serverMatrixWidth(report: ReachReport): { width: number; slack: number } {
+  const servers = report.servers;
+  const routerWidth = Math.max(0, ...servers.map((server) => (server.router ?? '').length));
+  const nameWidth = Math.max(...servers.map((server) => server.name.length));
+  const routers = new Set(servers.map((server) => server.router ?? '?')).size;
+  return {
+    width: routerWidth + 2 + nameWidth + 1 + 2 + servers.length * (nameWidth + 1) + 2 * (routers - 1),
+    slack: nameWidth + 1,
+  };
+}
+
+/** The same for groupMatrix. */
+function groupMatrixWidth(report: ReachReport): { width: number; slack: number } {
+  const groups = report.groups;
+  const numberWidth = String(groups.length).length;
+  const labelWidth = Math.max(
+    0,
+    ...groups.map(
+      (group, index) =>
+        `${String(index + 1).padStart(numberWidth)} ${group.router ?? '?'} ${group.id} (${serverCount(group.servers.length)})`
+          .length,
+    ),
+  );
+  return { width: labelWidth + 3 + groups.length * (numberWidth + 1), slack: numberWidth + 1 };
+}
+
+/**
+ * Whether lines of this estimated width fit: surely when the untrimmed width does, surely not
+ * when even the trimmed one cannot; in between, by drawing them.
+ */
+function fitsIn(estimate: { width: number; slack: number }, width: number, draw: () => string[] | null) {
+  if (estimate.width <= width) return true;
+  if (estimate.width - estimate.slack > width) return false;
+  return !draw()?.some((line) => line.length > width);
+}
+
 function serverMatrix(report: ReachReport, view: View): string[] | null {
   const servers = report.servers;
   const index = groupIndex(report);
@@ -118,15 +158,18 @@ function reasonLines(report: ReachReport, view: View): string[] {
 export function renderMatrix(report: ReachReport, view: View, options: RenderOptions = {}): string {
   const width = options.width ?? 120;
   const title = `Reachability ${TITLES[view]}: o reachable, x not, - itself`;
-  let body = report.servers.length > 0 ? serverMatrix(report, view) : [];
-  if (body?.some((line) => line.length > width)) {
-    body = groupMatrix(report, view);
-    if (body.some((line) => line.length > width)) body = groupSummary(report, view);
-    else
-      body.unshift(
-        `(${report.servers.length} servers do not fit ${width} columns: one row per server group)`,
-      );
-  }
+  // Chosen by width before anything is drawn: 10,000 servers would be 10^8 cells to throw away.
+  // (Trailing blanks are trimmed from the lines drawn, so a matrix may fit with less than this.)
+  let body: string[] | null;
+  if (report.servers.length === 0) body = [];
+  else if (fitsIn(serverMatrixWidth(report), width, () => serverMatrix(report, view)))
+    body = serverMatrix(report, view);
+  else if (fitsIn(groupMatrixWidth(report), width, () => groupMatrix(report, view)))
+    body = [
+      `(${report.servers.length} servers do not fit ${width} columns: one row per server group)`,
+      ...groupMatrix(report, view),
+    ];
+  else body = groupSummary(report, view);
   const lines = [title, ...(body ?? [])];
   if (options.reasons ?? true) lines.push(...reasonLines(report, view));
   return `${lines.join('\n')}\n`;
