@@ -19,4 +19,5 @@ export * from './synth.ts';
 export * from './topology.ts';
 export * from './tunnels.ts';
 export * from './wan.ts';
+export { yamlText } from './yaml-text.ts';
 export * from './zones.ts';

@@ -1,8 +1,14 @@
 // netplan for every server: its one LAN interface, a static address, the site router as the
 // default gateway (the thesis's design: servers keep one interface and one default route, and
 // only routers know about tunnels). Built as data and serialized by the yaml package.
-import { type FileSet, generatedHeader, type Model, type ModelServer, sortFileSet } from '@geostage/schema';
-import { stringify } from 'yaml';
+import {
+  type FileSet,
+  generatedHeader,
+  type Model,
+  type ModelServer,
+  sortFileSet,
+  yamlText,
+} from '@geostage/schema';
 
 /**
  * Resolvers written into every server's netplan. Not the site router: VyOS and Linux routers
@@ -32,7 +38,7 @@ export function generateNetplan(model: Model): FileSet {
   return sortFileSet(
     model.servers.map((server) => ({
       path: `servers/${server.name}/netplan.yaml`,
-      content: `${header}\n# ${server.name}: ${server.site} site, segment ${server.segment}, gateway ${server.gateway}.\n${stringify(netplanOf(server))}`,
+      content: `${header}\n# ${server.name}: ${server.site} site, segment ${server.segment}, gateway ${server.gateway}.\n${yamlText(netplanOf(server))}`,
       mode: 0o600,
     })),
   );
