@@ -83,11 +83,17 @@ describe('js-yaml and yaml read the same values', () => {
 
   it('for any value yaml writes, in block and flow style', () => {
     fc.assert(
-      fc.property(value, fc.boolean(), (data, flow) => {
-        const text = stringify(data, flow ? { collectionStyle: 'flow' } : {});
-        if (/[&*!\t\r]|^%/m.test(text)) return; // load.ts leaves these to the full reading
-        expect(quickYaml(text)).toEqual(parse(text));
-      }),
+      // A mapping at the top, as every topology is (yaml cannot read back some top-level block
+      // scalars it writes itself, such as " \na").
+      fc.property(
+        fc.dictionary(fc.string({ minLength: 1 }), value, { maxKeys: 4 }),
+        fc.boolean(),
+        (data, flow) => {
+          const text = stringify(data, flow ? { collectionStyle: 'flow' } : {});
+          if (/[&*!\t\r]|^%/m.test(text)) return; // load.ts leaves these to the full reading
+          expect(quickYaml(text)).toEqual(parse(text));
+        },
+      ),
       { numRuns: 500 },
     );
   });
