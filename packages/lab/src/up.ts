@@ -31,6 +31,7 @@ import {
   waitForMachines,
 } from './machines/booted.ts';
 import { ensureImage } from './machines/image.ts';
+import { inotifyShortfall, inotifyUse } from './machines/inotify.ts';
 import {
   knownHostsText,
   machinesInventory,
@@ -578,6 +579,13 @@ async function buildLab(options: LabUpOptions): Promise<LabUpResult> {
         ? `${router}: the topology says ${was}; the lab boots it as a Debian machine running its Linux rendering (VyOS cannot boot here), platform: linux in the inventory`
         : `${router}: the topology says ${was}; the lab runs it as a Linux router (VyOS cannot run in a namespace)`,
     );
+  }
+
+  if (options.machines) {
+    // Before the image and before anything is made: a machine per router and per server.
+    const count = flavour.model.sites.length + flavour.model.servers.length;
+    const shortfall = inotifyShortfall(count, inotifyUse());
+    if (shortfall) return { ok: false, error: shortfall };
   }
 
   try {
