@@ -76,6 +76,13 @@ function geostage(cwd: string, label: string, args: string[]): Promise<Step> {
   });
 }
 
+/** How many times the kernel's IPv4 neighbour table (one for every namespace) has been full since boot. */
+function neighbourTableFulls(): number {
+  const [header, ...rows] = readFileSync('/proc/net/stat/arp_cache', 'utf8').trim().split('\n');
+  const column = header!.trim().split(/\s+/).indexOf('table_fulls');
+  return rows.reduce((sum, row) => sum + Number.parseInt(row.trim().split(/\s+/)[column]!, 16), 0);
+}
+
 /** The machine's used memory in MiB: MemTotal less MemAvailable. */
 function usedMemoryMiB(): number {
   const info = readFileSync('/proc/meminfo', 'utf8');
@@ -133,6 +140,8 @@ interface Run {
   leftNamespaces: string[];
   leftProcesses: number[];
   sampledLine: string;
+  /** Times the neighbour table was full during each verify, by its label. */
+  tableFulls: Map<string, number>;
 }
 
 async function benchOnce(index: number): Promise<Run> {
@@ -197,6 +206,8 @@ async function benchOnce(index: number): Promise<Run> {
     }
     const usedUpMiB = usedMemoryMiB();
     const interfaces = interfacesIn(namespaces);
+    const tableFulls = new Map<string, number>();
+    let fulls = neighbourTableFulls();
     const sampled = await geostage(scratch, `verify --sample ${sample}`, [
       'verify',
       environment,
@@ -206,8 +217,12 @@ async function benchOnce(index: number): Promise<Run> {
       String(index + 1),
     ]);
     steps.push(sampled);
-    if (!values['no-full'] && index === 0)
+    tableFulls.set(sampled.label, neighbourTableFulls() - fulls);
+    if (!values['no-full'] && index === 0) {
+      fulls = neighbourTableFulls();
       steps.push(await geostage(scratch, 'verify (every pair)', ['verify', environment]));
+      tableFulls.set('verify (every pair)', neighbourTableFulls() - fulls);
+    }
     const down = await geostage(scratch, 'lab down', ['lab', 'down', environment]);
     steps.push(down);
     return {
@@ -223,6 +238,7 @@ async function benchOnce(index: number): Promise<Run> {
       leftNamespaces: namespacesWith(state.prefix),
       leftProcesses: processesNaming(lab).map((found) => found.pid),
       sampledLine: sampled.lines.find((line) => line.text.startsWith('sampled'))?.text ?? '',
+      tableFulls,
     };
   } finally {
     if (existsSync(join(lab, 'state.json')))
@@ -312,6 +328,7 @@ ${labels
 | processes of the lab (OpenVPN, sshd, anything naming the lab folder) | ${perSite(first.processes)} |
 | RSS of those processes | ${perSite(median(results.map((run) => run.rssMiB)))} MiB |
 | the machine's used memory before lab up, up, after lab down | ${results.map((run) => `${Math.round(run.usedBeforeMiB)} / ${Math.round(run.usedUpMiB)} / ${Math.round(run.usedAfterMiB)} MiB`).join('; ')} |
+| times the kernel's IPv4 neighbour table (one for every namespace) was full, during ${[...first.tableFulls.keys()].join(' / ')} | ${[...first.tableFulls.values()].join(' / ')} |
 | left after lab down | ${clean ? 'nothing (no namespace with the prefix, no process naming the lab folder)' : results.map((run) => `${run.leftNamespaces.length} namespaces, ${run.leftProcesses.length} processes`).join('; ')} |
 
 The sample: ${first.sampledLine.replaceAll('|', '\\|') || 'not printed'}.

@@ -3,7 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appliedSource, applyRepairs, readLabSource, sourceChanges, staleMessage, topologyOnly } from './digest.ts';
+import {
+  appliedSource,
+  applyRepairs,
+  readLabSource,
+  sourceChanges,
+  staleMessage,
+  topologyOnly,
+} from './digest.ts';
 
 const built = {
   files: {

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { run, waitFor } from '@geostage/transport';
+import pMap from 'p-map';
 import { type LabAccess, type LabSshd, sshdConfig } from './access.ts';
 import { isLabProcess } from './processes.ts';
 
@@ -27,13 +28,20 @@ export async function makeOperatorKey(lab: string, access: LabAccess): Promise<v
 /** The operator's key, every router's host key and sshd_config, and the authorized key. */
 export async function makeSshFiles(lab: string, access: LabAccess): Promise<void> {
   await makeOperatorKey(lab, access);
-  for (const sshd of access.sshd) {
-    const folder = dirname(join(lab, sshd.config));
-    await mkdir(folder, { recursive: true, mode: 0o700 });
-    await chmod(folder, 0o700);
-    await keygen(join(lab, sshd.hostKey), `geostage-lab-${sshd.router}`);
-    await writeFile(join(lab, sshd.config), sshdConfig(sshd, lab, access.authorizedKeys), { mode: 0o600 });
-  }
+  // A few ssh-keygen at once: a 50-router lab made them one by one for seconds.
+  await pMap(
+    access.sshd,
+    async (sshd) => {
+      const folder = dirname(join(lab, sshd.config));
+      await mkdir(folder, { recursive: true, mode: 0o700 });
+      await chmod(folder, 0o700);
+      await keygen(join(lab, sshd.hostKey), `geostage-lab-${sshd.router}`);
+      await writeFile(join(lab, sshd.config), sshdConfig(sshd, lab, access.authorizedKeys), {
+        mode: 0o600,
+      });
+    },
+    { concurrency: 4 },
+  );
 }
 
 /** Starts one sshd in its router namespace; its pid once it listens. */

@@ -3,6 +3,7 @@
 // builds it in named steps, recording every namespace and pid in the state file as it is made,
 // and publishes the inventory (inventory.ts) when done. A failure rolls back what was made so
 // far; a lab that is already up is left as it is.
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -11,7 +12,9 @@ import { generateLinuxRouters, generateNetplan } from '@geostage/gen-vyos';
 import type { Model } from '@geostage/schema';
 import { assertNoPlaceholders, fillSecrets, readPublicMaterial, secretsInit } from '@geostage/secrets';
 import { listNamespaces, namespaceSupport, run } from '@geostage/transport';
+import pMap from 'p-map';
 import { type LabAccess, planAccess, SSH_USER } from './access.ts';
+import { batchLine, failedLine, type NamespaceBatch, planBatches } from './batch.ts';
 import { readLabSource, topologyOnly } from './digest.ts';
 import { removeLab } from './down.ts';
 import { type Converted, linuxFlavour } from './flavour.ts';
@@ -28,6 +31,7 @@ import {
   waitForMachines,
 } from './machines/booted.ts';
 import { ensureImage } from './machines/image.ts';
+import { inotifyShortfall, inotifyUse } from './machines/inotify.ts';
 import {
   knownHostsText,
   machinesInventory,
@@ -95,6 +99,17 @@ const signals = new WeakMap<LabState, AbortSignal>();
 async function record(folder: string, state: LabState): Promise<void> {
   checkpoint(signals.get(state));
   await writeState(folder, state);
+}
+
+/** Writes of the state one after another, however many steps record at once (the last write has everything). */
+const writing = new WeakMap<LabState, Promise<void>>();
+function recordInTurn(folder: string, state: LabState): Promise<void> {
+  const next = (writing.get(state) ?? Promise.resolve()).then(() => record(folder, state));
+  writing.set(
+    state,
+    next.catch(() => {}),
+  );
+  return next;
 }
 
 /** Rejects once `signal` is aborted (never, without one): raced against a long wait. */
@@ -255,27 +270,80 @@ async function install(wiring: Wiring, lab: string, secrets: string | null): Pro
   }
 }
 
-/** Every namespace, each recorded before anything is put in it. */
-async function createNamespaces(wiring: Wiring, state: LabState, folder: string, progress: Progress) {
-  progress(`namespaces: ${wiring.namespaces.length} (${wiring.prefix}*)`);
-  for (const namespace of wiring.namespaces) {
-    // Recorded before it exists: an interruption in between leaves a name lab down skips, never a leak.
-    state.namespaces.push(namespace);
-    await record(folder, state);
-    await run('ip', ['netns', 'add', namespace.name]);
-    await run('ip', ['-n', namespace.name, 'link', 'set', 'lo', 'up']);
-  }
+/** `ip` with `lines` on its standard input (`-batch -`); a failure names the line that failed. */
+function ipBatch(args: readonly string[], lines: readonly string[]): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = execFile('ip', [...args, '-batch', '-'], { encoding: 'utf8' }, (error, _stdout, stderr) => {
+      if (error) fail(Object.assign(new Error(stderr.trim() || error.message), { stderr }));
+      else done();
+    });
+    child.stdin!.end(`${lines.join('\n')}\n`);
+  });
 }
 
-/** The wiring's commands, group by group, one progress line each. */
-async function connectAll(wiring: Wiring, progress: Progress, signal?: AbortSignal): Promise<void> {
-  for (const group of wiring.groups) {
-    progress(group.title);
-    for (const [command, ...args] of group.commands) {
-      checkpoint(signal);
-      await run(command!, args);
+/** One namespace's batch, then the programs run inside it. */
+async function runBatch(batch: NamespaceBatch, afterToo: boolean): Promise<void> {
+  if (batch.lines.length > 0) {
+    try {
+      await ipBatch(['-n', batch.namespace], batch.lines.map(batchLine));
+    } catch (error) {
+      const stderr = (error as { stderr?: string }).stderr ?? '';
+      const line = failedLine(batch, stderr);
+      throw new Error(`${line ?? `ip -n ${batch.namespace} -batch`}: ${(error as Error).message}`);
     }
   }
+  if (afterToo) for (const [command, ...args] of batch.after) await run(command!, args);
+}
+
+/** Namespaces at once: on two cores a few processes in flight hide each one's start-up. */
+const AT_ONCE = 4;
+
+/**
+ * Every namespace, recorded (all of them, before any exists: an interruption in between leaves
+ * names lab down skips, never a leak), then made by one `ip -batch`. Their lo is set up with
+ * the first batch of commands each gets (connectAll); the set says which are still down.
+ */
+async function createNamespaces(
+  wiring: Wiring,
+  state: LabState,
+  folder: string,
+  progress: Progress,
+): Promise<Set<string>> {
+  progress(`namespaces: ${wiring.namespaces.length} (${wiring.prefix}*)`);
+  state.namespaces.push(...wiring.namespaces);
+  await record(folder, state);
+  await ipBatch(
+    [],
+    wiring.namespaces.map((namespace) => `netns add ${namespace.name}`),
+  ).catch((error: Error) => {
+    throw new Error(`ip -batch (netns add): ${error.message}`);
+  });
+  return new Set(wiring.namespaces.map((namespace) => namespace.name));
+}
+
+/**
+ * The wiring's commands, group by group, one progress line each: in each group every `link add`
+ * first, then each namespace's other commands, a few namespaces at once (batch.ts).
+ */
+async function connectAll(
+  wiring: Wiring,
+  loopbackDown: Set<string>,
+  progress: Progress,
+  signal?: AbortSignal,
+): Promise<void> {
+  for (const group of wiring.groups) {
+    checkpoint(signal);
+    progress(group.title);
+    const plan = planBatches(group.commands, loopbackDown);
+    await pMap(plan.links, (batch) => runBatch(batch, false), { concurrency: AT_ONCE });
+    await pMap(plan.rest, (batch) => runBatch(batch, true), { concurrency: AT_ONCE });
+    for (const [command, ...args] of plan.other) await run(command!, args);
+  }
+  // A namespace no command went into still gets its loopback.
+  await pMap([...loopbackDown], (namespace) => run('ip', ['-n', namespace, 'link', 'set', 'lo', 'up']), {
+    concurrency: AT_ONCE,
+  });
+  loopbackDown.clear();
 }
 
 /**
@@ -330,10 +398,15 @@ async function startTunnels(
 ): Promise<void> {
   const started = Date.now();
   await processFolders(lab);
-  for (const tunnel of wiring.tunnels) {
-    state.processes.push(await startTunnel(lab, tunnel));
-    await record(folder, state);
-  }
+  // A few at once: each start waits for its pid file, most of that time idle.
+  await pMap(
+    wiring.tunnels,
+    async (tunnel) => {
+      state.processes.push(await startTunnel(lab, tunnel));
+      await recordInTurn(folder, state);
+    },
+    { concurrency: 8 },
+  );
   const count = wiring.tunnels.length;
   progress(`tunnels: ${count} openvpn processes started, waiting for ${count / 2} tunnels`);
   const signal = signals.get(state);
@@ -393,12 +466,17 @@ async function sshAccess(
   );
   await makeSshFiles(lab, access);
   const hostKeys = new Map<string, string>();
-  for (const sshd of access.sshd) {
-    const pid = await startSshd(lab, sshd);
-    recorded.sshd.push({ ...sshd, pid });
-    hostKeys.set(sshd.router, await hostKeyLine(lab, sshd));
-    await record(folder, state);
-  }
+  // A few at once: each waits for its sshd to say it listens.
+  await pMap(
+    access.sshd,
+    async (sshd) => {
+      const pid = await startSshd(lab, sshd);
+      recorded.sshd.push({ ...sshd, pid });
+      hostKeys.set(sshd.router, await hostKeyLine(lab, sshd));
+      await recordInTurn(folder, state);
+    },
+    { concurrency: 8 },
+  );
   progress(
     `sshd: ${access.sshd.length} listening (${access.sshd.map((sshd) => `${sshd.router} ${sshd.address}:22`).join(', ')})`,
   );
@@ -503,6 +581,13 @@ async function buildLab(options: LabUpOptions): Promise<LabUpResult> {
     );
   }
 
+  if (options.machines) {
+    // Before the image and before anything is made: a machine per router and per server.
+    const count = flavour.model.sites.length + flavour.model.servers.length;
+    const shortfall = inotifyShortfall(count, inotifyUse());
+    if (shortfall) return { ok: false, error: shortfall };
+  }
+
   try {
     checkpoint(signal);
     await mkdir(lab, { recursive: true, mode: 0o700 });
@@ -530,8 +615,8 @@ async function buildLab(options: LabUpOptions): Promise<LabUpResult> {
     if (signal) signals.set(state, signal);
     await record(folder, state);
     await install(wiring, lab, secrets);
-    await createNamespaces(wiring, state, folder, progress);
-    await connectAll(wiring, progress, signal);
+    const loopbackDown = await createNamespaces(wiring, state, folder, progress);
+    await connectAll(wiring, loopbackDown, progress, signal);
     state.wan = await labWan(options, options.model, wiring, state, lab, progress);
     await record(folder, state);
     if (image) {

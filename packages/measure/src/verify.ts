@@ -14,6 +14,7 @@ import {
 } from '@geostage/lab';
 import { computeReachability, readGeneratedNetwork } from '@geostage/reach';
 import { type Comparison, compareWithReach } from './compare.ts';
+import { neighbourTable, overflowWarning } from './neighbours.ts';
 import { measureMatrix } from './reachability.ts';
 import type { MatrixServer } from './render.ts';
 import { sampleServerPairs } from './sampling.ts';
@@ -46,6 +47,8 @@ export type VerifyOutcome =
       ok: true;
       /** Why the lab is not healthy or stale (measured anyway, forced). */
       problems: string[];
+      /** What on this machine may have made the measurement wrong (the neighbour table full). */
+      warnings: string[];
       measuredAt: string;
       seconds: number;
       pairs: MeasuredPair[];
@@ -87,6 +90,7 @@ export async function verifyLab(options: VerifyOptions): Promise<VerifyOutcome> 
           totalPairs: sampled.totalPairs,
         }
       : null;
+  const before = await neighbourTable();
   const pairs = await measureMatrix(inventory.servers, {
     concurrency: options.concurrency,
     count,
@@ -94,6 +98,9 @@ export async function verifyLab(options: VerifyOptions): Promise<VerifyOutcome> 
     ttl: true,
     ...(sampled ? { pairs: sampled.pairs } : {}),
   });
+  const after = await neighbourTable();
+  const overflows = before.fulls !== null && after.fulls !== null ? after.fulls - before.fulls : 0;
+  const warnings = overflows > 0 ? [overflowWarning(overflows, after.limit)] : [];
   const measuredAt = new Date().toISOString();
   const what = sample
     ? `${sample.sitePairs.length} of ${sample.totalSitePairs} site pairs sampled with seed ${sample.seed} (both ways between their servers, and each sampled site's own pairs)`
@@ -121,6 +128,7 @@ export async function verifyLab(options: VerifyOptions): Promise<VerifyOutcome> 
   return {
     ok: true,
     problems: [...(health.healthy ? [] : health.problems), ...(stale ? [stale] : [])],
+    warnings,
     measuredAt,
     seconds,
     pairs,

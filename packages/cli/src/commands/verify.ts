@@ -118,6 +118,7 @@ printed), no lab is up, the lab is stale or unhealthy, or there are no generated
       return EXIT.invalid;
     }
     io.out(renderComparison(comparison, pairs.length));
+    for (const warning of verified.warnings) io.err(`warning: ${warning}\n`);
     return verified.agrees ? EXIT.ok : EXIT.invalid;
   },
 };

@@ -4,7 +4,7 @@
 import { linuxDevicePath, OPENVPN_DIR } from '@geostage/gen-vyos';
 import { type InterfaceSettings, readNetworkdInterfaces } from '@geostage/reach';
 import type { FileSet, ModelSegment, ModelSite } from '@geostage/schema';
-import { inside, ip, veth } from './commands.ts';
+import { inside, ip, macOf, veth } from './commands.ts';
 import { type NatAddresses, natWiring } from './nat.ts';
 import type { LabFile, WiringDraft } from './wiring.ts';
 
@@ -40,10 +40,21 @@ export function routerFiles(draft: WiringDraft, router: string, own: FileSet): v
   }
 }
 
+/** One end on a site switch's bridge: what its neighbours on that bridge know it by. */
+export interface LanEnd {
+  namespace: string;
+  interface: string;
+  mac: string;
+  /** address/length, as configured. */
+  addresses: readonly string[];
+}
+
 /** Which LAN link carries a segment: its interface, or a tagged segment's VLAN interface. */
 export interface RouterLinks {
   links: string[];
   linkOf(segment: ModelSegment): string | undefined;
+  /** The router's end of each link, by the link's index (its bridge is br<index>). */
+  ends: LanEnd[];
 }
 
 /**
@@ -80,6 +91,7 @@ export function routerLan(
           ?.name
       : segment.interface;
   const lanInterfaces = site.segments.map((segment) => segment.interface);
+  const ends: LanEnd[] = [];
   for (const segment of site.segments) {
     if (!linkOf(segment))
       draft.errors.push(`${router.name}: no VLAN interface for tagged segment ${segment.name}`);
@@ -92,15 +104,17 @@ export function routerLan(
       );
     const served = site.segments.filter((segment) => linkOf(segment) === found.name);
     const mtu = found.mtu ?? Math.max(DEFAULT_MTU, ...served.map((segment) => segment.mtu));
+    const mac = macOf(routerNs, found.name);
+    ends.push({ namespace: routerNs, interface: found.name, mac, addresses: found.addresses });
     commands.push(
       ip(switchNs, 'link', 'add', `br${index}`, 'type', 'bridge'),
       ip(switchNs, 'link', 'set', `br${index}`, 'up'),
-      ...veth(routerNs, found.name, switchNs, `t${index}`, mtu),
+      ...veth(routerNs, found.name, switchNs, `t${index}`, mtu, mac),
       ip(switchNs, 'link', 'set', `t${index}`, 'master', `br${index}`),
       ...found.addresses.map((address) => ip(routerNs, 'addr', 'add', address, 'dev', found.name)),
     );
   });
-  return { links: networkd.map((found) => found.name), linkOf };
+  return { links: networkd.map((found) => found.name), linkOf, ends };
 }
 
 /**

@@ -2,8 +2,9 @@
 // addresses, MTU and routes applied with ip (netplan cannot apply inside a namespace).
 import { readNetplanInterfaces } from '@geostage/reach';
 import type { FileSet, Model, ModelSite } from '@geostage/schema';
-import { ip, veth } from './commands.ts';
-import type { RouterLinks } from './router.ts';
+import { ip, macOf, veth } from './commands.ts';
+import { neighbourCommands } from './neighbours.ts';
+import type { LanEnd, RouterLinks } from './router.ts';
 import type { WiringDraft } from './wiring.ts';
 
 export function serverWiring(
@@ -17,6 +18,8 @@ export function serverWiring(
   const serverIndex = new Map(model.servers.map((server, index) => [server.name, index]));
   const commands: string[][] = [];
   const siteServers = model.servers.filter((server) => server.site === site.name);
+  // Every end on each bridge (br<index>): the router's link first, then its servers.
+  const bridges: LanEnd[][] = links.ends.map((end) => [end]);
   for (const server of siteServers) {
     const serverNs = draft.add('server', server.name);
     const segment = site.segments.find((candidate) => candidate.name === server.segment);
@@ -48,8 +51,10 @@ export function serverWiring(
     draft.interfaceName(name, server.name);
     const port = `p${serverIndex.get(server.name)}`;
     const lan = links.links.indexOf(links.linkOf(segment) ?? '');
+    const mac = macOf(serverNs, name);
+    bridges[lan]?.push({ namespace: serverNs, interface: name, mac, addresses: ethernet.addresses });
     commands.push(
-      ...veth(serverNs, name, switchNs, port, ethernet.mtu ?? server.mtu),
+      ...veth(serverNs, name, switchNs, port, ethernet.mtu ?? server.mtu, mac),
       ip(switchNs, 'link', 'set', port, 'master', `br${lan}`),
     );
     for (const address of ethernet.addresses)
@@ -71,6 +76,8 @@ export function serverWiring(
       address: server.address,
     });
   }
+  // Booted machines resolve their neighbours themselves, as the machines they stand for would.
+  if (draft.provision === 'configured') for (const ends of bridges) commands.push(...neighbourCommands(ends));
   if (siteServers.length > 0) {
     draft.groups.push({
       title: `${site.name}: ${siteServers.length} server${siteServers.length === 1 ? '' : 's'} (${siteServers.map((server) => server.name).join(', ')})`,

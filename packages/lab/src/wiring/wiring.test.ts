@@ -105,3 +105,43 @@ describe('labWiring', () => {
     expect(wiring.files.find((file) => file.path.endsWith('rt-berlin.key'))!.mode).toBe(0o600);
   });
 });
+
+describe('site LAN neighbours', () => {
+  it('gives every end on a bridge a permanent entry for each other end on its subnet, by the MAC its veth is made with', async () => {
+    const { model, wiring } = await wiringOf('keio-2019');
+    const commands = wiring.groups.flatMap((group) => group.commands);
+    const macs = new Map<string, string>();
+    for (const command of commands) {
+      const at = command.indexOf('address');
+      if (command[3] === 'link' && command[4] === 'add' && at > 0)
+        macs.set(`${command[2]} ${command[5]}`, command[at + 1]!);
+    }
+    const neighbours = commands.filter((command) => command[3] === 'neigh');
+    // One server reaches every other server of its segment and its router's LAN address directly.
+    const server = model.servers[0]!;
+    const namespace = `${wiring.prefix}s-${server.name}`;
+    const own = neighbours.filter((command) => command[2] === namespace);
+    const sameSegment = model.servers.filter(
+      (other) => other !== server && other.site === server.site && other.segment === server.segment,
+    );
+    const segment = model.sites
+      .find((site) => site.name === server.site)!
+      .segments.find((found) => found.name === server.segment)!;
+    expect(own.map((command) => command[5]).sort()).toEqual(
+      [...sameSegment.map((other) => other.address), segment.gateway].sort(),
+    );
+    for (const command of own) {
+      expect(command.slice(6)).toEqual([
+        'lladdr',
+        expect.stringMatching(/^02(:[0-9a-f]{2}){5}$/),
+        'dev',
+        expect.any(String),
+        'nud',
+        'permanent',
+      ]);
+      expect([...macs.values()]).toContain(command[7]);
+    }
+    // Each MAC is made once.
+    expect(new Set(macs.values()).size).toBe(macs.size);
+  });
+});
