@@ -109,7 +109,9 @@ if (support !== null) {
       }
       const status = await scratch.geostage(['lab', 'status', 'keio-2019']);
       expect(status.code).toBe(1);
-      expect(status.stdout).toMatch(/NOT HEALTHY: .*vyos02 vtun1: openvpn not running.*vyos02 vtun3: openvpn not running/);
+      expect(status.stdout).toMatch(
+        /NOT HEALTHY: .*vyos02 vtun1: openvpn not running.*vyos02 vtun3: openvpn not running/,
+      );
 
       // An unhealthy lab is refused unless asked: here the measurement of the damage is the point.
       const refused = await scratch.geostage(['verify', 'keio-2019']);

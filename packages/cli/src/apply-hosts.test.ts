@@ -33,7 +33,9 @@ describe('geostage apply <env> (real hosts)', () => {
     expect(geostage(['secrets', 'init', 'keio-2019']).code).toBe(0);
     const { code, stdout } = geostage(['apply', 'keio-2019', '--dry-run']);
     expect(code, stdout).toBe(0);
-    expect(stdout).toContain("apply keio-2019 to 11 hosts (the topology's defaults) (dry run: nothing is touched)");
+    expect(stdout).toContain(
+      "apply keio-2019 to 11 hosts (the topology's defaults) (dry run: nothing is touched)",
+    );
     expect(stdout).toMatch(/^ {2}vyos01 \(10\.4\.0\.90\):$/m);
     expect(stdout).toMatch(/would upload \/config\/geostage\/config\.set\.geostage-new/);
     expect(stdout).toMatch(/^ {2}node01 \(192\.168\.20\.101\):$/m);
@@ -45,7 +47,9 @@ describe('geostage apply <env> (real hosts)', () => {
     writeFileSync(join(environment(), 'inventory.yaml'), 'hosts:\n  vyos01:\n    jump: vyos09\n');
     const { code, stderr } = geostage(['apply', 'keio-2019', '--dry-run']);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/inventory\.yaml:3:11: error inventory-unknown-jump: vyos01 jumps through "vyos09"/);
+    expect(stderr).toMatch(
+      /inventory\.yaml:3:11: error inventory-unknown-jump: vyos01 jumps through "vyos09"/,
+    );
   });
 
   it('a named inventory that does not exist, and --lab with --inventory', () => {
@@ -61,7 +65,9 @@ describe('geostage apply <env> (real hosts)', () => {
     writeFileSync(join(environment(), 'inventory.yaml'), 'hosts:\n  vyos02:\n    platform: linux\n');
     const { code, stdout } = geostage(['apply', 'keio-2019', '--dry-run', '--phase', 'routers']);
     expect(code, stdout).toBe(0);
-    expect(stdout).toContain('vyos02: the topology says vyos 1.2; the inventory says it runs the Linux rendering');
+    expect(stdout).toContain(
+      'vyos02: the topology says vyos 1.2; the inventory says it runs the Linux rendering',
+    );
     expect(stdout).toMatch(/would upload \/etc\/nftables\.conf\.geostage-new/);
   });
 });

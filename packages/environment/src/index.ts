@@ -12,6 +12,7 @@ export {
   regenerateFolder,
   selectGenerators,
 } from './generators.ts';
+export { type HostInventory, type InventoryRead, readHostInventory, renderInventory } from './inventory.ts';
 export {
   describeEnvironmentError,
   type EnvironmentError,
@@ -60,4 +61,3 @@ export {
   scenarioResultsFile,
 } from './scenarios.ts';
 export { checkFileSet, type Drift, type WriteOptions, type WriteResult, writeFileSet } from './writer.ts';
-export { type HostInventory, type InventoryRead, readHostInventory, renderInventory } from './inventory.ts';

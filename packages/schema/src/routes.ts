@@ -49,7 +49,9 @@ function neighbourHops(source: string, graph: Map<string, Hop[]>): Hop[] {
  */
 function firstHopIndices(neighbours: readonly string[], graph: Map<string, Hop[]>, siteCount: number) {
   const first = new Map<string, number>();
-  neighbours.forEach((peer, index) => first.set(peer, index));
+  neighbours.forEach((peer, index) => {
+    first.set(peer, index);
+  });
   if (first.size >= siteCount - 1) return first; // a full mesh needs no search
   const seen = new Set<string>(neighbours);
   let frontier = [...neighbours];

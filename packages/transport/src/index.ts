@@ -1,5 +1,19 @@
 // @geostage/transport: where a command runs: on this machine, inside a network namespace, or on
 // a host over SSH. No geostage dependency.
+
+export {
+  fingerprint,
+  type HostKey,
+  hostKeys,
+  hostsMatch,
+  type KnownHosts,
+  type KnownHostsLine,
+  type KnownHostsProblem,
+  keyType,
+  parseKnownHosts,
+  recordHostKey,
+  renderKnownHosts,
+} from './known-hosts.ts';
 export {
   type ApplyRequest,
   applyRequest,
@@ -21,23 +35,10 @@ export { run, waitFor } from './local.ts';
 export { inside, listNamespaces, Namespaces, namespaceSocket, namespaceSupport } from './netns.ts';
 export type { CommandResult, Result, Session } from './session.ts';
 export {
-  fingerprint,
-  type HostKey,
-  hostKeys,
-  hostsMatch,
-  type KnownHosts,
-  type KnownHostsLine,
-  type KnownHostsProblem,
-  keyType,
-  parseKnownHosts,
-  recordHostKey,
-  renderKnownHosts,
-} from './known-hosts.ts';
-export {
-  classifyConnectError,
   type ConnectFailure,
   type ConnectFailureKind,
   type ConnectResult,
+  classifyConnectError,
   connect,
   isTransient,
   publicKeyBlob,

@@ -13,8 +13,8 @@ import { kubeadmSecretNames, secretPlaceholder } from '@geostage/secrets';
 import { quote } from 'shell-quote';
 import {
   type Action,
-  bindToUploads,
   bindTogether,
+  bindToUploads,
   type HostActions,
   runAction,
   uploadAction,

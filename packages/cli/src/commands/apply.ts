@@ -1,6 +1,7 @@
 // geostage apply <env> [--inventory FILE]: the plan executed over SSH on real hosts (every phase),
 // or with --lab in the namespace lab's router namespaces (routers and tunnel check).
 
+import { resolve } from 'node:path';
 import {
   type ApplyHostsResult,
   type ApplyLabResult,
@@ -10,7 +11,6 @@ import {
   PHASE_NAMES,
 } from '@geostage/apply';
 import { repositoryEnvironment } from '@geostage/environment';
-import { resolve } from 'node:path';
 import { formatDiagnostic, type Model } from '@geostage/schema';
 import { type Command, EXIT, type Io, positiveInteger, UsageError } from '../command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from '../environment.ts';

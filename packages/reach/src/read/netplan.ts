@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { parseAddress, parseInterfaceAddress, parsePrefix } from '../address.ts';
 import { emptyDevice, interfaceOf, type ParseResult, type StaticRoute, type Warning } from '../device.ts';
 import { type InterfaceReading, type InterfaceSettings, newInterfaceSettings } from './interfaces.ts';
-import { readYamlTree, textOf, valueOf, type YamlTree } from './yaml-tree.ts';
+import { entryOf, readYamlTree, textOf, type YamlTree } from './yaml-tree.ts';
 
 const INTERFACE_KINDS = new Set(['ethernets', 'vlans', 'bonds', 'bridges']);
 const IGNORED_INTERFACE_KEYS = new Set([
@@ -44,7 +44,7 @@ export function parseNetplan(
   const reading = readYamlTree(text);
   const lineOf = (node: YamlTree | null | undefined): number => (node ? reading.line(node.offset) : 0);
   for (const message of reading.errors) warnings.push({ file, line: 0, message });
-  const network = reading.root?.kind === 'mapping' ? valueOf(reading.root, 'network') : undefined;
+  const network = reading.root?.kind === 'mapping' ? entryOf(reading.root, 'network') : undefined;
   if (network?.kind !== 'mapping') {
     warnings.push({ file, line: 0, message: 'no network: mapping' });
     return { device, warnings };
@@ -86,8 +86,8 @@ export function parseNetplan(
               warnings.push({ file, line: itemLine, message: 'a route must be a mapping' });
               continue;
             }
-            const to = textOf(valueOf(item, 'to'));
-            const viaNode = valueOf(item, 'via');
+            const to = textOf(entryOf(item, 'to'));
+            const viaNode = entryOf(item, 'via');
             const via = viaNode === undefined ? undefined : textOf(viaNode);
             if (to.includes(':') || String(via).includes(':')) continue; // IPv6
             const prefix = to === 'default' ? { network: 0, length: 0 } : parsePrefix(to);

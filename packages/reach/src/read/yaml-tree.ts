@@ -36,7 +36,7 @@ export interface YamlReading {
 }
 
 /** The value of a mapping's key, or undefined when it has none. */
-export function valueOf(mapping: YamlMapping, key: string): YamlTree | null | undefined {
+export function entryOf(mapping: YamlMapping, key: string): YamlTree | null | undefined {
   for (const item of mapping.items)
     if (item.key?.kind === 'scalar' && item.key.value === key) return item.value;
   return undefined;
