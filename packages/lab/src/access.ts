@@ -69,6 +69,9 @@ function operatorAddresses(routers: { wan: string; gateway: string | null }[]): 
  * StrictModes is off because it walks every folder up to / and refuses a world-writable one:
  * a lab under /tmp (a test's scratch copy) could never log in. The keys sit in the lab's
  * 0700 ssh folder instead, which only root can read.
+ * HOME is a folder of the lab's (which need not exist): bash, started by sshd for each command,
+ * reads ~/.bashrc, and the host's own root dotfiles (a pyenv init, say) can hang in a namespace
+ * without a network; apply's commands must not depend on how the host's root account is set up.
  */
 export function sshdConfig(sshd: LabSshd, folder: string, authorizedKeys: string): string {
   return [
@@ -86,6 +89,7 @@ export function sshdConfig(sshd: LabSshd, folder: string, authorizedKeys: string
     'StrictModes no',
     'UseDNS no',
     'PrintMotd no',
+    `SetEnv HOME=${folder}/home`,
     'Subsystem sftp internal-sftp',
     '',
   ].join('\n');

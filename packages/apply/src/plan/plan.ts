@@ -111,6 +111,8 @@ export type CommandKind =
 
 export interface Command {
   run: string;
+  /** What progress lines and the dry run show instead of `run`, when `run` is a long shell line. */
+  shown?: string;
   kind?: CommandKind;
   /** The device path the command reads, for load-sysctl, check-nftables and load-nftables. */
   file?: string;

@@ -87,6 +87,11 @@ export function tunnelCheckPhase(context: Context): DraftPhase {
                 note: `${end.tunnel}: ${end.remote.router} at the far end of ${end.local.interface}`,
               })),
             ),
+            ...(ends.length > 1
+              ? {
+                  shown: `ping -c 3 -W 2 -w ${TUNNEL_WAIT_SECONDS} at once: ${ends.map((end) => `-I ${end.local.interface} ${end.remote.address}`).join(', ')}`,
+                }
+              : {}),
             note: ends
               .map((end) => `${end.tunnel}: ${end.remote.router} at the far end of ${end.local.interface}`)
               .join('; '),

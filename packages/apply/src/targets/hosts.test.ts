@@ -98,10 +98,16 @@ describe('hostActions: keio-2019 (VyOS 1.2 routers, Ubuntu servers, kubeadm)', (
     expect(key).toMatchObject({ content: '@secret:openvpn/site1--site2.key@\n', mode: 0o600 });
   });
 
-  it('pings every tunnel on every apply', () => {
+  it("pings every tunnel on every apply, all of a router's tunnels in one command", () => {
     const checks = phaseHosts(keio, 'tunnel-check').flatMap((entry) => entry.actions);
-    expect(checks).toHaveLength(6);
+    // Three routers of two tunnels each: one command per router, six pings.
+    expect(checks).toHaveLength(3);
     expect(checks.every((action) => action.kind === 'run' && action.always === true)).toBe(true);
+    for (const action of checks) {
+      if (action.kind !== 'run') continue;
+      expect(action.command.match(/check vtun\d /g)).toHaveLength(2);
+      expect(action.label).toMatch(/^ping -c 3 -W 2 -w 60 at once: -I vtun\d \S+, -I vtun\d \S+$/);
+    }
   });
 
   it('tries each server netplan file with geostage netplan-try and accepts it over a fresh connection', () => {

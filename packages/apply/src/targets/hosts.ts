@@ -136,7 +136,7 @@ export function installCommand(paths: readonly string[]): string {
 
 /** One command of the plan as a real host runs it. */
 function commandAction(step: Step, command: Command, index: number): Action {
-  const base = runAction(step.phase, step.host, command.run, index);
+  const base = runAction(step.phase, step.host, command.run, index, command.shown);
   if (base.kind !== 'run') return base;
   const action = { ...base };
   if (command.newConnection) action.fresh = true;

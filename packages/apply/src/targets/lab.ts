@@ -68,7 +68,7 @@ function labCommand(
       ),
     );
   if (command.kind === 'systemd') return `${command.run}: no systemd in a namespace (lab up did its part)`;
-  const action = runAction(step.phase, step.host, command.run, index());
+  const action = runAction(step.phase, step.host, command.run, index(), command.shown);
   // A check is run on every apply: a rerun that skips everything still sees the tunnels up.
   return [step.phase === 'tunnel-check' && action.kind === 'run' ? { ...action, always: true } : action];
 }
