@@ -23,6 +23,10 @@ export default defineConfig({
   prefetch: false,
   vite: {
     // The workspace packages are TypeScript sources (explicit .ts imports); Vite compiles them.
+    // js-yaml is bundled too: left external, the prerendered chunks would resolve it from the
+    // output folder upward and find site/node_modules/js-yaml (Astro's 4.x), not the 5.x that
+    // @geostage/schema and @geostage/reach import.
     ssr: { noExternal: [/^@geostage\//] },
+    resolve: { noExternal: ['js-yaml'] },
   },
 });

@@ -1,7 +1,7 @@
 // The one place the site reads the disk: every environments/<env>/ with its topology, its
 // generated folders and its measured results. Everything after this is pure rendering.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import {
   environmentPaths,
   environmentsIn,
@@ -11,11 +11,19 @@ import {
   repositoryEnvironment,
   type WanResults,
 } from '@geostage/environment';
-import { formatDiagnostic, loadTopologyFile, type Model, resolve } from '@geostage/schema';
-import { type Folder, ownersOf, type SiteFile } from './files.ts';
+import {
+  formatDiagnostic,
+  loadTopologyFile,
+  type Model,
+  type ModelServer,
+  type ModelSite,
+  type ModelTunnel,
+  resolve,
+} from '@geostage/schema';
+import { type Folder, fileSlug, ownersOf, type SiteFile } from './files.ts';
 import { computedReachability } from './reach.ts';
 import { modelReachability, type Reachability } from './reachability.ts';
-import { type Scale, scaleOf } from './scale.ts';
+import { type Counts, type Scale, scaleOf } from './scale.ts';
 
 export const FOLDERS: Folder[] = ['network', 'cluster'];
 
@@ -33,10 +41,22 @@ export interface Environment {
   filesByDevice: Map<string, SiteFile[]>;
   /** The site of every server, for links and look-ups. */
   serverSite: Map<string, string>;
+  /**
+   * Look-ups made once per environment, so that a page costs what it shows rather than a scan
+   * of every site, server, tunnel or file (which, over one page per site, is quadratic).
+   */
+  siteByName: Map<string, ModelSite>;
+  /** The site of every router. */
+  routerSite: Map<string, string>;
+  serversBySite: Map<string, ModelServer[]>;
+  tunnelsBySite: Map<string, ModelTunnel[]>;
+  fileBySlug: Map<string, SiteFile>;
+  /** null when the topology has errors or the environment is too large to compute it (scale.reachability). */
   reachability: Reachability | null;
   verify: MeasuredMatrix | null;
   /** results/wan.json when present: what `geostage measure` found on the WAN. */
   wan: WanResults | null;
+  counts: Counts;
   scale: Scale;
 }
 
@@ -76,14 +96,30 @@ async function loadEnvironment(directory: string, name: string): Promise<Environ
   }
   const model = loadedTopology.topology ? resolve(loadedTopology.topology, source) : null;
 
+  const indexes: Partial<Record<Folder, IndexFile>> = {};
+  for (const kind of FOLDERS) {
+    const read = readIndex(paths.index[kind], kind);
+    if (typeof read === 'string') problems.push(read);
+    else if (read) indexes[kind] = read;
+  }
+  const counts: Counts = {
+    sites: model?.sites.length ?? 0,
+    servers: model?.servers.length ?? 0,
+    segments: model?.sites.reduce((sum, site) => sum + site.segments.length, 0) ?? 0,
+    files: FOLDERS.reduce((sum, kind) => sum + (indexes[kind]?.files.length ?? 0), 0),
+  };
+  const scale = scaleOf(counts);
+
   const generated: Record<Folder, boolean> = { network: false, cluster: false };
   const files: SiteFile[] = [];
   for (const kind of FOLDERS) {
-    const read = readGenerated(paths.generated[kind], paths.index[kind], kind);
-    if (typeof read === 'string') problems.push(read);
-    else if (read) {
+    const index = indexes[kind];
+    if (!index) continue;
+    const listed = listGenerated(paths.generated[kind], index, kind);
+    if (typeof listed === 'string') problems.push(listed);
+    else {
       generated[kind] = true;
-      files.push(...read);
+      files.push(...listed);
     }
   }
 
@@ -98,10 +134,15 @@ async function loadEnvironment(directory: string, name: string): Promise<Environ
       list.push(file);
       filesByDevice.set(owner, list);
     }
+    // Contents are read only where a page shows them or reach reads them (scale.ts): a large
+    // environment's device files are gigabytes, its cluster-wide files a handful.
+    const shown = scale.devicePages || file.owners.length === 0;
+    if (shown || (file.folder === 'network' && scale.reachability))
+      file.content = readFileSync(join(paths.generated[file.folder], file.path), 'utf8');
   }
 
   let reachability: Reachability | null = null;
-  if (model) {
+  if (model && scale.reachability) {
     const network = files.filter((file) => file.folder === 'network');
     const computed = generated.network ? computedReachability(network) : null;
     if (typeof computed === 'string') problems.push(computed);
@@ -133,40 +174,68 @@ async function loadEnvironment(directory: string, name: string): Promise<Environ
     files,
     filesByDevice,
     serverSite: new Map(model?.servers.map((server) => [server.name, server.site] as const)),
+    siteByName: new Map(model?.sites.map((site) => [site.name, site] as const)),
+    routerSite: new Map(model?.sites.map((site) => [site.router.name, site.name] as const)),
+    serversBySite: groupBy(model?.servers ?? [], (server) => [server.site]),
+    tunnelsBySite: groupBy(model?.tunnels ?? [], (tunnel) =>
+      tunnel.a.site === tunnel.b.site ? [tunnel.a.site] : [tunnel.a.site, tunnel.b.site],
+    ),
+    fileBySlug: new Map(files.map((file) => [fileSlug(file), file] as const)),
     reachability,
     verify,
     wan,
-    scale: scaleOf({
-      sites: model?.sites.length ?? 0,
-      servers: model?.servers.length ?? 0,
-      files: files.length,
-    }),
+    counts,
+    scale,
   };
+}
+
+/** Items under every key `keys` gives them, in their order. */
+function groupBy<T>(items: readonly T[], keys: (item: T) => string[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    for (const key of keys(item)) {
+      const list = groups.get(key);
+      if (list) list.push(item);
+      else groups.set(key, [item]);
+    }
+  }
+  return groups;
 }
 
 interface IndexFile {
   files: { path: string; sha256: string; mode: string; bytes: number }[];
 }
 
-/** Files listed in generated/<kind>/index.json; null when the folder was never generated. */
-function readGenerated(directory: string, indexPath: string, folder: Folder): SiteFile[] | string | null {
+/** generated/<kind>/index.json; null when the folder was never generated. */
+function readIndex(indexPath: string, folder: Folder): IndexFile | string | null {
   if (!existsSync(indexPath)) return null;
-  let index: IndexFile;
   try {
-    index = JSON.parse(readFileSync(indexPath, 'utf8')) as IndexFile;
+    const index = JSON.parse(readFileSync(indexPath, 'utf8')) as Partial<IndexFile>;
+    return { files: index.files ?? [] };
   } catch (error) {
     return `generated/${folder}/index.json is not JSON: ${(error as Error).message}`;
   }
+}
+
+/**
+ * The files an index lists, each checked to exist (one listing of the folder rather than a
+ * stat per file: 220,000 files at 10,000 sites); contents are read by the caller.
+ */
+function listGenerated(directory: string, index: IndexFile, folder: Folder): SiteFile[] | string {
+  const present = new Set(
+    readdirSync(directory, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(directory, join(entry.parentPath, entry.name)).split(sep).join('/')),
+  );
   const files: SiteFile[] = [];
-  for (const entry of index.files ?? []) {
-    const path = join(directory, entry.path);
-    if (!existsSync(path) || !statSync(path).isFile()) {
+  for (const entry of index.files) {
+    if (!present.has(entry.path)) {
       return `generated/${folder}/index.json lists ${entry.path}, which is missing: regenerate`;
     }
     files.push({
       folder,
       path: entry.path,
-      content: readFileSync(path, 'utf8'),
+      content: null,
       bytes: entry.bytes,
       sha256: entry.sha256,
       mode: entry.mode,

@@ -284,32 +284,44 @@ function heatmap(
 /** The WAN section of an environment page, from the Model's WAN and the optional wan.json. */
 export function wanView(wan: ModelWan, results: WanResults | null): WanView {
   const names = wan.sites.map((site) => site.site);
-  const paths = new Map(wan.paths.map((path) => [pairKey(path.a, path.b), path] as const));
+  // wan.paths is every site pair (50 million at 10,000 sites): read only by the heatmaps and the
+  // sources table, which the page shows for small environments only (scale.ts). So those three
+  // parts are made when first read.
+  let paths: Map<string, ModelWanPath> | undefined;
+  const pathsByPair = () => {
+    paths ??= new Map(wan.paths.map((path) => [pairKey(path.a, path.b), path] as const));
+    return paths;
+  };
+  const once = <T>(make: () => T): (() => T) => {
+    let value: T | undefined;
+    return () => {
+      value ??= make();
+      return value;
+    };
+  };
   const measured = new Map(
     (results?.sitePairs ?? []).map((pair) => [pairKey(pair.from, pair.to), pair] as const),
   );
-  const located = wan.sites.flatMap((site) => (site.location ? [{ site: site.site, ...site.location }] : []));
-  const placed = new Set(located.map((site) => site.site));
-  return {
-    emulate: wan.emulate,
-    zones: wan.zones,
-    routeFactor: wan.routeFactor,
-    fibreKmPerMs: wan.fibreKmPerMs,
-    rtt: heatmap(
+  const rtt = once(() =>
+    heatmap(
       'wan-rtt',
       `Round trip per site pair, ms: configured${results ? ', measured median (p10-p90)' : ''}`,
       names,
-      paths,
+      pathsByPair(),
       measured,
     ),
-    rate: heatmap(
+  );
+  const rate = once(() =>
+    heatmap(
       'wan-rate',
       `Rate per site pair, Mbit/s: configured bottleneck${results ? ', measured TCP throughput' : ''}`,
       names,
-      paths,
+      pathsByPair(),
       measured,
     ),
-    sources: wan.paths.map((path) => ({
+  );
+  const sources = once(() =>
+    wan.paths.map((path) => ({
       a: path.a,
       b: path.b,
       route: path.sites.join(' > '),
@@ -322,6 +334,23 @@ export function wanView(wan: ModelWan, results: WanResults | null): WanView {
       rttMs: path.rttMs,
       bottleneck: path.bottleneck,
     })),
+  );
+  const located = wan.sites.flatMap((site) => (site.location ? [{ site: site.site, ...site.location }] : []));
+  const placed = new Set(located.map((site) => site.site));
+  return {
+    emulate: wan.emulate,
+    zones: wan.zones,
+    routeFactor: wan.routeFactor,
+    fibreKmPerMs: wan.fibreKmPerMs,
+    get rtt() {
+      return rtt();
+    },
+    get rate() {
+      return rate();
+    },
+    get sources() {
+      return sources();
+    },
     map:
       located.length === 0
         ? null
