@@ -146,7 +146,7 @@ export function omissions(
     left.push({
       id: 'devicePages',
       left: `Routers have no pages of their own and generated files are listed, not shown (${count(counts.sites)} sites; up to ${count(DEVICE_PAGE_SITES)}).`,
-      instead: `Each site's page has its router's interfaces and lists its files with their size and SHA-256; the files themselves are in environments/${env}/generated/.`,
+      instead: `Each site's page has its router's interfaces and lists its files with their size and SHA-256; the files themselves, with each router's routes, are in environments/${env}/generated/.`,
     });
   else if (!scale.highlighted)
     left.push({

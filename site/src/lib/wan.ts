@@ -1,7 +1,13 @@
 // The WAN section's data: per site pair what the Model configures beside what `geostage measure`
 // found, on a colour scale kept as data, and where each value came from. Pure: no disk, no HTML.
 import type { WanResults, WanSitePair } from '@geostage/environment';
-import { type ModelWan, type ModelWanPath, type WanValue, wanSourceLabel } from '@geostage/schema';
+import {
+  type ModelWan,
+  type ModelWanPath,
+  type WanCharacteristics,
+  type WanValue,
+  wanSourceLabel,
+} from '@geostage/schema';
 
 /** One step of a colour scale: values from `from` (inclusive) up to `to` (exclusive). */
 export interface ColourStep {
@@ -164,21 +170,25 @@ export interface WanView {
 
 const isDefault = (value: WanValue) => value.source.kind === 'default' && !value.source.written;
 
-/** Whether the topology says anything about its WAN: worth a section on the page. */
-export function hasWan(wan: ModelWan): boolean {
+const written = (values: WanCharacteristics) =>
+  !isDefault(values.delayMs) ||
+  !isDefault(values.jitterMs) ||
+  !isDefault(values.lossPercent) ||
+  !isDefault(values.rateMbps);
+
+/**
+ * Whether the topology says anything about its WAN: worth a section on the page. `everyPair`:
+ * whether to look at every site pair's path, which a large environment cannot afford (wan.paths
+ * is every pair: 50 million at 10,000 sites); without it the tunnels the paths are made of are.
+ */
+export function hasWan(wan: ModelWan, everyPair = true): boolean {
   if (wan.emulate !== 'none' || wan.zones !== null) return true;
   if (wan.sites.some((site) => site.location !== null || site.zone !== null || site.uplinkMbps !== null))
     return true;
-  return wan.paths.some(
-    (path) =>
-      !isDefault(path.delayMs) ||
-      !isDefault(path.jitterMs) ||
-      !isDefault(path.lossPercent) ||
-      !isDefault(path.rateMbps),
-  );
+  if (wan.tunnels.some(written)) return true;
+  return everyPair && wan.paths.some(written);
 }
 
-/** Milliseconds and rates as the site prints them: at most one decimal, no trailing zero. */
 export function formatNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1).replace(/\.0$/, '');
 }
