@@ -1,7 +1,7 @@
 // The one place the site reads the disk: every environments/<env>/ with its topology, its
 // generated folders and its measured results. Everything after this is pure rendering.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   environmentPaths,
   environmentsIn,
@@ -111,34 +111,40 @@ async function loadEnvironment(directory: string, name: string): Promise<Environ
   const scale = scaleOf(counts);
 
   const generated: Record<Folder, boolean> = { network: false, cluster: false };
-  const files: SiteFile[] = [];
+  const listed: SiteFile[] = [];
   for (const kind of FOLDERS) {
     const index = indexes[kind];
     if (!index) continue;
-    const listed = listGenerated(paths.generated[kind], index, kind);
-    if (typeof listed === 'string') problems.push(listed);
-    else {
-      generated[kind] = true;
-      files.push(...listed);
-    }
+    generated[kind] = true;
+    listed.push(...listGenerated(index, kind));
   }
 
   const devices = new Set<string>();
   for (const site of model?.sites ?? []) devices.add(site.router.name);
   for (const server of model?.servers ?? []) devices.add(server.name);
+  // Contents are read only where a page shows them or reach reads them (scale.ts): a large
+  // environment's device files are gigabytes, its cluster-wide files a handful. Reading is also
+  // the check that the index is current; files not read are listed as the index has them.
+  for (const file of listed) {
+    file.owners = ownersOf(file.path, devices);
+    const shown = scale.devicePages || file.owners.length === 0;
+    if (!generated[file.folder] || (!shown && !(file.folder === 'network' && scale.reachability))) continue;
+    const read = readListed(paths.generated[file.folder], file);
+    if (typeof read === 'string') file.content = read;
+    else {
+      // A folder with a missing file is shown as not generated: regenerate.
+      problems.push(read.missing);
+      generated[file.folder] = false;
+    }
+  }
+  const files = listed.filter((file) => generated[file.folder]);
   const filesByDevice = new Map<string, SiteFile[]>();
   for (const file of files) {
-    file.owners = ownersOf(file.path, devices);
     for (const owner of file.owners) {
       const list = filesByDevice.get(owner) ?? [];
       list.push(file);
       filesByDevice.set(owner, list);
     }
-    // Contents are read only where a page shows them or reach reads them (scale.ts): a large
-    // environment's device files are gigabytes, its cluster-wide files a handful.
-    const shown = scale.devicePages || file.owners.length === 0;
-    if (shown || (file.folder === 'network' && scale.reachability))
-      file.content = readFileSync(join(paths.generated[file.folder], file.path), 'utf8');
   }
 
   let reachability: Reachability | null = null;
@@ -217,30 +223,31 @@ function readIndex(indexPath: string, folder: Folder): IndexFile | string | null
   }
 }
 
-/**
- * The files an index lists, each checked to exist (one listing of the folder rather than a
- * stat per file: 220,000 files at 10,000 sites); contents are read by the caller.
- */
-function listGenerated(directory: string, index: IndexFile, folder: Folder): SiteFile[] | string {
-  const present = new Set(
-    readdirSync(directory, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => relative(directory, join(entry.parentPath, entry.name)).split(sep).join('/')),
-  );
-  const files: SiteFile[] = [];
-  for (const entry of index.files) {
-    if (!present.has(entry.path)) {
-      return `generated/${folder}/index.json lists ${entry.path}, which is missing: regenerate`;
-    }
-    files.push({
-      folder,
-      path: entry.path,
-      content: null,
-      bytes: entry.bytes,
-      sha256: entry.sha256,
-      mode: entry.mode,
-      owners: [],
-    });
+/** The files an index lists, without their contents (the caller reads those it shows). */
+function listGenerated(index: IndexFile, folder: Folder): SiteFile[] {
+  return index.files.map((entry) => ({
+    folder,
+    path: entry.path,
+    content: null,
+    bytes: entry.bytes,
+    sha256: entry.sha256,
+    mode: entry.mode,
+    owners: [],
+  }));
+}
+
+/** A listed file's content, or a message when the index lists a file that is not there. */
+function readListed(directory: string, file: SiteFile): string | { missing: string } {
+  try {
+    return readFileSync(join(directory, file.path), 'utf8');
+  } catch (error) {
+    if (
+      (error as NodeJS.ErrnoException).code !== 'ENOENT' &&
+      (error as NodeJS.ErrnoException).code !== 'EISDIR'
+    )
+      throw error;
+    return {
+      missing: `generated/${file.folder}/index.json lists ${file.path}, which is missing: regenerate`,
+    };
   }
-  return files;
 }
