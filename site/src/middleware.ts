@@ -1,9 +1,9 @@
 // Links relative to each page (relative-links.ts), made as each page is prerendered: rewriting
 // the built files afterwards read and wrote the whole output again (240 MB at 10,000 sites).
-import { defineMiddleware } from 'astro:middleware';
+import type { MiddlewareHandler } from 'astro';
 import { pageFile, relativeHtml } from './lib/relative-links.ts';
 
-export const onRequest = defineMiddleware(async (context, next) => {
+export const onRequest: MiddlewareHandler = async (context, next) => {
   const response = await next();
   if (!response.headers.get('content-type')?.includes('text/html')) return response;
   const base = process.env.GEOSTAGE_SITE_BASE ?? '/';
@@ -13,4 +13,4 @@ export const onRequest = defineMiddleware(async (context, next) => {
     statusText: response.statusText,
     headers: response.headers,
   });
-});
+};
