@@ -96,7 +96,6 @@ describe('files and scale', () => {
     expect(left.map((item) => item.id)).toEqual([
       'picture',
       'detailed',
-      'siteMatrix',
       'reachability',
       'devicePages',
       'wanHeatmaps',

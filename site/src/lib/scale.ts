@@ -125,14 +125,14 @@ export function omissions(
   if (!scale.detailed)
     left.push({
       id: 'detailed',
-      left: `Servers have no pages of their own and the picture and matrices are site by site (${count(counts.servers)} servers; server detail up to ${count(DETAILED_SERVERS)}).`,
+      left: `Servers have no pages of their own, and the picture and reachability are by site, not by server (${count(counts.servers)} servers; server detail up to ${count(DETAILED_SERVERS)}).`,
       instead: "Each server's addresses, roles and files are on its site's page.",
     });
-  if (!scale.siteMatrix)
+  if (!scale.siteMatrix && scale.reachability)
     left.push({
       id: 'siteMatrix',
-      left: `No site-by-site matrices (${count(counts.sites)} sites; up to ${count(SITE_MATRIX_SITES)}).`,
-      instead: 'One summary row per site here; a site page lists the sites it does not fully reach.',
+      left: `Reachability is one summary row per site, not a site-by-site matrix (${count(counts.sites)} sites; up to ${count(SITE_MATRIX_SITES)}).`,
+      instead: "Each site's page lists the sites it does not fully reach.",
     });
   if (!scale.reachability)
     left.push({
