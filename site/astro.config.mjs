@@ -1,7 +1,6 @@
 // The geostage site: static HTML over every environment, built from environments/ at build time.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
-import { relativeLinks } from './src/lib/relative-links.ts';
 
 // Where the environments are read from: the repository's environments/ unless a benchmark
 // or a test points elsewhere. Set here so that the pages' loader sees one value.
@@ -14,8 +13,8 @@ process.env.GEOSTAGE_SITE_BASE = base;
 
 export default defineConfig({
   base,
-  // Links and assets relative to each page once built, so site/dist opens from the file system.
-  integrations: [relativeLinks(base)],
+  // Links and assets are made relative to each page by src/middleware.ts, so that site/dist
+  // opens from the file system.
   trailingSlash: 'always',
   build: { format: 'directory', inlineStylesheets: 'never' },
   devToolbar: { enabled: false },
@@ -23,6 +22,10 @@ export default defineConfig({
   prefetch: false,
   vite: {
     // The workspace packages are TypeScript sources (explicit .ts imports); Vite compiles them.
+    // js-yaml is bundled too: left external, the prerendered chunks would resolve it from the
+    // output folder upward and find site/node_modules/js-yaml (Astro's 4.x), not the 5.x that
+    // @geostage/schema and @geostage/reach import.
     ssr: { noExternal: [/^@geostage\//] },
+    resolve: { noExternal: ['js-yaml'] },
   },
 });

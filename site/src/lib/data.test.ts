@@ -5,7 +5,7 @@ import { intendedReachability, loadTopology, resolve } from '@geostage/schema';
 import { describe, expect, test } from 'vitest';
 import { ownersOf } from './files.ts';
 import { sitePairCounts } from './reachability.ts';
-import { scaleOf } from './scale.ts';
+import { omissions, scaleOf } from './scale.ts';
 import { disagreements, measuredLookup, parseVerify } from './verify.ts';
 
 const source = 'environments/keio-2019/topology.yaml';
@@ -57,15 +57,54 @@ describe('files and scale', () => {
   });
 
   test('large environments switch to site-level views and plain file pages', () => {
-    expect(scaleOf({ sites: 3, servers: 8, files: 26 })).toEqual({
+    expect(scaleOf({ sites: 3, servers: 8, segments: 5, files: 26 })).toEqual({
       detailed: true,
       siteMatrix: true,
       highlighted: true,
+      reachability: true,
+      devicePages: true,
+      picture: true,
+      routeTable: true,
+      wanHeatmaps: true,
+      wanDetail: true,
     });
-    expect(scaleOf({ sites: 1000, servers: 10000, files: 22004 })).toEqual({
+    expect(scaleOf({ sites: 1000, servers: 10000, segments: 1000, files: 22004 })).toEqual({
       detailed: false,
       siteMatrix: false,
       highlighted: false,
+      reachability: true,
+      devicePages: true,
+      picture: true,
+      routeTable: false,
+      wanHeatmaps: false,
+      wanDetail: false,
     });
+    expect(scaleOf({ sites: 10000, servers: 100000, segments: 10000, files: 220004 })).toMatchObject({
+      reachability: false,
+      devicePages: false,
+      picture: false,
+    });
+  });
+
+  test('a small environment leaves nothing out; 10,000 sites say what is left out and how to get it', () => {
+    expect(omissions('keio-2019', { sites: 3, servers: 8, segments: 5, files: 26 }, false)).toEqual([]);
+    const left = omissions(
+      'hub-10000',
+      { sites: 10000, servers: 100000, segments: 10000, files: 220004 },
+      true,
+    );
+    expect(left.map((item) => item.id)).toEqual([
+      'picture',
+      'detailed',
+      'reachability',
+      'devicePages',
+      'wanHeatmaps',
+    ]);
+    const reachability = left.find((item) => item.id === 'reachability')!;
+    expect(reachability.left).toContain('100,000,000 segment pairs');
+    expect(reachability.command).toBe('geostage reach hub-10000 --format json --output reachability.json');
+    expect(left.find((item) => item.id === 'devicePages')!.instead).toContain(
+      'environments/hub-10000/generated/',
+    );
   });
 });

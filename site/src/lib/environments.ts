@@ -1,6 +1,6 @@
 // The one place the site reads the disk: every environments/<env>/ with its topology, its
 // generated folders and its measured results. Everything after this is pure rendering.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   environmentPaths,
@@ -11,11 +11,19 @@ import {
   repositoryEnvironment,
   type WanResults,
 } from '@geostage/environment';
-import { formatDiagnostic, loadTopologyFile, type Model, resolve } from '@geostage/schema';
-import { type Folder, ownersOf, type SiteFile } from './files.ts';
+import {
+  formatDiagnostic,
+  loadTopologyFile,
+  type Model,
+  type ModelServer,
+  type ModelSite,
+  type ModelTunnel,
+  resolve,
+} from '@geostage/schema';
+import { type Folder, fileSlug, ownersOf, type SiteFile } from './files.ts';
 import { computedReachability } from './reach.ts';
 import { modelReachability, type Reachability } from './reachability.ts';
-import { type Scale, scaleOf } from './scale.ts';
+import { type Counts, type Scale, scaleOf } from './scale.ts';
 
 export const FOLDERS: Folder[] = ['network', 'cluster'];
 
@@ -33,10 +41,22 @@ export interface Environment {
   filesByDevice: Map<string, SiteFile[]>;
   /** The site of every server, for links and look-ups. */
   serverSite: Map<string, string>;
+  /**
+   * Look-ups made once per environment, so that a page costs what it shows rather than a scan
+   * of every site, server, tunnel or file (which, over one page per site, is quadratic).
+   */
+  siteByName: Map<string, ModelSite>;
+  /** The site of every router. */
+  routerSite: Map<string, string>;
+  serversBySite: Map<string, ModelServer[]>;
+  tunnelsBySite: Map<string, ModelTunnel[]>;
+  fileBySlug: Map<string, SiteFile>;
+  /** null when the topology has errors or the environment is too large to compute it (scale.reachability). */
   reachability: Reachability | null;
   verify: MeasuredMatrix | null;
   /** results/wan.json when present: what `geostage measure` found on the WAN. */
   wan: WanResults | null;
+  counts: Counts;
   scale: Scale;
 }
 
@@ -76,23 +96,50 @@ async function loadEnvironment(directory: string, name: string): Promise<Environ
   }
   const model = loadedTopology.topology ? resolve(loadedTopology.topology, source) : null;
 
-  const generated: Record<Folder, boolean> = { network: false, cluster: false };
-  const files: SiteFile[] = [];
+  const indexes: Partial<Record<Folder, IndexFile>> = {};
   for (const kind of FOLDERS) {
-    const read = readGenerated(paths.generated[kind], paths.index[kind], kind);
+    const read = readIndex(paths.index[kind], kind);
     if (typeof read === 'string') problems.push(read);
-    else if (read) {
-      generated[kind] = true;
-      files.push(...read);
-    }
+    else if (read) indexes[kind] = read;
+  }
+  const counts: Counts = {
+    sites: model?.sites.length ?? 0,
+    servers: model?.servers.length ?? 0,
+    segments: model?.sites.reduce((sum, site) => sum + site.segments.length, 0) ?? 0,
+    files: FOLDERS.reduce((sum, kind) => sum + (indexes[kind]?.files.length ?? 0), 0),
+  };
+  const scale = scaleOf(counts);
+
+  const generated: Record<Folder, boolean> = { network: false, cluster: false };
+  const listed: SiteFile[] = [];
+  for (const kind of FOLDERS) {
+    const index = indexes[kind];
+    if (!index) continue;
+    generated[kind] = true;
+    listed.push(...listGenerated(index, kind));
   }
 
   const devices = new Set<string>();
   for (const site of model?.sites ?? []) devices.add(site.router.name);
   for (const server of model?.servers ?? []) devices.add(server.name);
+  // Contents are read only where a page shows them or reach reads them (scale.ts): a large
+  // environment's device files are gigabytes, its cluster-wide files a handful. Reading is also
+  // the check that the index is current; files not read are listed as the index has them.
+  for (const file of listed) {
+    file.owners = ownersOf(file.path, devices);
+    const shown = scale.devicePages || file.owners.length === 0;
+    if (!generated[file.folder] || (!shown && !(file.folder === 'network' && scale.reachability))) continue;
+    const read = readListed(paths.generated[file.folder], file);
+    if (typeof read === 'string') file.content = read;
+    else {
+      // A folder with a missing file is shown as not generated: regenerate.
+      problems.push(read.missing);
+      generated[file.folder] = false;
+    }
+  }
+  const files = listed.filter((file) => generated[file.folder]);
   const filesByDevice = new Map<string, SiteFile[]>();
   for (const file of files) {
-    file.owners = ownersOf(file.path, devices);
     for (const owner of file.owners) {
       const list = filesByDevice.get(owner) ?? [];
       list.push(file);
@@ -101,7 +148,7 @@ async function loadEnvironment(directory: string, name: string): Promise<Environ
   }
 
   let reachability: Reachability | null = null;
-  if (model) {
+  if (model && scale.reachability) {
     const network = files.filter((file) => file.folder === 'network');
     const computed = generated.network ? computedReachability(network) : null;
     if (typeof computed === 'string') problems.push(computed);
@@ -133,45 +180,74 @@ async function loadEnvironment(directory: string, name: string): Promise<Environ
     files,
     filesByDevice,
     serverSite: new Map(model?.servers.map((server) => [server.name, server.site] as const)),
+    siteByName: new Map(model?.sites.map((site) => [site.name, site] as const)),
+    routerSite: new Map(model?.sites.map((site) => [site.router.name, site.name] as const)),
+    serversBySite: groupBy(model?.servers ?? [], (server) => [server.site]),
+    tunnelsBySite: groupBy(model?.tunnels ?? [], (tunnel) =>
+      tunnel.a.site === tunnel.b.site ? [tunnel.a.site] : [tunnel.a.site, tunnel.b.site],
+    ),
+    fileBySlug: new Map(files.map((file) => [fileSlug(file), file] as const)),
     reachability,
     verify,
     wan,
-    scale: scaleOf({
-      sites: model?.sites.length ?? 0,
-      servers: model?.servers.length ?? 0,
-      files: files.length,
-    }),
+    counts,
+    scale,
   };
+}
+
+/** Items under every key `keys` gives them, in their order. */
+function groupBy<T>(items: readonly T[], keys: (item: T) => string[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    for (const key of keys(item)) {
+      const list = groups.get(key);
+      if (list) list.push(item);
+      else groups.set(key, [item]);
+    }
+  }
+  return groups;
 }
 
 interface IndexFile {
   files: { path: string; sha256: string; mode: string; bytes: number }[];
 }
 
-/** Files listed in generated/<kind>/index.json; null when the folder was never generated. */
-function readGenerated(directory: string, indexPath: string, folder: Folder): SiteFile[] | string | null {
+/** generated/<kind>/index.json; null when the folder was never generated. */
+function readIndex(indexPath: string, folder: Folder): IndexFile | string | null {
   if (!existsSync(indexPath)) return null;
-  let index: IndexFile;
   try {
-    index = JSON.parse(readFileSync(indexPath, 'utf8')) as IndexFile;
+    const index = JSON.parse(readFileSync(indexPath, 'utf8')) as Partial<IndexFile>;
+    return { files: index.files ?? [] };
   } catch (error) {
     return `generated/${folder}/index.json is not JSON: ${(error as Error).message}`;
   }
-  const files: SiteFile[] = [];
-  for (const entry of index.files ?? []) {
-    const path = join(directory, entry.path);
-    if (!existsSync(path) || !statSync(path).isFile()) {
-      return `generated/${folder}/index.json lists ${entry.path}, which is missing: regenerate`;
-    }
-    files.push({
-      folder,
-      path: entry.path,
-      content: readFileSync(path, 'utf8'),
-      bytes: entry.bytes,
-      sha256: entry.sha256,
-      mode: entry.mode,
-      owners: [],
-    });
+}
+
+/** The files an index lists, without their contents (the caller reads those it shows). */
+function listGenerated(index: IndexFile, folder: Folder): SiteFile[] {
+  return index.files.map((entry) => ({
+    folder,
+    path: entry.path,
+    content: null,
+    bytes: entry.bytes,
+    sha256: entry.sha256,
+    mode: entry.mode,
+    owners: [],
+  }));
+}
+
+/** A listed file's content, or a message when the index lists a file that is not there. */
+function readListed(directory: string, file: SiteFile): string | { missing: string } {
+  try {
+    return readFileSync(join(directory, file.path), 'utf8');
+  } catch (error) {
+    if (
+      (error as NodeJS.ErrnoException).code !== 'ENOENT' &&
+      (error as NodeJS.ErrnoException).code !== 'EISDIR'
+    )
+      throw error;
+    return {
+      missing: `generated/${file.folder}/index.json lists ${file.path}, which is missing: regenerate`,
+    };
   }
-  return files;
 }

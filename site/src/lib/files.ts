@@ -6,7 +6,8 @@ export interface SiteFile {
   folder: Folder;
   /** Path relative to generated/<folder>/, as listed in its index.json. */
   path: string;
-  content: string;
+  /** null when the environment is too large for the site to show files (scale.ts: devicePages). */
+  content: string | null;
   bytes: number;
   sha256: string;
   mode: string;

@@ -106,7 +106,25 @@ export function siteMap(sites: MapSite[], tunnels: MapTunnel[], width = 720, max
   const mapHeight = Math.round((north - south) * perDegree + 2 * MARGIN);
 
   // Sites sharing a place (a campus in its city) go round a small circle so every dot shows.
+  // Groups are found through a grid of TOGETHER-sized cells around their first member: a scan
+  // of every group per site would be quadratic (10,000 sites).
   const groups: MapPoint[][] = [];
+  const cells = new Map<string, number[]>();
+  const cellOf = (value: number) => Math.floor(value / TOGETHER);
+  const near = (point: MapPoint): MapPoint[] | undefined => {
+    let found: number | undefined;
+    for (let dx = -1; dx <= 1; dx++)
+      for (let dy = -1; dy <= 1; dy++)
+        for (const index of cells.get(`${cellOf(point.x) + dx} ${cellOf(point.y) + dy}`) ?? []) {
+          const first = groups[index]![0]!;
+          if (
+            Math.hypot(first.x - point.x, first.y - point.y) < TOGETHER &&
+            (found === undefined || index < found)
+          )
+            found = index;
+        }
+    return found === undefined ? undefined : groups[found];
+  };
   for (const site of sites) {
     const point = {
       site: site.site,
@@ -116,11 +134,13 @@ export function siteMap(sites: MapSite[], tunnels: MapTunnel[], width = 720, max
       x: x(site.longitude),
       y: y(site.latitude),
     };
-    const group = groups.find(
-      (members) => Math.hypot(members[0]!.x - point.x, members[0]!.y - point.y) < TOGETHER,
-    );
+    const group = near(point);
     if (group) group.push(point);
-    else groups.push([point]);
+    else {
+      const key = `${cellOf(point.x)} ${cellOf(point.y)}`;
+      cells.set(key, [...(cells.get(key) ?? []), groups.length]);
+      groups.push([point]);
+    }
   }
   const points: MapPoint[] = [];
   for (const group of groups) {

@@ -9,7 +9,7 @@ import type { Reachability } from './reachability.ts';
 export function computedReachability(files: readonly SiteFile[]): Reachability | string {
   let report: ReachReport;
   try {
-    report = computeReachability(new Map(files.map((file) => [file.path, file.content] as const)));
+    report = computeReachability(new Map(files.map((file) => [file.path, file.content ?? ''] as const)));
   } catch (error) {
     return `reach could not read generated/network: ${(error as Error).message}`;
   }

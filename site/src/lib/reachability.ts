@@ -41,7 +41,22 @@ export function modelReachability(model: Model): Reachability {
  * behaves alike (true of both reach and the Model: forwarding depends on the segment only),
  * so a 1,000-site environment costs sites² × segments² look-ups, not servers².
  */
-export function sitePairCounts(model: Model, reach: Reach): { get(from: string, to: string): SitePairCount } {
+export function sitePairCounts(model: Model, reach: Reach): SitePairCounts {
+  // Every site page asks for the same counts: group the servers once per Reach.
+  const cached = counting.get(reach);
+  if (cached?.model === model) return cached.counts;
+  const counts = countSitePairs(model, reach);
+  counting.set(reach, { model, counts });
+  return counts;
+}
+
+export interface SitePairCounts {
+  get(from: string, to: string): SitePairCount;
+}
+
+const counting = new WeakMap<Reach, { model: Model; counts: SitePairCounts }>();
+
+function countSitePairs(model: Model, reach: Reach): SitePairCounts {
   interface Group {
     representative: string;
     /** A second server of the segment, to ask whether servers of one segment reach each other. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { relativeHtml } from './relative-links.ts';
+import { pageFile, relativeHtml } from './relative-links.ts';
 
 describe('relativeHtml: the built site opens from the file system', () => {
   const page = 'keio-2019/devices/vyos01/index.html';
@@ -25,5 +25,15 @@ describe('relativeHtml: the built site opens from the file system', () => {
       '<a href="#content">skip</a><a href="https://example.org/">x</a><code>&lt;a href="/geostage/x"&gt;</code>' +
       '<rect aria-label="a -> b" data-href="/geostage/y"/>';
     expect(relativeHtml(html, page, '/geostage/')).toBe(html);
+  });
+});
+
+describe('pageFile: the built file of a prerendered page', () => {
+  it('names index.html under the base, and at the root', () => {
+    expect(pageFile('/geostage/keio-2019/devices/vyos01/', '/geostage/')).toBe(
+      'keio-2019/devices/vyos01/index.html',
+    );
+    expect(pageFile('/geostage/', '/geostage/')).toBe('index.html');
+    expect(pageFile('/', '/')).toBe('index.html');
   });
 });

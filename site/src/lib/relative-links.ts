@@ -1,9 +1,7 @@
-// The built site opens from the file system as well as from a server: after the build, every
-// link and asset path under the base becomes relative to its page, and a link to a page names
-// its index.html (file:// shows a folder's listing, not its index).
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, posix, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The built site opens from the file system as well as from a server: every link and asset path
+// under the base becomes relative to its page, and a link to a page names its index.html
+// (file:// shows a folder's listing, not its index). src/middleware.ts applies it to each page.
+import { posix } from 'node:path';
 
 /**
  * `html` of the page at `page` (its file in the output folder, e.g. `keio-2019/index.html`)
@@ -27,25 +25,8 @@ function relativeTag(tag: string, from: string, base: string): string {
   });
 }
 
-async function htmlFiles(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.html'))
-    .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/'));
-}
-
-/** The Astro integration: rewrites every built page once the build is done. */
-export function relativeLinks(base: string) {
-  return {
-    name: 'geostage-relative-links',
-    hooks: {
-      'astro:build:done': async ({ dir }: { dir: URL }) => {
-        const folder = fileURLToPath(dir);
-        for (const page of await htmlFiles(folder)) {
-          const path = join(folder, page);
-          await writeFile(path, relativeHtml(await readFile(path, 'utf8'), page, base));
-        }
-      },
-    },
-  };
+/** The built file of the page at `pathname` (directory format): /geostage/keio-2019/ -> keio-2019/index.html. */
+export function pageFile(pathname: string, base: string): string {
+  const path = pathname.startsWith(base) ? pathname.slice(base.length) : pathname.replace(/^\//, '');
+  return path === '' || path.endsWith('/') ? `${path}index.html` : path;
 }

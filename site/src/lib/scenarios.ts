@@ -44,7 +44,7 @@ export function scenariosOf(environment: Environment): SiteScenario[] {
   const network = new Map(
     environment.files
       .filter((file) => file.folder === 'network')
-      .map((file) => [file.path, file.content] as const),
+      .map((file) => [file.path, file.content ?? ''] as const),
   );
   const scenarios = listScenarios(paths).map((name): SiteScenario => {
     const source = `environments/${environment.name}/scenarios/${name}.yaml`;
@@ -63,7 +63,8 @@ export function scenariosOf(environment: Environment): SiteScenario[] {
     if (loaded.scenario) {
       scenario.description = loaded.scenario.description ?? '';
       scenario.timeline = scenarioTimeline(loaded.scenario, environment.model);
-      if (network.size > 0)
+      // Predictions are reach runs, one per phase: as costly as the environment's reachability.
+      if (network.size > 0 && environment.scale.reachability)
         scenario.predicted = scenario.timeline.phases.map((phase) => {
           const pairs = predictedPairs(
             predictReachability(network, deviceFaults(environment.model!, phase.faults)),

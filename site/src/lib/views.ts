@@ -1,6 +1,6 @@
 // Table rows for the pages, built from the Model: the thesis's tables 4.2-4.5 and the summaries
 // that replace server-level tables in large environments. Pure functions of plain data.
-import type { Model, ModelSite } from '@geostage/schema';
+import type { Model, ModelSite, ModelTunnel } from '@geostage/schema';
 import type { Environment } from './environments.ts';
 import { type Reach, sitePairCounts } from './reachability.ts';
 
@@ -17,8 +17,16 @@ export interface InterfaceRow {
   purpose: string;
 }
 
-/** Every interface of a router: WAN, one per segment, one per tunnel (thesis table 4.3). */
-export function routerInterfaces(model: Model, site: ModelSite): InterfaceRow[] {
+/**
+ * Every interface of a router: WAN, one per segment, one per tunnel (thesis table 4.3).
+ * `tunnels` may be narrowed to the site's (Environment.tunnelsBySite) so that a page per site
+ * does not scan every tunnel.
+ */
+export function routerInterfaces(
+  model: Model,
+  site: ModelSite,
+  tunnels: readonly ModelTunnel[] = model.tunnels,
+): InterfaceRow[] {
   const router = site.router;
   const rows: InterfaceRow[] = [
     {
@@ -41,7 +49,7 @@ export function routerInterfaces(model: Model, site: ModelSite): InterfaceRow[] 
     });
   }
   const length = model.vpn.prefixLength;
-  for (const tunnel of model.tunnels) {
+  for (const tunnel of tunnels) {
     for (const [end, far] of [
       [tunnel.a, tunnel.b],
       [tunnel.b, tunnel.a],
@@ -74,16 +82,19 @@ export interface SiteSummary {
 
 const summaries = new WeakMap<Environment, Map<string, SiteSummary>>();
 
-/** One line per site; computed once per environment (sites² × segments² look-ups). */
+/**
+ * One line per site; computed once per environment (sites² × segments² look-ups). Without
+ * reachability (too large, scale.ts) the reach columns are 0 and none are listed.
+ */
 export function siteSummaries(environment: Environment): Map<string, SiteSummary> {
   const cached = summaries.get(environment);
   if (cached) return cached;
   const model = environment.model;
   const reachability = environment.reachability;
   const result = new Map<string, SiteSummary>();
-  if (!model || !reachability) return result;
-  const before = sitePairCounts(model, reachability.before);
-  const after = sitePairCounts(model, reachability.after);
+  if (!model) return result;
+  const before = reachability ? sitePairCounts(model, reachability.before) : null;
+  const after = reachability ? sitePairCounts(model, reachability.after) : null;
   const counts = new Map<string, { servers: number; controlPlanes: number; workers: number }>();
   for (const site of model.sites) counts.set(site.name, { servers: 0, controlPlanes: 0, workers: 0 });
   for (const server of model.servers) {
@@ -97,10 +108,10 @@ export function siteSummaries(environment: Environment): Map<string, SiteSummary
     let reachedBefore = 0;
     let reachedAfter = 0;
     const unreachedAfter: string[] = [];
-    for (const other of model.sites) {
+    for (const other of before && after ? model.sites : []) {
       if (other === site) continue;
-      const b = before.get(site.name, other.name);
-      const a = after.get(site.name, other.name);
+      const b = before!.get(site.name, other.name);
+      const a = after!.get(site.name, other.name);
       if (b.total > 0 && b.reachable === b.total) reachedBefore += 1;
       if (a.total > 0 && a.reachable === a.total) reachedAfter += 1;
       else if (a.total > 0) unreachedAfter.push(other.name);

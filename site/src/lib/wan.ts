@@ -1,7 +1,13 @@
 // The WAN section's data: per site pair what the Model configures beside what `geostage measure`
 // found, on a colour scale kept as data, and where each value came from. Pure: no disk, no HTML.
 import type { WanResults, WanSitePair } from '@geostage/environment';
-import { type ModelWan, type ModelWanPath, type WanValue, wanSourceLabel } from '@geostage/schema';
+import {
+  type ModelWan,
+  type ModelWanPath,
+  type WanCharacteristics,
+  type WanValue,
+  wanSourceLabel,
+} from '@geostage/schema';
 
 /** One step of a colour scale: values from `from` (inclusive) up to `to` (exclusive). */
 export interface ColourStep {
@@ -164,21 +170,25 @@ export interface WanView {
 
 const isDefault = (value: WanValue) => value.source.kind === 'default' && !value.source.written;
 
-/** Whether the topology says anything about its WAN: worth a section on the page. */
-export function hasWan(wan: ModelWan): boolean {
+const written = (values: WanCharacteristics) =>
+  !isDefault(values.delayMs) ||
+  !isDefault(values.jitterMs) ||
+  !isDefault(values.lossPercent) ||
+  !isDefault(values.rateMbps);
+
+/**
+ * Whether the topology says anything about its WAN: worth a section on the page. `everyPair`:
+ * whether to look at every site pair's path, which a large environment cannot afford (wan.paths
+ * is every pair: 50 million at 10,000 sites); without it the tunnels the paths are made of are.
+ */
+export function hasWan(wan: ModelWan, everyPair = true): boolean {
   if (wan.emulate !== 'none' || wan.zones !== null) return true;
   if (wan.sites.some((site) => site.location !== null || site.zone !== null || site.uplinkMbps !== null))
     return true;
-  return wan.paths.some(
-    (path) =>
-      !isDefault(path.delayMs) ||
-      !isDefault(path.jitterMs) ||
-      !isDefault(path.lossPercent) ||
-      !isDefault(path.rateMbps),
-  );
+  if (wan.tunnels.some(written)) return true;
+  return everyPair && wan.paths.some(written);
 }
 
-/** Milliseconds and rates as the site prints them: at most one decimal, no trailing zero. */
 export function formatNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1).replace(/\.0$/, '');
 }
@@ -284,32 +294,44 @@ function heatmap(
 /** The WAN section of an environment page, from the Model's WAN and the optional wan.json. */
 export function wanView(wan: ModelWan, results: WanResults | null): WanView {
   const names = wan.sites.map((site) => site.site);
-  const paths = new Map(wan.paths.map((path) => [pairKey(path.a, path.b), path] as const));
+  // wan.paths is every site pair (50 million at 10,000 sites): read only by the heatmaps and the
+  // sources table, which the page shows for small environments only (scale.ts). So those three
+  // parts are made when first read.
+  let paths: Map<string, ModelWanPath> | undefined;
+  const pathsByPair = () => {
+    paths ??= new Map(wan.paths.map((path) => [pairKey(path.a, path.b), path] as const));
+    return paths;
+  };
+  const once = <T>(make: () => T): (() => T) => {
+    let value: T | undefined;
+    return () => {
+      value ??= make();
+      return value;
+    };
+  };
   const measured = new Map(
     (results?.sitePairs ?? []).map((pair) => [pairKey(pair.from, pair.to), pair] as const),
   );
-  const located = wan.sites.flatMap((site) => (site.location ? [{ site: site.site, ...site.location }] : []));
-  const placed = new Set(located.map((site) => site.site));
-  return {
-    emulate: wan.emulate,
-    zones: wan.zones,
-    routeFactor: wan.routeFactor,
-    fibreKmPerMs: wan.fibreKmPerMs,
-    rtt: heatmap(
+  const rtt = once(() =>
+    heatmap(
       'wan-rtt',
       `Round trip per site pair, ms: configured${results ? ', measured median (p10-p90)' : ''}`,
       names,
-      paths,
+      pathsByPair(),
       measured,
     ),
-    rate: heatmap(
+  );
+  const rate = once(() =>
+    heatmap(
       'wan-rate',
       `Rate per site pair, Mbit/s: configured bottleneck${results ? ', measured TCP throughput' : ''}`,
       names,
-      paths,
+      pathsByPair(),
       measured,
     ),
-    sources: wan.paths.map((path) => ({
+  );
+  const sources = once(() =>
+    wan.paths.map((path) => ({
       a: path.a,
       b: path.b,
       route: path.sites.join(' > '),
@@ -322,6 +344,23 @@ export function wanView(wan: ModelWan, results: WanResults | null): WanView {
       rttMs: path.rttMs,
       bottleneck: path.bottleneck,
     })),
+  );
+  const located = wan.sites.flatMap((site) => (site.location ? [{ site: site.site, ...site.location }] : []));
+  const placed = new Set(located.map((site) => site.site));
+  return {
+    emulate: wan.emulate,
+    zones: wan.zones,
+    routeFactor: wan.routeFactor,
+    fibreKmPerMs: wan.fibreKmPerMs,
+    get rtt() {
+      return rtt();
+    },
+    get rate() {
+      return rate();
+    },
+    get sources() {
+      return sources();
+    },
     map:
       located.length === 0
         ? null

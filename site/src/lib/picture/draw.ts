@@ -117,6 +117,33 @@ export function drawSite(box: SiteBox, x: number, y: number, hub: boolean, links
   return parts.join('');
 }
 
+interface ServerCounts {
+  servers: number;
+  controlPlanes: number;
+  workers: number;
+}
+
+const countsOf = new WeakMap<Model, Map<string, ServerCounts>>();
+
+/** Servers per site, counted once per Model rather than once per box (sites × servers). */
+function serverCounts(model: Model): Map<string, ServerCounts> {
+  const cached = countsOf.get(model);
+  if (cached) return cached;
+  const counts = new Map<string, ServerCounts>();
+  for (const server of model.servers) {
+    let count = counts.get(server.site);
+    if (!count) {
+      count = { servers: 0, controlPlanes: 0, workers: 0 };
+      counts.set(server.site, count);
+    }
+    count.servers += 1;
+    if (server.roles.includes('control-plane')) count.controlPlanes += 1;
+    if (server.roles.includes('worker')) count.workers += 1;
+  }
+  countsOf.set(model, counts);
+  return counts;
+}
+
 /** A site of the site-level view: one small box with its server counts. */
 export function drawSummary(
   site: ModelSite,
@@ -126,15 +153,11 @@ export function drawSummary(
   hub: boolean,
   links: PictureLinks,
 ): string {
-  let servers = 0;
-  let controlPlanes = 0;
-  let workers = 0;
-  for (const server of model.servers) {
-    if (server.site !== site.name) continue;
-    servers += 1;
-    if (server.roles.includes('control-plane')) controlPlanes += 1;
-    if (server.roles.includes('worker')) workers += 1;
-  }
+  const { servers, controlPlanes, workers } = serverCounts(model).get(site.name) ?? {
+    servers: 0,
+    controlPlanes: 0,
+    workers: 0,
+  };
   const counts = `${servers} servers · ${controlPlanes} cp · ${workers} w`;
   return (
     `<a href="${escapeXml(links.site(site.name))}">` +
