@@ -7,11 +7,12 @@ const BARE = /^[A-Za-z0-9._:/@%+,=-]+$/;
 
 /** One word of a `set` line: bare when that is safe, otherwise in single quotes. */
 export function quote(word: string): string {
+  // Most words are bare, and a bare word holds no line break: one test for them.
+  if (BARE.test(word)) return word;
   if (/[\r\n\0]/.test(word)) {
     // A line break would end the command early and start a new one: never representable.
     throw new Error(`a VyOS value cannot contain a line break: ${JSON.stringify(word)}`);
   }
-  if (BARE.test(word)) return word;
   // Inside single quotes nothing is special except the quote itself: close, escape, reopen.
   return `'${word.replaceAll("'", "'\\''")}'`;
 }

@@ -9,7 +9,14 @@ import { parseVyos } from './vyos/vyos.ts';
 /** Files next to a VyOS config.set that say nothing config.set does not. */
 const VYOS_COMPANIONS = /^(config\.boot|README\.md|[^/]+\.sh)$/;
 
-export function parseDevices(files: ReadonlyMap<string, string>): { devices: Device[]; warnings: Warning[] } {
+/**
+ * Every device of the files. `afterServers`, when given, sees the servers before any router is
+ * parsed (routers are most of the work: a hub of 10,000 tunnels), and may throw to stop there.
+ */
+export function parseDevices(
+  files: ReadonlyMap<string, string>,
+  afterServers?: (servers: readonly Device[]) => void,
+): { devices: Device[]; warnings: Warning[] } {
   const devices: Device[] = [];
   const warnings: Warning[] = [];
   const routerFiles = new Map<string, Map<string, string>>();
@@ -34,6 +41,7 @@ export function parseDevices(files: ReadonlyMap<string, string>): { devices: Dev
       warnings.push({ file: path, line: 0, message: 'file not modelled' });
     }
   }
+  afterServers?.(devices);
   for (const [router, group] of routerFiles) {
     const setPath = `routers/${router}/config.set`;
     const script = group.get(setPath);

@@ -240,8 +240,18 @@ export function computeReachability(
   files: ReadonlyMap<string, string>,
   options: { maxGroups?: number } = {},
 ): ReachReport {
-  const { devices, warnings } = parseDevices(files);
-  return reachabilityOf(devices, warnings, null, options.maxGroups);
+  const maxGroups = options.maxGroups ?? MAX_GROUPS;
+  // Servers on different segments are never one group: more segments than the limit are
+  // refused before the routers are parsed, which is most of the time and memory.
+  const { devices, warnings } = parseDevices(files, (servers) => {
+    const segments = new Set<number>();
+    for (const server of servers) {
+      const primary = primaryAddress(server);
+      if (primary) segments.add(networkOf(primary.address, primary.length) * 64 + primary.length);
+    }
+    if (segments.size > maxGroups) throw new ReachLimitError(segments.size, maxGroups);
+  });
+  return reachabilityOf(devices, warnings, null, maxGroups);
 }
 
 /**
