@@ -23,8 +23,14 @@ export type SynthError = { code: 'synth-invalid'; message: string };
 
 export type SynthResult = { ok: true; topology: Record<string, unknown> } | { ok: false; error: SynthError };
 
-/** Sites get LAN 10.<1 + i/250>.<i%250>.0/24: 250 x 200 sites fit before 10.201 is reached. */
-const SITES_PER_OCTET = 250;
+/**
+ * Site i gets LAN 10.<1 + i/256>.<i%256>.0/24: 256 LANs fill a /16, so a spoke's routes to
+ * every other site merge into a few prefixes whatever the size (with 250 per /16, as before,
+ * each /16 stayed six prefixes: 240 routes per spoke at 10,000 sites, 2 GB of router files).
+ * 50,000 sites reach 10.196. WAN addresses keep 250 per octet: 100.64.<i/250>.<i%250 + 1>/16.
+ */
+const LANS_PER_OCTET = 256;
+const WANS_PER_OCTET = 250;
 export const SYNTH_LIMITS = { sites: 50_000, serversPerSite: 240, hubs: 16 } as const;
 
 /** The name of site `index` (0-based), padded so that names sort in site order. */
@@ -41,13 +47,15 @@ export function synthTopology(options: SynthOptions): SynthResult {
   const releases = options.releases?.length ? options.releases : (['1.4'] as const);
   const share = options.natShare ?? 0;
   const name = (index: number) => synthSiteName(index, count);
-  const octets = (index: number) =>
-    [1 + Math.floor(index / SITES_PER_OCTET), index % SITES_PER_OCTET] as const;
+  const octets = (index: number) => [1 + Math.floor(index / LANS_PER_OCTET), index % LANS_PER_OCTET] as const;
+  const wanOctets = (index: number) =>
+    [1 + Math.floor(index / WANS_PER_OCTET), index % WANS_PER_OCTET] as const;
   // Spokes 0..n-1 behind NAT where the running share crosses a whole number: evenly spread.
   const natted = (index: number) =>
     index >= hubs && Math.floor((index - hubs + 1) * share) > Math.floor((index - hubs) * share);
   const sites = Array.from({ length: count }, (_, index) => {
     const [high, low] = octets(index);
+    const [wanHigh, wanLow] = wanOctets(index);
     return {
       name: name(index),
       ...(options.locations === false ? {} : { location: spiral(index, count) }),
@@ -57,7 +65,7 @@ export function synthTopology(options: SynthOptions): SynthResult {
         release: releases[index % releases.length],
         wan: {
           interface: 'eth0',
-          address: `100.64.${high}.${low + 1}/16`,
+          address: `100.64.${wanHigh}.${wanLow + 1}/16`,
           ...(natted(index) ? { nat: true } : {}),
         },
       },
