@@ -42,6 +42,7 @@ import { labPrefix, namespaceName } from './names.ts';
 import { repairLab } from './repair.ts';
 import { hostKeyLine, makeOperatorKey, makeSshFiles, startSshd } from './sshd.ts';
 import {
+  type LabProcess,
   type LabSshAccess,
   type LabState,
   labFolder,
@@ -399,10 +400,16 @@ async function startTunnels(
   const started = Date.now();
   await processFolders(lab);
   // A few at once: each start waits for its pid file, most of that time idle.
+  // Recorded in the wiring's order whatever order they start in, so the state is the same each run.
+  const order = new Map(
+    wiring.tunnels.map((tunnel, index) => [`${tunnel.router} ${tunnel.interface}`, index]),
+  );
+  const rank = (process: LabProcess) => order.get(`${process.router} ${process.interface}`) ?? -1;
   await pMap(
     wiring.tunnels,
     async (tunnel) => {
       state.processes.push(await startTunnel(lab, tunnel));
+      state.processes.sort((x, y) => rank(x) - rank(y));
       await recordInTurn(folder, state);
     },
     { concurrency: 8 },
@@ -465,18 +472,22 @@ async function sshAccess(
     progress(planned.group.title),
   );
   await makeSshFiles(lab, access);
-  const hostKeys = new Map<string, string>();
-  // A few at once: each waits for its sshd to say it listens.
+  const keys = new Map<string, string>();
+  // A few at once: each waits for its sshd to say it listens. Recorded in the planned order
+  // whatever order they start in, so the state and known_hosts are the same each run.
+  const order = new Map(access.sshd.map((sshd, index) => [sshd.router, index]));
   await pMap(
     access.sshd,
     async (sshd) => {
       const pid = await startSshd(lab, sshd);
       recorded.sshd.push({ ...sshd, pid });
-      hostKeys.set(sshd.router, await hostKeyLine(lab, sshd));
+      recorded.sshd.sort((x, y) => (order.get(x.router) ?? -1) - (order.get(y.router) ?? -1));
+      keys.set(sshd.router, await hostKeyLine(lab, sshd));
       await recordInTurn(folder, state);
     },
     { concurrency: 8 },
   );
+  const hostKeys = new Map(access.sshd.map((sshd) => [sshd.router, keys.get(sshd.router)!] as const));
   progress(
     `sshd: ${access.sshd.length} listening (${access.sshd.map((sshd) => `${sshd.router} ${sshd.address}:22`).join(', ')})`,
   );
