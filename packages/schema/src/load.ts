@@ -10,11 +10,11 @@
 // read different values (anchors, aliases, tags, directives, tabs) is read again by `yaml`, and
 // everything said about it comes from that reading. load.test.ts checks that both readings agree.
 import { readFile } from 'node:fs/promises';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { load as quickYaml } from 'js-yaml';
 import { LineCounter, parseDocument } from 'yaml';
 import { decodeUtf8 } from './bytes.ts';
-import type { Finding } from './checks/finding.ts';
+import type { CheckContext, Finding } from './checks/finding.ts';
 import { semanticChecks } from './checks/index.ts';
 import { wanDesignFindings } from './checks/wan.ts';
 import { compareDiagnostics, type Diagnostic, formatPath, hasErrors } from './diagnostics.ts';
@@ -88,17 +88,33 @@ export function quickLoad(text: string): LoadResult | null {
     return null;
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return null;
-  const written = structuredClone(data) as Topology;
-  if (!validate()(data)) return null;
-  const topology = data as Topology;
   let located = false;
-  const where = () => {
+  const checked = checkStages(data, () => {
     located = true;
     return 'line ?';
-  };
-  if (semanticChecks({ topology, written, where }).length > 0 || located) return null;
-  if (topology.wan && wanDesignFindings(resolve(topology)).length > 0) return null;
-  return { topology, diagnostics: [] };
+  });
+  if (checked.topology === null || checked.findings.length > 0 || located) return null;
+  return { topology: checked.topology, diagnostics: [] };
+}
+
+/**
+ * The JSON Schema (ajv fills its defaults into `data`), then, when it passes, the semantic
+ * checks and, for a topology without errors, the WAN against the design: what both readings run.
+ */
+function checkStages(
+  data: unknown,
+  where: CheckContext['where'],
+): { topology: null; schemaErrors: ErrorObject[] } | { topology: Topology; findings: Finding[] } {
+  // The semantic checks tell a value the user wrote from a default: keep a copy before ajv fills defaults.
+  const written = structuredClone(data) as Topology;
+  const check = validate();
+  if (!check(data)) return { topology: null, schemaErrors: check.errors ?? [] };
+  const topology = data as Topology;
+  const findings = semanticChecks({ topology, written, where });
+  // The WAN against the design needs the resolved paths, so only a topology without errors gets it.
+  if (topology.wan && !findings.some((finding) => finding.severity === 'error'))
+    findings.push(...wanDesignFindings(resolve(topology)));
+  return { topology, findings };
 }
 
 /** The full reading: YAML with positions, every problem located in the file. */
@@ -112,27 +128,18 @@ export function fullLoad(text: string, file: string): LoadResult {
   const value = documentValue(document, lineCounter, text, file);
   if (!value.ok)
     return { topology: null, diagnostics: [...yamlDiagnostics, value.diagnostic].sort(compareDiagnostics) };
-  const data = value.data;
 
   const locator = createLocator(document, lineCounter);
   const toDiagnostic = (finding: Finding) => findingDiagnostic(finding, file, locator);
-  // The semantic checks tell a value the user wrote from a default: keep a copy before ajv fills defaults.
-  const written = structuredClone(data) as Topology;
-  const check = validate();
+  const checked = checkStages(value.data, (path) => `line ${locator.locate(path).line}`);
   const diagnostics = [...yamlDiagnostics];
-  if (!check(data)) {
-    diagnostics.push(...schemaFindings(check.errors ?? [], data).map(toDiagnostic));
+  if (checked.topology === null) {
+    diagnostics.push(...schemaFindings(checked.schemaErrors, value.data).map(toDiagnostic));
     return { topology: null, diagnostics: diagnostics.sort(compareDiagnostics) };
   }
-
-  const topology = data as Topology;
-  const where = (path: readonly (string | number)[]) => `line ${locator.locate(path).line}`;
-  diagnostics.push(...semanticChecks({ topology, written, where }).map(toDiagnostic));
-  // The WAN against the design needs the resolved paths, so only a topology without errors gets it.
-  if (topology.wan && !hasErrors(diagnostics))
-    diagnostics.push(...wanDesignFindings(resolve(topology)).map(toDiagnostic));
+  diagnostics.push(...checked.findings.map(toDiagnostic));
   diagnostics.sort(compareDiagnostics);
-  return { topology: hasErrors(diagnostics) ? null : topology, diagnostics };
+  return { topology: hasErrors(diagnostics) ? null : checked.topology, diagnostics };
 }
 
 /** Reads and loads a file; the file name in diagnostics is the path as given. */
