@@ -4,7 +4,7 @@
 // refuses, or one with anchors, aliases, tags or several documents, is read by `yaml` instead
 // and converted, so that its errors are `yaml`'s own, as before.
 import { EVENT_ID, type Event, getScalarValue, parseEvents, SCALAR_STYLE } from 'js-yaml';
-import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 
 export interface YamlScalar {
   kind: 'scalar';
@@ -52,17 +52,12 @@ export function textOf(node: YamlTree | null | undefined): string {
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 
 export function readYamlTree(text: string): YamlReading {
-  const starts = lineStarts(text);
-  const line = (offset: number) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (starts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low + 1;
-  };
+  // yaml's own line counter, told where each line starts (its parser does the same).
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1))
+    lines.addNewLine(index + 1);
+  const line = (offset: number) => lines.linePos(offset).line;
   const quick = quickTree(text);
   if (quick !== undefined) return { root: quick, errors: [], line };
   const document = parseDocument(text);
@@ -71,13 +66,6 @@ export function readYamlTree(text: string): YamlReading {
     errors: document.errors.map((error) => error.message),
     line,
   };
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1))
-    starts.push(index + 1);
-  return starts;
 }
 
 /** The tree from js-yaml's events, or undefined when the document is left to `yaml`. */

@@ -56,17 +56,8 @@ export function writeReportJson(report: ReachReport, write: (piece: string) => v
       buffer = '';
     }
   };
-  const hosts: string[] = [];
-  const hostIndex = new Map<string, number>();
-  const host = (name: string) => {
-    let index = hostIndex.get(name);
-    if (index === undefined) {
-      index = hosts.length;
-      hosts.push(name);
-      hostIndex.set(name, index);
-    }
-    return index;
-  };
+  const hosts = numbering<string>();
+  const host = hosts.number;
   const tunnelIndex = new Map(report.tunnels.map((tunnel, index) => [tunnel.name, index] as const));
   const tunnel = (name: string) => {
     const index = tunnelIndex.get(name);
@@ -74,19 +65,9 @@ export function writeReportJson(report: ReachReport, write: (piece: string) => v
       throw new Error(`an outcome crosses tunnel ${name}, which the report does not list`);
     return index;
   };
-  // Numbered in the order the matrices first meet them; the table follows the matrices, so
-  // that each row is written as soon as it is numbered and no second copy of it is kept.
-  const outcomeIndex = new Map<Outcome, number>();
-  const ordered: Outcome[] = [];
-  const numbered = (outcome: Outcome) => {
-    let index = outcomeIndex.get(outcome);
-    if (index === undefined) {
-      index = ordered.length;
-      ordered.push(outcome);
-      outcomeIndex.set(outcome, index);
-    }
-    return index;
-  };
+  // Numbered in the order the matrices first meet them, and encoded once, as the table after
+  // the matrices is written.
+  const outcomes = numbering<Outcome>();
   const encode = (outcome: Outcome): string => {
     const row: OutcomeRow = [
       outcome.reachable,
@@ -109,7 +90,7 @@ export function writeReportJson(report: ReachReport, write: (piece: string) => v
     emit(`${count > 0 ? '\n  ' : ''}]${last ? '\n' : ',\n'}`);
   };
   const matrix = (key: string, cells: Matrix) =>
-    lines(key, cells.length, (index) => `[${cells[index]!.map(numbered).join(',')}]`);
+    lines(key, cells.length, (index) => `[${cells[index]!.map(outcomes.number).join(',')}]`);
   emit('{\n');
   field('format', report.format);
   field('version', report.version);
@@ -122,10 +103,33 @@ export function writeReportJson(report: ReachReport, write: (piece: string) => v
   matrix('after', report.after);
   field('outcomeFields', OUTCOME_FIELDS);
   // Written before the host list: encoding an outcome names its hosts.
-  lines('outcomes', ordered.length, (index) => encode(ordered[index]!));
-  lines('hosts', hosts.length > 0 ? 1 : 0, () => hosts.map((name) => JSON.stringify(name)).join(', '), true);
+  lines('outcomes', outcomes.values.length, (index) => encode(outcomes.values[index]!));
+  lines(
+    'hosts',
+    hosts.values.length > 0 ? 1 : 0,
+    () => hosts.values.map((name) => JSON.stringify(name)).join(', '),
+    true,
+  );
   emit('}');
   if (buffer) write(buffer);
+}
+
+/** Numbers values in the order they are first met (by identity for objects): 0, 1, 2, ... */
+function numbering<T>(): { number: (value: T) => number; values: T[] } {
+  const values: T[] = [];
+  const numbers = new Map<T, number>();
+  return {
+    number(value) {
+      let known = numbers.get(value);
+      if (known === undefined) {
+        known = values.length;
+        values.push(value);
+        numbers.set(value, known);
+      }
+      return known;
+    },
+    values,
+  };
 }
 
 /** JSON.stringify(value, null, 2), indented to sit one level inside the document. */
