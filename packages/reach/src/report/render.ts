@@ -22,7 +22,7 @@ const mark = (outcome: Outcome | undefined) => (outcome?.reachable ? 'o' : 'x');
 
 /**
  * The width of serverMatrix's lines before their trailing blanks are trimmed, worked out without
- * writing them, and the most the trim can take off (one cell).
+ * drawing them, and the most the trim can take off (one cell).
  */
 function serverMatrixWidth(report: ReachReport): { width: number; slack: number } {
   const servers = report.servers;
@@ -37,30 +37,32 @@ function serverMatrixWidth(report: ReachReport): { width: number; slack: number 
 
 /** The same for groupMatrix. */
 function groupMatrixWidth(report: ReachReport): { width: number; slack: number } {
-  const groups = report.groups;
+  const numberWidth = String(report.groups.length).length;
+  const labelWidth = Math.max(0, ...groupLabels(report.groups).map((label) => label.length));
+  return { width: labelWidth + 3 + report.groups.length * (numberWidth + 1), slack: numberWidth + 1 };
+}
+
+/** The lines `draw` gives when they fit, drawn only when the estimate says they may. */
+function drawnIfFits(
+  estimate: { width: number; slack: number },
+  width: number,
+  draw: () => string[],
+): string[] | null {
+  if (estimate.width - estimate.slack > width) return null;
+  const lines = draw();
+  return lines.some((line) => line.length > width) ? null : lines;
+}
+
+/** `3 vyos01 192.168.10.0/24 (4 servers)`: each group's row label in groupMatrix. */
+function groupLabels(groups: ReachReport['groups']): string[] {
   const numberWidth = String(groups.length).length;
-  const labelWidth = Math.max(
-    0,
-    ...groups.map(
-      (group, index) =>
-        `${String(index + 1).padStart(numberWidth)} ${group.router ?? '?'} ${group.id} (${serverCount(group.servers.length)})`
-          .length,
-    ),
+  return groups.map(
+    (group, index) =>
+      `${String(index + 1).padStart(numberWidth)} ${group.router ?? '?'} ${group.id} (${serverCount(group.servers.length)})`,
   );
-  return { width: labelWidth + 3 + groups.length * (numberWidth + 1), slack: numberWidth + 1 };
 }
 
-/**
- * Whether lines of this estimated width fit: surely when the untrimmed width does, surely not
- * when even the trimmed one cannot; in between, by drawing them.
- */
-function fitsIn(estimate: { width: number; slack: number }, width: number, draw: () => string[] | null) {
-  if (estimate.width <= width) return true;
-  if (estimate.width - estimate.slack > width) return false;
-  return !draw()?.some((line) => line.length > width);
-}
-
-function serverMatrix(report: ReachReport, view: View): string[] | null {
+function serverMatrix(report: ReachReport, view: View): string[] {
   const servers = report.servers;
   const index = groupIndex(report);
   const groupOf = new Map(servers.map((server) => [server.name, index.get(server.group)!]));
@@ -100,11 +102,8 @@ function groupMatrix(report: ReachReport, view: View): string[] {
   const groups = report.groups;
   const numberWidth = String(groups.length).length;
   const cell = numberWidth + 1;
-  const describe = (index: number) => {
-    const group = groups[index]!;
-    return `${String(index + 1).padStart(numberWidth)} ${group.router ?? '?'} ${group.id} (${serverCount(group.servers.length)})`;
-  };
-  const labelWidth = Math.max(...groups.map((_, index) => describe(index).length));
+  const labels = groupLabels(groups);
+  const labelWidth = Math.max(...labels.map((label) => label.length));
   const lines = [
     `${' '.repeat(labelWidth)} | ${groups.map((_, index) => String(index + 1).padEnd(cell)).join('')}`,
   ];
@@ -114,7 +113,7 @@ function groupMatrix(report: ReachReport, view: View): string[] {
       if (from === to && from.servers.length === 1) return '-'.padEnd(cell);
       return mark(report[view][index]?.[column]).padEnd(cell);
     });
-    lines.push(`${describe(index).padEnd(labelWidth)} | ${cells.join('')}`);
+    lines.push(`${labels[index]!.padEnd(labelWidth)} | ${cells.join('')}`);
   });
   return lines.map((line) => line.trimEnd());
 }
@@ -159,18 +158,22 @@ export function renderMatrix(report: ReachReport, view: View, options: RenderOpt
   const width = options.width ?? 120;
   const title = `Reachability ${TITLES[view]}: o reachable, x not, - itself`;
   // Chosen by width before anything is drawn: 10,000 servers would be 10^8 cells to throw away.
-  // (Trailing blanks are trimmed from the lines drawn, so a matrix may fit with less than this.)
-  let body: string[] | null;
-  if (report.servers.length === 0) body = [];
-  else if (fitsIn(serverMatrixWidth(report), width, () => serverMatrix(report, view)))
-    body = serverMatrix(report, view);
-  else if (fitsIn(groupMatrixWidth(report), width, () => groupMatrix(report, view)))
-    body = [
-      `(${report.servers.length} servers do not fit ${width} columns: one row per server group)`,
-      ...groupMatrix(report, view),
-    ];
-  else body = groupSummary(report, view);
-  const lines = [title, ...(body ?? [])];
+  const groupRows = () => {
+    const lines = drawnIfFits(groupMatrixWidth(report), width, () => groupMatrix(report, view));
+    return (
+      lines && [
+        `(${report.servers.length} servers do not fit ${width} columns: one row per server group)`,
+        ...lines,
+      ]
+    );
+  };
+  const body =
+    report.servers.length === 0
+      ? []
+      : (drawnIfFits(serverMatrixWidth(report), width, () => serverMatrix(report, view)) ??
+        groupRows() ??
+        groupSummary(report, view));
+  const lines = [title, ...body];
   if (options.reasons ?? true) lines.push(...reasonLines(report, view));
   return `${lines.join('\n')}\n`;
 }
