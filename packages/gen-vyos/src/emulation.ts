@@ -59,10 +59,7 @@ export function emulationsOf(model: Model, router: string): Emulation[] {
   if (model.wan.emulate !== 'routers') return [];
   const byTunnel = wanByTunnel(model);
   const out: Emulation[] = [];
-  for (const tunnel of routerTunnels(model, router)) {
-    const local = tunnel.a.router === router ? tunnel.a : tunnel.b.router === router ? tunnel.b : null;
-    if (!local) continue;
-    const peer = local === tunnel.a ? tunnel.b : tunnel.a;
+  for (const { tunnel, local, peer } of routerTunnels(model, router)) {
     const wan = byTunnel.get(tunnel.name);
     if (!wan) continue;
     const delayMs = wan.delayMs.value ?? 0;

@@ -14,7 +14,7 @@ import { routerTunnels } from '../router-tunnels.ts';
 import { emulationDropIn } from './emulation.ts';
 import { renderNetworkd, vlanInterface } from './networkd.ts';
 import { renderNftables } from './nftables.ts';
-import { endsOf, renderOpenvpn } from './openvpn.ts';
+import { renderOpenvpn } from './openvpn.ts';
 import { CA_CERTIFICATE_FILE, certificateFile, OPENVPN_DIR, privateKeyFile, staticKeyFile } from './paths.ts';
 import { render } from './templates.ts';
 
@@ -40,10 +40,8 @@ function routerFiles(
   const header = generatedHeader(model.source);
   const files: FileSet = [];
   const ends: TunnelEnd[] = [];
-  for (const tunnel of routerTunnels(model, router.name)) {
-    const pair = endsOf(tunnel, router.name);
-    if (!pair) continue;
-    ends.push(pair.local);
+  for (const { tunnel, local } of routerTunnels(model, router.name)) {
+    ends.push(local);
     const { file, content } = renderOpenvpn(model, router, tunnel);
     files.push({ path: `${base}openvpn/${file}`, content, mode: PUBLIC });
     if (model.vpn.authentication === 'static-key') {

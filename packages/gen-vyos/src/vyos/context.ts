@@ -33,11 +33,11 @@ export function routerContext(
   material: PublicMaterial,
 ): RouterContext {
   const router = site.router;
-  const tunnels: LocalTunnel[] = routerTunnels(model, router.name).map((tunnel) =>
-    tunnel.a.router === router.name
-      ? { name: tunnel.name, local: tunnel.a, peer: tunnel.b }
-      : { name: tunnel.name, local: tunnel.b, peer: tunnel.a },
-  );
+  const tunnels: LocalTunnel[] = routerTunnels(model, router.name).map(({ tunnel, local, peer }) => ({
+    name: tunnel.name,
+    local,
+    peer,
+  }));
   tunnels.sort((x, y) => interfaceNumber(x.local.interface) - interfaceNumber(y.local.interface));
   return { model, site, router, line, tunnels, material };
 }
