@@ -78,6 +78,7 @@ function measure(
   } catch {
     rssKb = 0;
   }
+  rmSync(rssFile, { force: true });
   if (child.status !== 0 && process.env.BENCH_DEBUG) console.error(String(child.stderr).slice(-3000));
   const timedOut = child.error !== undefined && (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
   return {

@@ -87,7 +87,11 @@ export function blockSites(block: Block): string[] {
     : [...new Set(block.members.map((member) => member.site))];
 }
 
-/** Aggregates routes per tunnel interface (one interface, one next hop); sorted by prefix. */
+/**
+ * Aggregates routes per tunnel interface (one interface, one next hop); sorted by prefix. The
+ * definition of a forwarding table: resolve builds the same tables faster with routePlanner
+ * (routes.ts), and forwarding.test.ts holds the planner to this.
+ */
 export function forwardingTable(
   routes: readonly ModelRoute[],
   prefixOf: (prefix: string) => Prefix = parsePrefix,
