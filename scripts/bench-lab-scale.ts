@@ -1,5 +1,5 @@
 // Benchmark of the namespace lab at scale, as a user runs it: `geostage synth` writes a
-// hub-and-spoke environment (its routers made Linux, so the lab runs them as they are), then
+// hub-and-spoke environment (synth --os linux, so the lab runs the routers as they are), then
 // `generate`, `lab up`, `verify --sample`, one full `verify` for comparison and `lab down`, each
 // timed in a scratch repository; what the lab costs (namespaces, interfaces, OpenVPN processes,
 // the RSS of its processes, the machine's used memory) in all and per site; and that nothing is
@@ -21,7 +21,6 @@ import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseDocument } from 'yaml';
 
 const repository = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const main = join(repository, 'packages', 'cli', 'src', 'main.ts');
@@ -159,20 +158,11 @@ async function benchOnce(index: number): Promise<Run> {
         String(sites),
         '--servers',
         String(servers),
+        '--os',
+        'linux',
         '--no-locations',
       ]),
     );
-    const topologyPath = join(folder, 'topology.yaml');
-    const topology = parseDocument(readFileSync(topologyPath, 'utf8'));
-    for (const site of (topology.get('sites') as { items: { getIn(path: string[]): unknown }[] }).items) {
-      const router = site.getIn(['router']) as {
-        set(key: string, value: unknown): void;
-        delete(key: string): void;
-      };
-      router.set('os', 'linux');
-      router.delete('release');
-    }
-    writeFileSync(topologyPath, topology.toString());
     steps.push(await geostage(scratch, 'generate', ['generate', environment]));
     const usedBeforeMiB = usedMemoryMiB();
     const up = await geostage(scratch, 'lab up', ['lab', 'up', environment]);
@@ -296,8 +286,8 @@ const profile = upLines
 const section = `${SECTION}
 
 Produced by \`npm run bench:lab\` (scripts/bench-lab-scale.ts) on ${startedAt.toISOString()}, as root:
-\`geostage synth ${environment} --sites ${sites} --servers ${servers} --no-locations\` (hub-and-spoke, one hub,
-${sites - 1} tunnels, ${sites * servers} servers; the routers made \`os: linux\`, no WAN emulation), each step the CLI
+\`geostage synth ${environment} --sites ${sites} --servers ${servers} --os linux --no-locations\` (hub-and-spoke, one hub,
+${sites - 1} tunnels, ${sites * servers} servers; Linux routers, no WAN emulation), each step the CLI
 command in its own process; ${runs === 1 ? 'one run' : `the median of ${runs} runs`}. verify --sample ${sample} measures
 ${sample} of ${(sites * (sites - 1)) / 2} site pairs (seed = the run's number), every site in one of them.
 

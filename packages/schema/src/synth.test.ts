@@ -72,3 +72,22 @@ describe('synth at the smallest sizes', () => {
     }
   });
 });
+
+describe('synth --os linux', () => {
+  it('gives Linux routers without a release line, valid like the VyOS ones', () => {
+    const made = synthYaml({
+      name: 'linux',
+      sites: 5,
+      serversPerSite: 2,
+      policy: 'hub-and-spoke',
+      os: 'linux',
+    });
+    if (!made.ok) throw new Error(made.error.message);
+    const { topology, diagnostics } = loadTopology(made.text, 'linux.yaml');
+    expect(diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
+    for (const site of topology!.sites) {
+      expect(site.router.os).toBe('linux');
+      expect(site.router.release).toBeUndefined();
+    }
+  });
+});

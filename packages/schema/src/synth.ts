@@ -15,6 +15,8 @@ export interface SynthOptions {
   natShare?: number;
   /** VyOS release lines, given to the sites in turn. Default ['1.4']. */
   releases?: readonly ReleaseLine[];
+  /** The routers' OS: VyOS (default), or Linux (no release line), as the lab runs every router. */
+  os?: 'vyos' | 'linux';
   /** Give every site coordinates (a spiral over the globe). Default true. */
   locations?: boolean;
 }
@@ -61,8 +63,9 @@ export function synthTopology(options: SynthOptions): SynthResult {
       ...(options.locations === false ? {} : { location: spiral(index, count) }),
       router: {
         name: `r${name(index)}`,
-        os: 'vyos',
-        release: releases[index % releases.length],
+        ...(options.os === 'linux'
+          ? { os: 'linux' }
+          : { os: 'vyos', release: releases[index % releases.length] }),
         wan: {
           interface: 'eth0',
           address: `100.64.${wanHigh}.${wanLow + 1}/16`,

@@ -14,7 +14,7 @@ export const synth: Command = {
   name: 'synth',
   summary: 'write a synthetic environment of any size (to try geostage at scale)',
   help: `Usage: geostage synth <env> --sites N [--servers N] [--policy hub-and-spoke|full-mesh]
-                      [--hubs N] [--nat SHARE] [--releases LINE,...] [--no-locations] [--force]
+                      [--hubs N] [--nat SHARE] [--releases LINE,...] [--os vyos|linux] [--no-locations] [--force]
 
 Writes environments/<env>/topology.yaml: N sites, each with one VyOS router, one LAN and the
 servers, tunnels by the policy, a Kubernetes cluster (one load balancer, three control planes,
@@ -28,6 +28,7 @@ Options:
   --hubs N             hub sites for hub-and-spoke, the first N (default 1).
   --nat SHARE          the share of spoke sites behind NAT, 0 to 1 (default 0).
   --releases LINES     VyOS release lines given to the sites in turn (default 1.4), e.g. 1.3,1.4,1.5.
+  --os vyos|linux      the routers' OS (default vyos); linux routers have no release line.
   --no-locations       no coordinates (by default the sites lie on a spiral over the globe).
   --force              overwrite an existing topology.yaml.
   -h, --help           show this help.
@@ -41,6 +42,7 @@ Exit codes: 0 written, 1 the topology exists (use --force) or the options do not
     hubs: { type: 'string', default: '1' },
     nat: { type: 'string', default: '0' },
     releases: { type: 'string', default: '1.4' },
+    os: { type: 'string', default: 'vyos' },
     'no-locations': { type: 'boolean', default: false },
     force: { type: 'boolean', default: false },
   },
@@ -57,8 +59,12 @@ Exit codes: 0 written, 1 the topology exists (use --force) or the options do not
     const unknown = releases.find((line) => !RELEASES.includes(line));
     if (unknown !== undefined)
       throw new UsageError(`--releases takes ${RELEASES.join(', ')}, not "${unknown}"`);
+    const os = values.os;
+    if (os !== 'vyos' && os !== 'linux')
+      throw new UsageError(`--os must be vyos or linux, not "${String(os)}"`);
     const name = positionals[0]!;
     const result = synthYaml({
+      os,
       name,
       sites: positiveInteger(values, 'sites'),
       serversPerSite: positiveInteger(values, 'servers'),
