@@ -278,6 +278,9 @@ function ipBatch(args: readonly string[], lines: readonly string[]): Promise<voi
       if (error) fail(Object.assign(new Error(stderr.trim() || error.message), { stderr }));
       else done();
     });
+    // An ip killed before it read its input (Ctrl-C reaches the whole process group) makes the
+    // write fail with EPIPE: its exit, reported above, is the failure to tell, not the write.
+    child.stdin!.on('error', () => {});
     child.stdin!.end(`${lines.join('\n')}\n`);
   });
 }
