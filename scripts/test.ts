@@ -50,10 +50,16 @@ if (existsSync(report)) {
     numFailedTests: number;
     numPendingTests: number;
     numTodoTests: number;
-    numFailedTestSuites: number;
+    testResults: { status: string; assertionResults: { status: string }[] }[];
   };
   passed += results.numPassedTests;
-  failed += results.numFailedTests + results.numFailedTestSuites;
+  // A failed test counts once. numFailedTestSuites would count it again for its file and for
+  // each describe around it; only a file that failed with no failed test (it did not import,
+  // a hook threw) adds one of its own.
+  failed += results.numFailedTests;
+  failed += results.testResults.filter(
+    (file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'),
+  ).length;
   skipped += results.numPendingTests + results.numTodoTests;
 } else {
   failed += 1;

@@ -1,5 +1,7 @@
 // A NATed site is not cut off for a minute: the hub end of a dial-in tunnel says goodbye when it
-// stops and both ends probe every 5 s, in the VyOS and the Linux renderings alike.
+// stops and both ends probe every 5 s, in the VyOS and the Linux renderings alike. Nor is a tunnel
+// whose two ends restart together: every TLS end gives a handshake 10 s, and a static key, which
+// OpenVPN refuses `hand-window` with, gets none.
 import { readFileSync } from 'node:fs';
 import { loadTopology, type Model, resolve } from '@geostage/schema';
 import { describe, expect, it } from 'vitest';
@@ -36,24 +38,32 @@ const end = (reachable: boolean) => ({
 
 describe('keepAliveOf', () => {
   it('keeps 10 s / 60 s between reachable routers, 5 s / 20 s to a dial-in peer, and notifies only from the hub end', () => {
-    expect(keepAliveOf(end(true), end(true))).toEqual({
+    expect(keepAliveOf(end(true), end(true), true)).toEqual({
       interval: 10,
       restartAfter: 60,
       exitNotify: 0,
-      dialling: null,
+      handWindow: 10,
+      connectRetry: null,
     });
-    expect(keepAliveOf(end(true), end(false))).toEqual({
+    expect(keepAliveOf(end(true), end(false), true)).toEqual({
       interval: 5,
       restartAfter: 20,
       exitNotify: 1,
-      dialling: null,
+      handWindow: 10,
+      connectRetry: null,
     });
-    expect(keepAliveOf(end(false), end(true))).toMatchObject({
+    expect(keepAliveOf(end(false), end(true), true)).toEqual({
       interval: 5,
       restartAfter: 20,
       exitNotify: 0,
-      dialling: { connectRetry: 3, handWindow: 10 },
+      handWindow: 10,
+      connectRetry: 3,
     });
+  });
+
+  it('gives no hand-window to a static key, which has no handshake', () => {
+    expect(keepAliveOf(end(true), end(true), false).handWindow).toBeNull();
+    expect(keepAliveOf(end(false), end(true), false)).toMatchObject({ handWindow: null, connectRetry: 3 });
   });
 
   it('renders it for hub-tokyo and rt-campus as VyOS set commands', () => {
@@ -64,6 +74,8 @@ describe('keepAliveOf', () => {
     expect(campus).not.toMatch(/explicit-exit-notify/);
     expect(campus).toMatch(/keep-alive interval 5\n/);
     expect(campus).toMatch(/openvpn-option 'connect-retry 3'\n.*openvpn-option 'hand-window 10'\n/);
+    // tokyo--osaka: two reachable ends, both restarted by an apply that changes both.
+    expect(hub).toMatch(/interfaces openvpn vtun2 openvpn-option 'hand-window 10'\n/);
   });
 
   it('renders it for the same routers as Linux openvpn files', () => {
@@ -80,10 +92,20 @@ describe('keepAliveOf', () => {
     expect(
       campus.every(
         (file) =>
-          /^keepalive 5 20\nconnect-retry 3\nhand-window 10$/m.test(file.content) &&
+          /^keepalive 5 20\nconnect-retry 3\n#.*\nhand-window 10$/m.test(file.content) &&
           !/explicit-exit/.test(file.content),
       ),
     ).toBe(true);
     expect(campus.length).toBeGreaterThan(0);
+    expect(hub.every((file) => /^hand-window 10$/m.test(file.content))).toBe(true);
+  });
+
+  it('writes no hand-window with a static key, in either rendering (OpenVPN refuses it without TLS)', () => {
+    const staticKey = (model: Model): Model => ({ ...model, vpn: { ...model.vpn, authentication: 'static-key' } });
+    const linux = generateLinuxRouters(staticKey(globalHub(true))).files.filter((file) => file.path.endsWith('.conf'));
+    const vyos = generateNetwork(staticKey(globalHub(false))).files.filter((file) => file.path.endsWith('config.set'));
+    expect(linux.some((file) => /^secret /m.test(file.content))).toBe(true);
+    expect(linux.some((file) => /^connect-retry 3$/m.test(file.content))).toBe(true);
+    for (const file of [...linux, ...vyos]) expect(file.content, file.path).not.toMatch(/hand-window/);
   });
 });

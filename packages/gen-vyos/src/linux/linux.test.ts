@@ -124,6 +124,7 @@ describe('Linux routers of global-hub (rt-berlin, a TLS spoke)', { timeout: 20_0
       `tun-mtu ${model.mtu.tunnel}`,
       'mssfix 1500 mtu',
       'keepalive 10 60',
+      'hand-window 10',
       'persist-tun',
       'persist-key',
       'tls-client',

@@ -71,7 +71,7 @@ export function renderOpenvpn(
       : false,
     staticKey: tls ? '' : openvpnDevicePath(staticKeyFile(tunnel.name)),
     cipher: model.vpn.cipher.toUpperCase(),
-    keepAlive: keepAliveOf(local, peer),
+    keepAlive: keepAliveOf(local, peer, tls),
   });
   return { file: `${local.interface}.conf`, content };
 }

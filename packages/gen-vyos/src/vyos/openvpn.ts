@@ -112,7 +112,7 @@ function tunnelSection(
   const tls = context.model.vpn.authentication === 'tls';
   const base: Step[] = ['interfaces', tag('openvpn', local.interface)];
   const warnings: string[] = [];
-  const keepAlive = keepAliveOf(local, peer);
+  const keepAlive = keepAliveOf(local, peer, tls);
   const commands: SetCommand[] = [
     set(base, 'mode', 'site-to-site'),
     set(base, 'protocol', 'udp'),
@@ -139,11 +139,10 @@ function tunnelSection(
     commands.push(
       set(base, 'openvpn-option', syntax.rawOption(`explicit-exit-notify ${keepAlive.exitNotify}`)),
     );
-  if (keepAlive.dialling)
-    commands.push(
-      set(base, 'openvpn-option', syntax.rawOption(`connect-retry ${keepAlive.dialling.connectRetry}`)),
-      set(base, 'openvpn-option', syntax.rawOption(`hand-window ${keepAlive.dialling.handWindow}`)),
-    );
+  if (keepAlive.connectRetry !== null)
+    commands.push(set(base, 'openvpn-option', syntax.rawOption(`connect-retry ${keepAlive.connectRetry}`)));
+  if (keepAlive.handWindow !== null)
+    commands.push(set(base, 'openvpn-option', syntax.rawOption(`hand-window ${keepAlive.handWindow}`)));
 
   const store = CREDENTIAL_STORE[context.line];
   if (tls) {

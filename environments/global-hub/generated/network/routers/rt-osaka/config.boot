@@ -92,6 +92,7 @@ interfaces {
         local-host 203.0.113.20
         local-port 1194
         mode site-to-site
+        openvpn-option "hand-window 10"
         persistent-tunnel
         protocol udp
         remote-address 10.255.0.2
