@@ -1,12 +1,7 @@
 // What generate and check share: pick environments and generators, load each Model once,
 // run the generators (@geostage/environment), and hand each FileSet to a sink (write it, or compare it).
-import {
-  type GeneratedOutput,
-  generateEnvironment,
-  repositoryEnvironment,
-  selectGenerators,
-} from '@geostage/environment';
-import { formatDiagnostic } from '@geostage/schema';
+import { repositoryEnvironment, selectGenerators } from '@geostage/environment';
+import { formatDiagnostic, type GeneratedFile } from '@geostage/schema';
 import { type CommandInput, EXIT, UsageError } from './command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from './environment.ts';
 import { foldWarnings } from './warnings.ts';
@@ -16,12 +11,16 @@ export const GENERATOR_OPTIONS = {
   environment: { type: 'string', multiple: true },
 } as const;
 
+/**
+ * Consumes one generator's files (once: they are made as they are read) and says how it went:
+ * whether it succeeded, and the lines to print after the generator's warnings.
+ */
 export type Sink = (input: {
   folder: string;
   shown: string;
-  files: GeneratedOutput['files'];
+  files: Iterable<GeneratedFile>;
   source: string;
-}) => Promise<boolean>;
+}) => Promise<{ ok: boolean; out: string[] }>;
 
 export async function runGenerators({ values, positionals, io }: CommandInput, sink: Sink): Promise<number> {
   const root = repositoryRoot(io.cwd);
@@ -42,14 +41,20 @@ export async function runGenerators({ values, positionals, io }: CommandInput, s
     }
     const shownPaths = repositoryEnvironment('', name);
     for (const generator of selection.generators) {
-      // One generator at a time, so that its warnings come right before its folder's line.
-      const [output] = await generateEnvironment(environment.paths, environment.model, [generator]);
-      if (!output) continue;
-      for (const warning of foldWarnings(output.warnings))
+      // One generator at a time, its files consumed as they are made; its warnings are known
+      // once they have been, and come right before its folder's lines.
+      const stream = await generator.stream(environment.model, environment.paths);
+      const shown = shownPaths.generated[generator.name];
+      const result = await sink({
+        folder: environment.paths.generated[generator.name],
+        shown,
+        files: stream.files,
+        source: environment.source,
+      });
+      for (const warning of foldWarnings(stream.warnings))
         io.err(`${environment.source}: warning: ${warning}\n`);
-      const shown = shownPaths.generated[output.generator];
-      ok =
-        (await sink({ folder: output.folder, shown, files: output.files, source: environment.source })) && ok;
+      for (const line of result.out) io.out(line);
+      ok = result.ok && ok;
     }
   }
   return ok ? EXIT.ok : EXIT.invalid;

@@ -1,9 +1,16 @@
 // The generators and the one pipeline that runs them: Model (+ the environment's public
 // material) -> one FileSet per folder below generated/. `geostage generate` and `check`, `plan`
 // and the site's scripts all generate through here.
-import { generateCluster } from '@geostage/gen-kubeadm';
-import { generateNetwork } from '@geostage/gen-vyos';
-import { type Diagnostic, type FileSet, formatDiagnostic, type Model } from '@geostage/schema';
+import { clusterFiles } from '@geostage/gen-kubeadm';
+import { networkFiles } from '@geostage/gen-vyos';
+import {
+  collectFiles,
+  type Diagnostic,
+  type FileSet,
+  type FileStream,
+  formatDiagnostic,
+  type Model,
+} from '@geostage/schema';
 import { readPublicMaterial } from '@geostage/secrets';
 import { loadTopologyOf } from './load.ts';
 import {
@@ -17,20 +24,21 @@ import { writeFileSet } from './writer.ts';
 export interface Generator {
   /** The folder below generated/ and the value of --only. */
   name: GeneratedKind;
-  generate(model: Model, paths: EnvironmentPaths): Promise<{ files: FileSet; warnings: string[] }>;
+  /** The files one at a time; the writer consumes them without holding them all. */
+  stream(model: Model, paths: EnvironmentPaths): Promise<FileStream>;
 }
 
 export const GENERATORS: readonly Generator[] = [
   {
     name: 'network',
-    async generate(model, paths) {
-      return generateNetwork(model, await readPublicMaterial(paths.public));
+    async stream(model, paths) {
+      return networkFiles(model, await readPublicMaterial(paths.public));
     },
   },
   {
     name: 'cluster',
-    async generate(model) {
-      return generateCluster(model);
+    async stream(model) {
+      return clusterFiles(model);
     },
   },
 ];
@@ -55,7 +63,7 @@ export interface GeneratedOutput {
   warnings: string[];
 }
 
-/** Runs the generators for an environment's Model; writes nothing. */
+/** Runs the generators for an environment's Model, every file in memory, sorted; writes nothing. */
 export async function generateEnvironment(
   paths: EnvironmentPaths,
   model: Model,
@@ -63,7 +71,7 @@ export async function generateEnvironment(
 ): Promise<GeneratedOutput[]> {
   const outputs: GeneratedOutput[] = [];
   for (const generator of generators) {
-    const { files, warnings } = await generator.generate(model, paths);
+    const { files, warnings } = collectFiles(await generator.stream(model, paths));
     outputs.push({ generator: generator.name, folder: paths.generated[generator.name], files, warnings });
   }
   return outputs;
@@ -81,9 +89,9 @@ export async function regenerateFolder(folder: string, source: string): Promise<
   const { diagnostics, model } = await loadTopologyOf(paths, source);
   if (!model) return { ok: false, diagnostics };
   let count = 0;
-  for (const output of await generateEnvironment(paths, model)) {
-    await writeFileSet(output.folder, output.files, source);
-    count += output.files.length;
+  for (const generator of GENERATORS) {
+    const stream = await generator.stream(model, paths);
+    count += (await writeFileSet(paths.generated[generator.name], stream.files, source)).files;
   }
   return { ok: true, files: count };
 }

@@ -7,11 +7,12 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FileSet } from '@geostage/schema';
+import type { FileSet, GeneratedFile } from '@geostage/schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { swapNames } from './swap.ts';
 import { checkFileSet, writeFileSet } from './writer.ts';
@@ -88,6 +89,55 @@ describe('writeFileSet', () => {
     await expect(writeFileSet(folder, impossible, 'topology.yaml')).rejects.toThrow();
     expect(readFileSync(join(folder, 'routers/a/config.set'), 'utf8')).toBe('set system host-name a\n');
     expect(readdirSync(parent)).toEqual(['network']);
+  });
+});
+
+describe('writeFileSet with files made as they are read (a FileStream)', () => {
+  function* made(set: FileSet, failAt = -1): Generator<GeneratedFile> {
+    for (const [index, file] of set.entries()) {
+      if (index === failAt) throw new Error('the generator failed half-way');
+      yield file;
+    }
+  }
+  const many: FileSet = Array.from({ length: 6 }, (_, index) => ({
+    path: `servers/s${index}/netplan.yaml`,
+    content: `network: {} # ${index}\n`,
+    mode: 0o600,
+  }));
+
+  it('keeps the files before the first change as hard links and writes the changed one', async () => {
+    const folder = join(scratch(), 'network');
+    await writeFileSet(folder, made(many), 'topology.yaml');
+    const before = statSync(join(folder, 'servers/s0/netplan.yaml')).ino;
+    const next = many.map((file, index) => (index === 4 ? { ...file, content: 'network: {} # new\n' } : file));
+    const result = await writeFileSet(folder, made(next), 'topology.yaml');
+    expect(result.written).toEqual(['index.json', 'servers/s4/netplan.yaml']);
+    expect(result.unchanged).toHaveLength(5);
+    expect(result.files).toBe(6);
+    expect(statSync(join(folder, 'servers/s0/netplan.yaml')).ino).toBe(before);
+    expect(statSync(join(folder, 'servers/s5/netplan.yaml')).mode & 0o777).toBe(0o600);
+    expect(await checkFileSet(folder, next, 'topology.yaml')).toEqual([]);
+  });
+
+  it('removes a file the generator no longer makes, though every file it makes is unchanged', async () => {
+    const folder = join(scratch(), 'network');
+    await writeFileSet(folder, made(many), 'topology.yaml');
+    const fewer = many.slice(0, 5);
+    // The index changes too (one entry fewer); the check compares with a fresh one.
+    const result = await writeFileSet(folder, made(fewer), 'topology.yaml');
+    expect(result.removed).toEqual(['servers/s5/netplan.yaml']);
+    expect(await checkFileSet(folder, made(fewer), 'topology.yaml')).toEqual([]);
+  });
+
+  it('leaves the previous output and no staging folder when the generator throws half-way', async () => {
+    const parent = scratch();
+    const folder = join(parent, 'network');
+    await writeFileSet(folder, made(many), 'topology.yaml');
+    const next = many.map((file) => ({ ...file, content: 'changed\n' }));
+    await expect(writeFileSet(folder, made(next, 3), 'topology.yaml')).rejects.toThrow(/half-way/);
+    expect(readFileSync(join(folder, 'servers/s0/netplan.yaml'), 'utf8')).toBe('network: {} # 0\n');
+    expect(readdirSync(parent)).toEqual(['network']);
+    expect(await checkFileSet(folder, many, 'topology.yaml')).toEqual([]);
   });
 });
 

@@ -4,11 +4,19 @@
 //   cni/<calico|flannel>.yaml               CNI settings with the MTU reasoning
 //   manifests/node-labels.yaml              node-role labels, applied after the joins
 //   manifests/namespace.yaml, manifests/apps/<app>.yaml   the P2P applications
-import { type FileSet, generatedHeader, type Model, sortFileSet } from '@geostage/schema';
+import {
+  collectFiles,
+  type FileSet,
+  type FileStream,
+  type GeneratedFile,
+  generatedHeader,
+  type Model,
+  type ModelKubernetes,
+} from '@geostage/schema';
 import { cniFile } from './cni/cni.ts';
 import { renderHaproxy } from './haproxy/haproxy.ts';
 import { keepalivedFiles } from './haproxy/keepalived.ts';
-import { kubeadmFiles } from './kubeadm/files.ts';
+import { kubeadmFileStream } from './kubeadm/files.ts';
 import { applicationDocuments } from './manifests/application.ts';
 import { namespaceDocument } from './manifests/namespace.ts';
 import { nodeLabelDocuments } from './manifests/node-roles.ts';
@@ -19,13 +27,30 @@ export { DUMMY_SECRETS, type KubeadmProblem, validateKubeadmFile } from './kubea
 export { kubeletMaySet } from './node-labels.ts';
 
 export function generateCluster(model: Model): { files: FileSet; warnings: string[] } {
+  return collectFiles(clusterFiles(model));
+}
+
+/** The same files, the nodes' kubeadm files one at a time (FileStream). */
+export function clusterFiles(model: Model): FileStream {
   const kubernetes = model.kubernetes;
   if (!kubernetes) return { files: [], warnings: [] };
+  const cluster = kubernetes;
+  const rest = clusterWideFiles(model, cluster);
+  function* files(): Generator<GeneratedFile> {
+    yield* kubeadmFileStream(model, cluster);
+    yield* rest.files;
+  }
+  return { files: files(), warnings: rest.warnings };
+}
+
+/** Everything but the nodes' kubeadm files: a few files, however large the cluster. */
+function clusterWideFiles(
+  model: Model,
+  kubernetes: ModelKubernetes,
+): { files: FileSet; warnings: string[] } {
   const header = generatedHeader(model.source, '#');
   const files: FileSet = [];
   const warnings: string[] = [];
-
-  files.push(...kubeadmFiles(model, kubernetes));
 
   for (const name of kubernetes.loadBalancers) {
     const server = model.servers.find((candidate) => candidate.name === name)!;
@@ -87,5 +112,5 @@ export function generateCluster(model: Model): { files: FileSet; warnings: strin
     });
   }
 
-  return { files: sortFileSet(files), warnings };
+  return { files, warnings };
 }

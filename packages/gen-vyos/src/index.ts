@@ -1,33 +1,42 @@
 // gen-vyos: Model -> the network part of an environment's generated files
 // (environments/<env>/generated/network/): router configurations (VyOS per release line,
 // plain Linux with OpenVPN) and netplan for every server.
-import { type FileSet, type Model, sortFileSet } from '@geostage/schema';
+import { collectFiles, type FileSet, type FileStream, type GeneratedFile, type Model } from '@geostage/schema';
 import { NO_MATERIAL, type PublicMaterial } from '@geostage/secrets';
-import { generateLinuxRouters } from './linux/index.ts';
-import { generateNetplan } from './netplan/index.ts';
-import { generateVyos } from './vyos/index.ts';
+import { linuxRouterFiles } from './linux/index.ts';
+import { netplanFiles } from './netplan/index.ts';
+import { vyosFiles } from './vyos/index.ts';
 
 export {
   generateLinuxRouters,
   LINUX_RENDERING_RELEASE,
+  linuxRouterFiles,
   linuxDevicePath,
   linuxRendering,
   OPENVPN_DIR,
 } from './linux/index.ts';
-export { generateNetplan } from './netplan/index.ts';
+export { generateNetplan, netplanFiles } from './netplan/index.ts';
 export * as vyos from './vyos/index.ts';
-export { generateVyos } from './vyos/index.ts';
+export { generateVyos, vyosFiles } from './vyos/index.ts';
 
 /** Every network file of an environment, paths relative to generated/network/, sorted. */
 export function generateNetwork(
   model: Model,
   material: PublicMaterial = NO_MATERIAL,
 ): { files: FileSet; warnings: string[] } {
-  const vyos = generateVyos(model, material);
-  const linux = generateLinuxRouters(model, material);
-  const netplan = generateNetplan(model);
-  return {
-    files: sortFileSet([...vyos.files, ...linux.files, ...netplan]),
-    warnings: [...vyos.warnings, ...linux.warnings],
-  };
+  return collectFiles(networkFiles(model, material));
+}
+
+/** The same files one router or server at a time, for the writer (FileStream). */
+export function networkFiles(model: Model, material: PublicMaterial = NO_MATERIAL): FileStream {
+  const vyos = vyosFiles(model, material);
+  const linux = linuxRouterFiles(model, material);
+  const warnings: string[] = [];
+  function* files(): Generator<GeneratedFile> {
+    yield* vyos.files;
+    yield* linux.files;
+    yield* netplanFiles(model);
+    warnings.push(...vyos.warnings, ...linux.warnings);
+  }
+  return { files: files(), warnings };
 }

@@ -23,11 +23,13 @@ read (the cause and path are printed).`,
   run(input) {
     return runGenerators(input, async ({ folder, shown, files, source }) => {
       const drift = await checkFileSet(folder, files, source);
-      for (const entry of drift) input.io.out(`${shown}/${entry.path}: ${entry.status}\n`);
-      input.io.out(
-        `${shown}: ${drift.length === 0 ? 'up to date' : `${drift.length} files differ; run geostage generate`}\n`,
-      );
-      return drift.length === 0;
+      return {
+        ok: drift.length === 0,
+        out: [
+          ...drift.map((entry) => `${shown}/${entry.path}: ${entry.status}\n`),
+          `${shown}: ${drift.length === 0 ? 'up to date' : `${drift.length} files differ; run geostage generate`}\n`,
+        ],
+      };
     });
   },
 };

@@ -28,10 +28,12 @@ Exit codes: 0 generated, 1 a topology is invalid (its diagnostics are printed), 
       const result = await writeFileSet(folder, files, source);
       for (const warning of result.warnings) input.io.err(`${shown}: warning: ${warning}\n`);
       const changes = result.written.length + result.removed.length;
-      input.io.out(
-        `${shown}: ${files.length} files, ${changes === 0 ? 'unchanged' : `${result.written.length} written, ${result.removed.length} removed`}\n`,
-      );
-      return true;
+      return {
+        ok: true,
+        out: [
+          `${shown}: ${result.files} files, ${changes === 0 ? 'unchanged' : `${result.written.length} written, ${result.removed.length} removed`}\n`,
+        ],
+      };
     });
   },
 };

@@ -1,5 +1,5 @@
 // One kubeadm.yaml per Kubernetes node: nodes/<server>/kubeadm.yaml.
-import { type FileSet, generatedHeader, type Model, type ModelKubernetes } from '@geostage/schema';
+import { type FileSet, type GeneratedFile, generatedHeader, type Model, type ModelKubernetes } from '@geostage/schema';
 import { kubeadmSecretNames } from '@geostage/secrets';
 import { yamlDocuments } from '../yaml-documents.ts';
 import { CROSS_SITE_WAITS, dialectFor } from './api.ts';
@@ -10,12 +10,17 @@ const SECRETS_NOTE =
   '@secret:<name>@ placeholders are filled by apply from environments/<env>/secrets/<name> on upload; never commit the values.';
 
 export function kubeadmFiles(model: Model, kubernetes: ModelKubernetes): FileSet {
+  return [...kubeadmFileStream(model, kubernetes)];
+}
+
+/** The same files one node at a time. */
+export function* kubeadmFileStream(model: Model, kubernetes: ModelKubernetes): Generator<GeneratedFile> {
   const dialect = dialectFor(kubernetes);
   // Sets, not array scans: a cluster of 100,000 nodes is looked up once per server.
   const controlPlanes = new Set(kubernetes.controlPlanes);
   const isNode = new Set([...kubernetes.controlPlanes, ...kubernetes.workers]);
   const nodes = model.servers.filter((server) => isNode.has(server.name));
-  return nodes.map((server) => {
+  for (const server of nodes) {
     const first = server.name === kubernetes.firstControlPlane;
     const role = controlPlanes.has(server.name) ? 'control plane' : 'worker';
     const comments = first
@@ -32,11 +37,11 @@ export function kubeadmFiles(model: Model, kubernetes: ModelKubernetes): FileSet
     const documents = first
       ? initDocuments(model, kubernetes, server, dialect, CROSS_SITE_WAITS)
       : [joinDocument(kubernetes, server, dialect, CROSS_SITE_WAITS)];
-    return {
+    yield {
       path: `nodes/${server.name}/kubeadm.yaml`,
       content: yamlDocuments([generatedHeader(model.source, '#'), ...comments], documents),
       // Private on the device: once apply fills the placeholders it holds the bootstrap token.
       mode: 0o600,
     };
-  });
+  }
 }

@@ -1,11 +1,13 @@
 // Linux routers (router.os === 'linux'): OpenVPN per tunnel, nftables, forwarding, systemd
 // units and LAN addressing, under routers/<router>/. Pure: Model (+ public certificates) -> files.
 import {
+  collectFiles,
   type FileSet,
+  type FileStream,
+  type GeneratedFile,
   generatedHeader,
   type Model,
   type ModelSite,
-  sortFileSet,
   type TunnelEnd,
 } from '@geostage/schema';
 import { type PublicMaterial, secretNames, secretPlaceholder } from '@geostage/secrets';
@@ -125,18 +127,27 @@ export function generateLinuxRouters(
   model: Model,
   material?: PublicMaterial,
 ): { files: FileSet; warnings: string[] } {
+  return collectFiles(linuxRouterFiles(model, material));
+}
+
+/** The Linux routers' files one router at a time (FileStream). */
+export function linuxRouterFiles(model: Model, material?: PublicMaterial): FileStream {
   const warnings: string[] = [];
-  const files: FileSet = [];
-  for (const site of model.sites) {
-    if (site.router.os !== 'linux') continue;
-    files.push(...routerFiles(model, site, material, warnings));
+  function* files(): Generator<GeneratedFile> {
+    let any = false;
+    for (const site of model.sites) {
+      if (site.router.os !== 'linux') continue;
+      const made = routerFiles(model, site, material, warnings);
+      any ||= made.length > 0;
+      yield* made;
+    }
+    if (any && model.vpn.authentication === 'static-key') {
+      warnings.push(
+        'static-key tunnels on Linux routers: OpenVPN 2.6 deprecates static keys and later releases drop them; prefer tls where every router supports it',
+      );
+    }
   }
-  if (files.length > 0 && model.vpn.authentication === 'static-key') {
-    warnings.push(
-      'static-key tunnels on Linux routers: OpenVPN 2.6 deprecates static keys and later releases drop them; prefer tls where every router supports it',
-    );
-  }
-  return { files: sortFileSet(files), warnings };
+  return { files: files(), warnings };
 }
 
 /** The Debian release a router runs when it runs the Linux rendering of another OS's entry. */

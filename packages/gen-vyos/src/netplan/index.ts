@@ -3,6 +3,7 @@
 // only routers know about tunnels). Built as data and serialized by the yaml package.
 import {
   type FileSet,
+  type GeneratedFile,
   generatedHeader,
   type Model,
   type ModelServer,
@@ -34,12 +35,17 @@ export function netplanOf(server: ModelServer): object {
 
 /** servers/<server>/netplan.yaml for every server, mode 0600 (netplan warns about readable files). */
 export function generateNetplan(model: Model): FileSet {
+  return sortFileSet([...netplanFiles(model)]);
+}
+
+/** The same files one server at a time. */
+export function* netplanFiles(model: Model): Generator<GeneratedFile> {
   const header = generatedHeader(model.source);
-  return sortFileSet(
-    model.servers.map((server) => ({
+  for (const server of model.servers) {
+    yield {
       path: `servers/${server.name}/netplan.yaml`,
       content: `${header}\n# ${server.name}: ${server.site} site, segment ${server.segment}, gateway ${server.gateway}.\n${yamlText(netplanOf(server))}`,
       mode: 0o600,
-    })),
-  );
+    };
+  }
 }

@@ -1,6 +1,6 @@
 // gen-vyos, VyOS part: Model -> routers/<router>/config.set and config.boot for every router
 // that runs VyOS, in the syntax of its release line.
-import { type FileSet, type Model, sortFileSet } from '@geostage/schema';
+import { collectFiles, type FileSet, type FileStream, type GeneratedFile, type Model } from '@geostage/schema';
 import { NO_MATERIAL, type PublicMaterial } from '@geostage/secrets';
 import { vyosRouter } from './router.ts';
 import { isVyosLine, VYOS_LINES } from './versions.ts';
@@ -15,20 +15,26 @@ export function generateVyos(
   model: Model,
   material: PublicMaterial = NO_MATERIAL,
 ): { files: FileSet; warnings: string[] } {
-  const files: FileSet = [];
+  return collectFiles(vyosFiles(model, material));
+}
+
+/** The VyOS routers' files one router at a time (FileStream). */
+export function vyosFiles(model: Model, material: PublicMaterial = NO_MATERIAL): FileStream {
   const warnings: string[] = [];
-  for (const site of model.sites) {
-    const router = site.router;
-    if (router.os !== 'vyos') continue;
-    if (!isVyosLine(router.release)) {
-      warnings.push(
-        `router ${router.name}: VyOS ${router.release} is not a release line gen-vyos writes (${VYOS_LINES.join(', ')}); skipped`,
-      );
-      continue;
+  function* files(): Generator<GeneratedFile> {
+    for (const site of model.sites) {
+      const router = site.router;
+      if (router.os !== 'vyos') continue;
+      if (!isVyosLine(router.release)) {
+        warnings.push(
+          `router ${router.name}: VyOS ${router.release} is not a release line gen-vyos writes (${VYOS_LINES.join(', ')}); skipped`,
+        );
+        continue;
+      }
+      const output = vyosRouter(model, site, router.release, material);
+      warnings.push(...output.warnings);
+      yield* output.files;
     }
-    const output = vyosRouter(model, site, router.release, material);
-    files.push(...output.files);
-    warnings.push(...output.warnings);
   }
-  return { files: sortFileSet(files), warnings };
+  return { files: files(), warnings };
 }
