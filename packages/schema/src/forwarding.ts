@@ -50,34 +50,75 @@ export function mergeSiblings(blocks: readonly Block[]): Block[] {
 export function withoutMembers(blocks: readonly Block[], removed: readonly Member[]): Block[] {
   if (removed.length === 0) return [...blocks];
   const out: Block[] = [];
-  const split = (block: Block, inside: readonly Member[]) => {
+  // Members are in address order: a half of a block is an index range found by binary search,
+  // and a block is copied out once, when it is kept, not at every level of the split.
+  const split = (
+    block: Block,
+    network: number,
+    length: number,
+    from: number,
+    to: number,
+    inside: readonly Member[],
+  ) => {
     if (inside.length === 0) {
-      out.push(block);
+      out.push(pieceOf(block, network, length, from, to));
       return;
     }
-    if (inside.some((member) => member.network === block.network && member.length === block.length)) return;
-    const half = 2 ** (32 - block.length - 1);
-    const middle = block.network + half;
-    for (const [network, low, high] of [
-      [block.network, block.network, middle],
-      [middle, middle, block.network + 2 * half],
-    ] as const) {
-      const members = block.members.filter((member) => member.network >= low && member.network < high);
-      if (members.length === 0) continue;
-      split(
-        { network, length: block.length + 1, members },
-        inside.filter((member) => member.network >= low && member.network < high),
-      );
-    }
+    if (inside.some((member) => member.network === network && member.length === length)) return;
+    const half = 2 ** (32 - length - 1);
+    const middle = network + half;
+    const cut = firstAtOrAfter(block.members, middle, from, to);
+    if (cut > from)
+      split(block, network, length + 1, from, cut, inside.filter((member) => member.network < middle));
+    if (to > cut)
+      split(block, middle, length + 1, cut, to, inside.filter((member) => member.network >= middle));
   };
   for (const block of blocks) {
     const end = block.network + 2 ** (32 - block.length);
     split(
       block,
+      block.network,
+      block.length,
+      0,
+      block.members.length,
       removed.filter((member) => member.network >= block.network && member.network < end),
     );
   }
   return out;
+}
+
+// The pieces a block is split into, made once per block: every spoke of a hub splits the same
+// merged blocks around its own LANs, and the pieces away from its LANs are the same for many
+// spokes. As shared objects, what is worked out from a piece (its sites) is worked out once.
+const PIECES = new WeakMap<Block, Map<number, Block>>();
+
+/** The aligned piece `network`/`length` of `block`, its members those at [from, to). */
+function pieceOf(block: Block, network: number, length: number, from: number, to: number): Block {
+  if (length === block.length) return block;
+  let pieces = PIECES.get(block);
+  if (!pieces) {
+    pieces = new Map();
+    PIECES.set(block, pieces);
+  }
+  const key = network * 64 + length;
+  let piece = pieces.get(key);
+  if (!piece) {
+    piece = { network, length, members: block.members.slice(from, to) };
+    pieces.set(key, piece);
+  }
+  return piece;
+}
+
+/** The first index in [from, to) whose member's network is at least `network` (to when none is). */
+function firstAtOrAfter(members: readonly Member[], network: number, from: number, to: number): number {
+  let low = from;
+  let high = to;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (members[mid]!.network < network) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** The sites a block's prefixes belong to, each once, in address order. */

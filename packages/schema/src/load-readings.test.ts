@@ -91,10 +91,20 @@ describe('js-yaml and yaml read the same values', () => {
         (data, flow) => {
           const text = stringify(data, flow ? { collectionStyle: 'flow' } : {});
           if (/[&*!\t\r]|^%/m.test(text)) return; // load.ts leaves these to the full reading
-          expect(quickYaml(text)).toEqual(parse(text));
+          // yaml writes some flow mappings that no reader takes back (`{ " ": :\n\n    a }` for
+          // {" ": ":\na"}): then both must refuse it, and load.ts reports the full reading's error.
+          const reading = (read: (text: string) => unknown) => {
+            try {
+              return { value: read(text) };
+            } catch {
+              return { refused: true };
+            }
+          };
+          expect(reading(quickYaml)).toEqual(reading(parse));
         },
       ),
-      { numRuns: 500 },
+      // A counterexample a run found, kept: both readers refuse what yaml wrote for it.
+      { numRuns: 500, examples: [[{ ' ': ':\na' }, true]] },
     );
   });
 

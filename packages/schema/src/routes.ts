@@ -123,9 +123,17 @@ export function routePlanner(
     }
     return plan;
   };
-  // A block split around the site's own LANs is the site's alone: worked out on the spot.
-  const shown = (plan: Plan, block: Block) =>
-    plan.shown.get(block) ?? { prefix: formatPrefix(block), sites: blockSites(block) };
+  // A block split around a site's own LANs: its pieces are shared (withoutMembers makes each
+  // once), and so is what they show.
+  const pieces = new Map<Block, { prefix: string; sites: string[] }>();
+  const shown = (plan: Plan, block: Block) => {
+    let seen = plan.shown.get(block) ?? pieces.get(block);
+    if (!seen) {
+      seen = { prefix: formatPrefix(block), sites: blockSites(block) };
+      pieces.set(block, seen);
+    }
+    return seen;
+  };
   return {
     /** Routes to every remote LAN prefix, sorted by prefix (ties in site order). */
     routes(site: ModelSite): ModelRoute[] {
