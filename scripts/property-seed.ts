@@ -8,6 +8,7 @@ import fc from 'fast-check';
 const asked = process.env.GEOSTAGE_PROPERTY_SEED;
 if (asked !== 'random') {
   const seed = asked === undefined ? 20_261_202 : Number(asked);
-  if (!Number.isInteger(seed)) throw new Error(`GEOSTAGE_PROPERTY_SEED must be an integer or "random", not "${asked}"`);
+  if (!Number.isInteger(seed))
+    throw new Error(`GEOSTAGE_PROPERTY_SEED must be an integer or "random", not "${asked}"`);
   fc.configureGlobal({ seed });
 }

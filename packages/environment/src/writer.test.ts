@@ -109,7 +109,9 @@ describe('writeFileSet with files made as they are read (a FileStream)', () => {
     const folder = join(scratch(), 'network');
     await writeFileSet(folder, made(many), 'topology.yaml');
     const before = statSync(join(folder, 'servers/s0/netplan.yaml')).ino;
-    const next = many.map((file, index) => (index === 4 ? { ...file, content: 'network: {} # new\n' } : file));
+    const next = many.map((file, index) =>
+      index === 4 ? { ...file, content: 'network: {} # new\n' } : file,
+    );
     const result = await writeFileSet(folder, made(next), 'topology.yaml');
     expect(result.written).toEqual(['index.json', 'servers/s4/netplan.yaml']);
     expect(result.unchanged).toHaveLength(5);

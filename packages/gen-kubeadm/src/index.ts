@@ -44,10 +44,7 @@ export function clusterFiles(model: Model): FileStream {
 }
 
 /** Everything but the nodes' kubeadm files: a few files, however large the cluster. */
-function clusterWideFiles(
-  model: Model,
-  kubernetes: ModelKubernetes,
-): { files: FileSet; warnings: string[] } {
+function clusterWideFiles(model: Model, kubernetes: ModelKubernetes): { files: FileSet; warnings: string[] } {
   const header = generatedHeader(model.source, '#');
   const files: FileSet = [];
   const warnings: string[] = [];

@@ -1,7 +1,13 @@
 // gen-vyos: Model -> the network part of an environment's generated files
 // (environments/<env>/generated/network/): router configurations (VyOS per release line,
 // plain Linux with OpenVPN) and netplan for every server.
-import { collectFiles, type FileSet, type FileStream, type GeneratedFile, type Model } from '@geostage/schema';
+import {
+  collectFiles,
+  type FileSet,
+  type FileStream,
+  type GeneratedFile,
+  type Model,
+} from '@geostage/schema';
 import { NO_MATERIAL, type PublicMaterial } from '@geostage/secrets';
 import { linuxRouterFiles } from './linux/index.ts';
 import { netplanFiles } from './netplan/index.ts';
@@ -10,9 +16,9 @@ import { vyosFiles } from './vyos/index.ts';
 export {
   generateLinuxRouters,
   LINUX_RENDERING_RELEASE,
-  linuxRouterFiles,
   linuxDevicePath,
   linuxRendering,
+  linuxRouterFiles,
   OPENVPN_DIR,
 } from './linux/index.ts';
 export { generateNetplan, netplanFiles } from './netplan/index.ts';

@@ -101,9 +101,16 @@ describe('keepAliveOf', () => {
   });
 
   it('writes no hand-window with a static key, in either rendering (OpenVPN refuses it without TLS)', () => {
-    const staticKey = (model: Model): Model => ({ ...model, vpn: { ...model.vpn, authentication: 'static-key' } });
-    const linux = generateLinuxRouters(staticKey(globalHub(true))).files.filter((file) => file.path.endsWith('.conf'));
-    const vyos = generateNetwork(staticKey(globalHub(false))).files.filter((file) => file.path.endsWith('config.set'));
+    const staticKey = (model: Model): Model => ({
+      ...model,
+      vpn: { ...model.vpn, authentication: 'static-key' },
+    });
+    const linux = generateLinuxRouters(staticKey(globalHub(true))).files.filter((file) =>
+      file.path.endsWith('.conf'),
+    );
+    const vyos = generateNetwork(staticKey(globalHub(false))).files.filter((file) =>
+      file.path.endsWith('config.set'),
+    );
     expect(linux.some((file) => /^secret /m.test(file.content))).toBe(true);
     expect(linux.some((file) => /^connect-retry 3$/m.test(file.content))).toBe(true);
     for (const file of [...linux, ...vyos]) expect(file.content, file.path).not.toMatch(/hand-window/);

@@ -69,9 +69,23 @@ export function withoutMembers(blocks: readonly Block[], removed: readonly Membe
     const middle = network + half;
     const cut = firstAtOrAfter(block.members, middle, from, to);
     if (cut > from)
-      split(block, network, length + 1, from, cut, inside.filter((member) => member.network < middle));
+      split(
+        block,
+        network,
+        length + 1,
+        from,
+        cut,
+        inside.filter((member) => member.network < middle),
+      );
     if (to > cut)
-      split(block, middle, length + 1, cut, to, inside.filter((member) => member.network >= middle));
+      split(
+        block,
+        middle,
+        length + 1,
+        cut,
+        to,
+        inside.filter((member) => member.network >= middle),
+      );
   };
   for (const block of blocks) {
     const end = block.network + 2 ** (32 - block.length);

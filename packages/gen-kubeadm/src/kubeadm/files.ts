@@ -1,5 +1,11 @@
 // One kubeadm.yaml per Kubernetes node: nodes/<server>/kubeadm.yaml.
-import { type FileSet, type GeneratedFile, generatedHeader, type Model, type ModelKubernetes } from '@geostage/schema';
+import {
+  type FileSet,
+  type GeneratedFile,
+  generatedHeader,
+  type Model,
+  type ModelKubernetes,
+} from '@geostage/schema';
 import { kubeadmSecretNames } from '@geostage/secrets';
 import { yamlDocuments } from '../yaml-documents.ts';
 import { CROSS_SITE_WAITS, dialectFor } from './api.ts';

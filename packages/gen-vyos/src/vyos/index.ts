@@ -1,6 +1,12 @@
 // gen-vyos, VyOS part: Model -> routers/<router>/config.set and config.boot for every router
 // that runs VyOS, in the syntax of its release line.
-import { collectFiles, type FileSet, type FileStream, type GeneratedFile, type Model } from '@geostage/schema';
+import {
+  collectFiles,
+  type FileSet,
+  type FileStream,
+  type GeneratedFile,
+  type Model,
+} from '@geostage/schema';
 import { NO_MATERIAL, type PublicMaterial } from '@geostage/secrets';
 import { vyosRouter } from './router.ts';
 import { isVyosLine, VYOS_LINES } from './versions.ts';
