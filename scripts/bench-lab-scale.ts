@@ -292,8 +292,11 @@ command in its own process; ${runs === 1 ? 'one run' : `the median of ${runs} ru
 ${sample} of ${(sites * (sites - 1)) / 2} site pairs (seed = the run's number), every site in one of them.
 
 - ${type()} ${release()}, ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB;
-  load average at the start ${loadAtStart.map((value) => value.toFixed(2)).join(', ')}. The machine was shared with other
-  agents' builds and tests while this ran: the times include their load.
+  load average at the start ${loadAtStart.map((value) => value.toFixed(2)).join(', ')}${
+    loadAtStart[0]! > cpus().length / 2
+      ? ': other work was running on this machine, and the times include its load'
+      : ''
+  }.
 
 | step | wall time | result |
 |---|---:|---|
