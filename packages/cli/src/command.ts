@@ -17,6 +17,8 @@ export interface Io {
   cwd: string;
   out(text: string): void;
   err(text: string): void;
+  /** stderr is a terminal: long work may show a progress line there, rewritten in place. */
+  progress?: boolean;
 }
 
 export interface CommandInput {

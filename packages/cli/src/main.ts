@@ -12,7 +12,12 @@ const { streamOutput } = await import('./output.ts');
 
 const stdout = streamOutput(process.stdout);
 const stderr = streamOutput(process.stderr);
-const io = { cwd: process.cwd(), out: stdout.write, err: stderr.write };
+const io = {
+  cwd: process.cwd(),
+  out: stdout.write,
+  err: stderr.write,
+  progress: process.stderr.isTTY === true,
+};
 
 try {
   process.exitCode = await run(process.argv.slice(2), io);

@@ -4,6 +4,7 @@ import { repositoryEnvironment, selectGenerators } from '@geostage/environment';
 import { formatDiagnostic, type GeneratedFile } from '@geostage/schema';
 import { type CommandInput, EXIT, UsageError } from './command.ts';
 import { loadEnvironment, repositoryRoot, selectEnvironments } from './environment.ts';
+import { withProgress } from './progress.ts';
 import { foldWarnings } from './warnings.ts';
 
 export const GENERATOR_OPTIONS = {
@@ -45,10 +46,18 @@ export async function runGenerators({ values, positionals, io }: CommandInput, s
       // once they have been, and come right before its folder's lines.
       const stream = await generator.stream(environment.model, environment.paths);
       const shown = shownPaths.generated[generator.name];
+      // On a terminal, the count of files so far (10,000 sites take tens of seconds).
+      const files = io.progress
+        ? withProgress(
+            stream.files,
+            (count) => io.err(`\r${shown}: ${count.toLocaleString('en-US')} files`),
+            () => io.err('\r\x1b[K'),
+          )
+        : stream.files;
       const result = await sink({
         folder: environment.paths.generated[generator.name],
         shown,
-        files: stream.files,
+        files,
         source: environment.source,
       });
       for (const warning of foldWarnings(stream.warnings))

@@ -13,7 +13,9 @@ Loads each environment's topology, resolves it and writes the generated files:
   environments/<env>/generated/cluster/   kubeadm per node, HAProxy, CNI, labels, apps
 Each folder is built beside the old one and swapped in whole, so a failed run leaves the
 previous output untouched; a run killed mid-swap is finished or undone by the next one. Files
-whose bytes did not change keep their timestamps. index.json lists every file with its SHA-256. With no environment named, every environment is generated.
+whose bytes did not change keep their timestamps. index.json lists every file with its SHA-256.
+Files are written as they are made, not held in memory; on a terminal a line counts them.
+With no environment named, every environment is generated.
 
 Options:
   --only network|cluster   run one generator (nx run gen-vyos:generate uses network).
