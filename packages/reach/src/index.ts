@@ -25,6 +25,8 @@ export {
 } from './report/json.ts';
 export { type RenderOptions, renderMatrix } from './report/render.ts';
 export {
+  DenseMatrix,
+  everyCell,
   groupIndex,
   groupOutcome,
   INITIAL_TTL,

@@ -20,7 +20,7 @@ export function computedReachability(files: readonly SiteFile[]): Reachability |
     (from: string, to: string): Outcome | undefined => {
       const source = rowOf.get(from);
       const target = rowOf.get(to);
-      return source === undefined || target === undefined ? undefined : report[view][source]?.[target];
+      return source === undefined || target === undefined ? undefined : report[view].cell(source, target);
     };
   const before = lookup('before');
   const after = lookup('after');

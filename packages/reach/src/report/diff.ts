@@ -56,8 +56,8 @@ export function diffReports(
   for (const view of views) {
     for (const from of classes.values()) {
       for (const to of classes.values()) {
-        const was = base[view][from.base]?.[to.base];
-        const is = head[view][from.head]?.[to.head];
+        const was = base[view].cell(from.base, to.base);
+        const is = head[view].cell(from.head, to.head);
         if (!was || !is) continue;
         if (from === to && from.servers.length < 2) continue;
         let change: ChangeKind | null = null;

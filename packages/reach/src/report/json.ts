@@ -7,6 +7,7 @@
 // Nothing is ever one string of the whole: a document of 1,000 sites is tens of megabytes.
 import type { Warning } from '../device.ts';
 import {
+  DenseMatrix,
   type Matrix,
   type Outcome,
   REPORT_FORMAT,
@@ -90,7 +91,12 @@ export function writeReportJson(report: ReachReport, write: (piece: string) => v
     emit(`${count > 0 ? '\n  ' : ''}]${last ? '\n' : ',\n'}`);
   };
   const matrix = (key: string, cells: Matrix) =>
-    lines(key, cells.length, (index) => `[${cells[index]!.map(outcomes.number).join(',')}]`);
+    lines(key, cells.size, (row) => {
+      const numbers = new Array<number>(cells.size);
+      for (let column = 0; column < cells.size; column++)
+        numbers[column] = outcomes.number(cells.cell(row, column)!);
+      return `[${numbers.join(',')}]`;
+    });
   emit('{\n');
   field('format', report.format);
   field('version', report.version);
@@ -199,12 +205,14 @@ export function readReportJson(value: unknown): ReachReport {
     return outcome;
   });
   const matrix = (rows: number[][]): Matrix =>
-    rows.map((row) =>
-      row.map((index) => {
-        const outcome = outcomes[index];
-        if (!outcome) throw new ReportFormatError(`a matrix cell names outcome ${index}, beyond the table`);
-        return outcome;
-      }),
+    new DenseMatrix(
+      rows.map((row) =>
+        row.map((index) => {
+          const outcome = outcomes[index];
+          if (!outcome) throw new ReportFormatError(`a matrix cell names outcome ${index}, beyond the table`);
+          return outcome;
+        }),
+      ),
     );
   return {
     format: REPORT_FORMAT,

@@ -88,7 +88,7 @@ function serverMatrix(report: ReachReport, view: View): string[] {
       const cells = blocks.map((column) =>
         column.names
           .map((to) =>
-            (to === from ? '-' : mark(report[view][groupOf.get(from)!]?.[groupOf.get(to)!])).padEnd(cell),
+            (to === from ? '-' : mark(report[view].cell(groupOf.get(from)!, groupOf.get(to)!))).padEnd(cell),
           )
           .join(''),
       );
@@ -111,7 +111,7 @@ function groupMatrix(report: ReachReport, view: View): string[] {
     const cells = groups.map((to, column) => {
       // The diagonal group pair is two different servers of one group; a group of one has none.
       if (from === to && from.servers.length === 1) return '-'.padEnd(cell);
-      return mark(report[view][index]?.[column]).padEnd(cell);
+      return mark(report[view].cell(index, column)).padEnd(cell);
     });
     lines.push(`${labels[index]!.padEnd(labelWidth)} | ${cells.join('')}`);
   });
@@ -126,7 +126,7 @@ function groupSummary(report: ReachReport, view: View): string[] {
     report.groups.forEach((to, column) => {
       const count = from === to ? size.get(to.id)! - 1 : size.get(to.id)!;
       total += count;
-      if (report[view][row]?.[column]?.reachable) reachable += count;
+      if (report[view].cell(row, column)?.reachable) reachable += count;
     });
     return `${from.router ?? '?'} ${from.id} (${serverCount(from.servers.length)}): reaches ${reachable} of ${total} other servers`;
   });
@@ -142,7 +142,7 @@ function reasonLines(report: ReachReport, view: View): string[] {
     for (const [column, to] of report.groups.entries()) {
       const pairs = size.get(from.id)! * (from === to ? size.get(to.id)! - 1 : size.get(to.id)!);
       if (pairs === 0) continue;
-      const outcome = report[view][row]?.[column];
+      const outcome = report[view].cell(row, column);
       total += pairs;
       if (outcome?.reachable) reachable += pairs;
       else counts.set(outcome?.reason ?? 'unknown', (counts.get(outcome?.reason ?? 'unknown') ?? 0) + pairs);

@@ -78,11 +78,30 @@ export interface ReportServer {
 }
 
 /**
- * Row i, column j: from the servers of `groups[i]` to those of `groups[j]` (arrays rather than
- * objects keyed by group: a thousand groups make a million cells). The diagonal cell is two
- * different servers of one group.
+ * The outcomes of one view. Row i, column j: from the servers of `groups[i]` to those of
+ * `groups[j]`; the diagonal cell is two different servers of one group. Every reader reads a
+ * cell through `cell`, so that a matrix need not hold its cells: 10,000 groups make 10^8 of
+ * them (README, "What 10,000 sites needs").
  */
-export type Matrix = Outcome[][];
+export interface Matrix {
+  /** Groups per side. */
+  readonly size: number;
+  /** The outcome from group `row` to group `column`; undefined outside the matrix. */
+  cell(row: number, column: number): Outcome | undefined;
+}
+
+/** A matrix that holds every cell (arrays rather than objects keyed by group). */
+export class DenseMatrix implements Matrix {
+  readonly size: number;
+  readonly rows: readonly (readonly Outcome[])[];
+  constructor(rows: readonly (readonly Outcome[])[]) {
+    this.rows = rows;
+    this.size = rows.length;
+  }
+  cell(row: number, column: number): Outcome | undefined {
+    return this.rows[row]?.[column];
+  }
+}
 
 export interface ReachReport {
   format: typeof REPORT_FORMAT;
@@ -99,6 +118,13 @@ export interface ReachReport {
   warnings: Warning[];
 }
 
+/** Every cell of a matrix, row by row: for the few readers that need them all (tests, benchmarks). */
+export function* everyCell(matrix: Matrix): Generator<Outcome> {
+  for (let row = 0; row < matrix.size; row++) {
+    for (let column = 0; column < matrix.size; column++) yield matrix.cell(row, column)!;
+  }
+}
+
 /** Group id -> its row and column in the matrices. */
 export function groupIndex(report: ReachReport): Map<string, number> {
   return new Map(report.groups.map((group, index) => [group.id, index]));
@@ -109,7 +135,7 @@ export function groupOutcome(report: ReachReport, view: View, from: string, to: 
   const index = groupIndex(report);
   const row = index.get(from);
   const column = index.get(to);
-  return row === undefined || column === undefined ? null : (report[view][row]?.[column] ?? null);
+  return row === undefined || column === undefined ? null : (report[view].cell(row, column) ?? null);
 }
 
 /** The outcome between two servers, or null on the diagonal (a server and itself). */
@@ -127,10 +153,10 @@ export function reachabilityByName(report: ReachReport, view: View): Record<stri
   const out: Record<string, Record<string, boolean>> = {};
   for (const from of report.servers) {
     const row: Record<string, boolean> = {};
-    const outcomes = report[view][index.get(from.group)!]!;
+    const source = index.get(from.group)!;
     for (const to of report.servers) {
       if (to.name === from.name) continue;
-      row[to.name] = outcomes[index.get(to.group)!]?.reachable ?? false;
+      row[to.name] = report[view].cell(source, index.get(to.group)!)?.reachable ?? false;
     }
     out[from.name] = row;
   }

@@ -13,6 +13,7 @@ import {
 import type { Device, Warning } from '../device.ts';
 import { parseDevices } from '../read/devices.ts';
 import {
+  DenseMatrix,
   type Matrix,
   type Outcome,
   REPORT_FORMAT,
@@ -197,7 +198,7 @@ function computeMatrix(network: Network, groups: readonly Group[]): Matrix {
     }
     walks.push(row);
   }
-  const matrix: Matrix = [];
+  const rows: Outcome[][] = [];
   for (let sourceIndex = 0; sourceIndex < groups.length; sourceIndex++) {
     const row: Outcome[] = new Array(groups.length);
     for (let targetIndex = 0; targetIndex < groups.length; targetIndex++) {
@@ -210,9 +211,9 @@ function computeMatrix(network: Network, groups: readonly Group[]): Matrix {
           : walks[targetIndex]![sourceIndex]!;
       row[targetIndex] = pairOutcome(forward, back);
     }
-    matrix.push(row);
+    rows.push(row);
   }
-  return matrix;
+  return new DenseMatrix(rows);
 }
 
 /**
