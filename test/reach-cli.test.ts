@@ -57,5 +57,6 @@ describe('geostage reach at its limit', () => {
     expect(stderr).toMatch(
       /^geostage: reach: keio-2019: \d+ server groups make \d+ group pairs per view; reach computes its matrices for at most 2 groups/,
     );
+    expect(stderr).toMatch(/would take about 0\.0 GB of memory \(--max-groups raises the limit/);
   });
 });
