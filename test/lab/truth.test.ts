@@ -113,26 +113,34 @@ if (support !== null) {
       expect(up.code, up.stdout + up.stderr).toBe(0);
     }, 120_000);
 
-    // What an apply that changes both ends of a tunnel does: the spoke restarts, and the hub a
-    // moment later, while the spoke is in a handshake with the hub's old process. With OpenVPN's
-    // default hand-window the spoke ignored the hub's new process for 60 s (CI saw it as an
-    // apply whose tunnel check failed); the generated 10 s window bounds it.
-    it('has tokyo--berlin answer within 30 s when its two ends restart 0.2 s apart', async () => {
-      const hub = router('hub-tokyo');
+    // What an apply that changes both ends of a tunnel does: one end restarts, and the other a
+    // moment later, while the first is in a handshake with the other's old process. With
+    // OpenVPN's default hand-window that end ignored the new process for 60 s (CI saw an apply
+    // whose tunnel check failed). With 10 s at both ends the two windows ran out together and
+    // collided again (CI saw 45 s and more). The generated windows differ: 10 s at the initiator
+    // (rt-berlin), 15 s at the responder (hub-tokyo). Both orders are tried.
+    it('has tokyo--berlin answer within 30 s when its two ends restart 0.2 s apart, in either order', async () => {
+      const hub = tunnelOf(router('hub-tokyo'), 'tokyo--berlin');
       const spoke = tunnelOf(router('rt-berlin'), 'tokyo--berlin');
-      await restart(spoke);
-      await new Promise((done) => setTimeout(done, 200));
-      const tunnel = tunnelOf(hub, 'tokyo--berlin');
-      await restart(tunnel);
-      const seconds = await answersAfter(hub, tunnel, 45);
-      console.log(
-        `global-hub: rt-berlin answered across tokyo--berlin ${seconds} s after both ends restarted`,
-      );
-      expect(seconds).not.toBeNull();
-      expect(seconds).toBeLessThan(30);
-      const up = await scratch.geostage(['lab', 'up', 'global-hub']);
-      expect(up.code, up.stdout + up.stderr).toBe(0);
-    }, 120_000);
+      try {
+        for (const [first, second, order] of [
+          [spoke, hub, 'rt-berlin first'],
+          [hub, spoke, 'hub-tokyo first'],
+        ] as const) {
+          await restart(first);
+          await new Promise((done) => setTimeout(done, 200));
+          await restart(second);
+          const seconds = await answersAfter(router('hub-tokyo'), hub, 45);
+          console.log(`global-hub: tokyo--berlin answered ${seconds} s after both ends restarted, ${order}`);
+          expect(seconds, order).not.toBeNull();
+          expect(seconds, order).toBeLessThan(30);
+        }
+      } finally {
+        // The lab's record learns the new pids when lab up repairs, also after a failure here.
+        const up = await scratch.geostage(['lab', 'up', 'global-hub']);
+        expect(up.code, up.stdout + up.stderr).toBe(0);
+      }
+    }, 240_000);
 
     it('names a downed tunnel in lab status (exit 1), and lab up repairs it', async () => {
       const hub = state().processes.find(

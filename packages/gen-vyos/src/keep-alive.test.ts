@@ -61,6 +61,12 @@ describe('keepAliveOf', () => {
     });
   });
 
+  it('gives the responding end a longer handshake window than the initiating one', () => {
+    const responder = { ...end(true), initiator: false };
+    expect(keepAliveOf(end(true), responder, true).handWindow).toBe(10);
+    expect(keepAliveOf(responder, end(true), true).handWindow).toBe(15);
+  });
+
   it('gives no hand-window to a static key, which has no handshake', () => {
     expect(keepAliveOf(end(true), end(true), false).handWindow).toBeNull();
     expect(keepAliveOf(end(false), end(true), false)).toMatchObject({ handWindow: null, connectRetry: 3 });
@@ -74,8 +80,11 @@ describe('keepAliveOf', () => {
     expect(campus).not.toMatch(/explicit-exit-notify/);
     expect(campus).toMatch(/keep-alive interval 5\n/);
     expect(campus).toMatch(/openvpn-option 'connect-retry 3'\n.*openvpn-option 'hand-window 10'\n/);
-    // tokyo--osaka: two reachable ends, both restarted by an apply that changes both.
-    expect(hub).toMatch(/interfaces openvpn vtun2 openvpn-option 'hand-window 10'\n/);
+    // tokyo--osaka: two reachable ends, both restarted by an apply that changes both; the hub
+    // responds (15 s), rt-osaka initiates (10 s).
+    expect(hub).toMatch(/interfaces openvpn vtun2 openvpn-option 'hand-window 15'\n/);
+    const osaka = files.find((file) => file.path === 'routers/rt-osaka/config.set')!.content;
+    expect(osaka).toMatch(/interfaces openvpn vtun1 openvpn-option 'hand-window 10'\n/);
   });
 
   it('renders it for the same routers as Linux openvpn files', () => {
@@ -97,7 +106,10 @@ describe('keepAliveOf', () => {
       ),
     ).toBe(true);
     expect(campus.length).toBeGreaterThan(0);
-    expect(hub.every((file) => /^hand-window 10$/m.test(file.content))).toBe(true);
+    // The hub responds on every tunnel: 15 s, apart from the initiators' 10 s.
+    expect(
+      hub.every((file) => /^tls-server$/m.test(file.content) && /^hand-window 15$/m.test(file.content)),
+    ).toBe(true);
   });
 
   it('writes no hand-window with a static key, in either rendering (OpenVPN refuses it without TLS)', () => {

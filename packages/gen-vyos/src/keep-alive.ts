@@ -8,13 +8,18 @@
 // waits 3 s before it dials again (`connect-retry`), so that its first packet meets the hub's
 // new process rather than the old one saying goodbye.
 //
-// Every end with TLS gives a handshake 10 s (`hand-window`; OpenVPN's default is 60). When both
-// ends of a tunnel restart within a moment of each other, as an apply that changes both does,
-// one end can be left in a handshake with the other end's old process, and it ignores the new
-// process's handshake until the window runs out. Measured in the lab (tokyo--berlin of
-// global-hub, the hub restarted 0.1 to 0.3 s after the spoke): the tunnel answered after 60 s
-// with the default window and after 10 to 21 s with 10 s. A static key has no handshake, and
-// OpenVPN refuses `hand-window` without TLS.
+// Every end with TLS gives a handshake little time (`hand-window`; OpenVPN's default is 60 s):
+// 10 s at the initiating end (tls-client), 15 s at the responding end. When both ends of a
+// tunnel restart within a moment of each other, as an apply that changes both does, the end
+// that restarted first is left in a handshake with the other end's old process and ignores the
+// new process until its window runs out. Measured in the lab (tokyo--berlin of global-hub, the
+// second end restarted 0.05 to 0.35 s after the first, both cores busy):
+// - default windows: 60 to 62 s, whichever end restarted first;
+// - 10 s at both ends: 12 to 35 s. Both windows ran out together and the two ends collided
+//   again, cycle after cycle (CI saw 45 s and more);
+// - 10 s and 15 s: 11 to 12 s when the initiator restarted first, 15.5 s when the responder
+//   did. The windows run out apart, and the end that did not restart takes the new handshake.
+// A static key has no handshake, and OpenVPN refuses `hand-window` without TLS.
 import type { TunnelEnd } from '@geostage/schema';
 
 export interface KeepAlive {
@@ -30,7 +35,8 @@ export interface KeepAlive {
 
 export const KEEP_ALIVE = { interval: 10, restartAfter: 60 } as const;
 export const KEEP_ALIVE_DIAL_IN = { interval: 5, restartAfter: 20 } as const;
-export const HAND_WINDOW = 10;
+/** The handshake window of the initiating end and of the responding end: different on purpose. */
+export const HAND_WINDOW = { initiator: 10, responder: 15 } as const;
 
 /** The keep-alive of one tunnel end, seen from `local` with `peer` at the far end. */
 export function keepAliveOf(local: TunnelEnd, peer: TunnelEnd, tls: boolean): KeepAlive {
@@ -41,7 +47,7 @@ export function keepAliveOf(local: TunnelEnd, peer: TunnelEnd, tls: boolean): Ke
   return {
     ...timing,
     exitNotify: local.reachable && !peer.reachable ? 1 : 0,
-    handWindow: tls ? HAND_WINDOW : null,
+    handWindow: tls ? (local.initiator ? HAND_WINDOW.initiator : HAND_WINDOW.responder) : null,
     connectRetry: local.reachable ? null : 3,
   };
 }

@@ -115,7 +115,7 @@ interfaces {
         local-host 198.51.100.10
         local-port 1195
         mode site-to-site
-        openvpn-option "hand-window 10"
+        openvpn-option "hand-window 15"
         persistent-tunnel
         protocol udp
         remote-address 10.255.0.3
@@ -141,7 +141,7 @@ interfaces {
         local-host 198.51.100.10
         local-port 1196
         mode site-to-site
-        openvpn-option "hand-window 10"
+        openvpn-option "hand-window 15"
         persistent-tunnel
         protocol udp
         remote-address 10.255.0.5
@@ -168,7 +168,7 @@ interfaces {
         local-port 1197
         mode site-to-site
         openvpn-option "explicit-exit-notify 1"
-        openvpn-option "hand-window 10"
+        openvpn-option "hand-window 15"
         persistent-tunnel
         protocol udp
         remote-address 10.255.0.7
