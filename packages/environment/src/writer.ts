@@ -70,6 +70,32 @@ function readOrNull(path: string): string | null {
   }
 }
 
+/** Each file, then index.json made from them all: what the check and the write go through. */
+function* withIndex(files: Iterable<GeneratedFile>, source: string): Generator<GeneratedFile> {
+  const entries: IndexEntry[] = [];
+  for (const file of files) {
+    entries.push(indexEntry(file));
+    yield file;
+  }
+  yield { path: INDEX_FILE, content: indexText(entries, source), mode: 0o644 };
+}
+
+/**
+ * A folder as it is on disk, for comparing the wanted files with one at a time: `status` reads
+ * a file's counterpart, and what no file asked for is `extra` afterwards.
+ */
+function onDisk(folder: string) {
+  const present = new Set(listFiles(folder));
+  return {
+    status(file: GeneratedFile): 'same' | 'missing' | 'changed' {
+      const current = present.has(file.path) ? readOrNull(join(folder, file.path)) : null;
+      present.delete(file.path);
+      return current === null ? 'missing' : current === file.content ? 'same' : 'changed';
+    },
+    extra: () => [...present],
+  };
+}
+
 /**
  * Compares generated files (plus their index) with a folder on disk. Empty when they agree.
  * The files are read one at a time and not kept.
@@ -79,26 +105,14 @@ export async function checkFileSet(
   files: Iterable<GeneratedFile>,
   source: string,
 ): Promise<Drift[]> {
-  const present = new Set(listFiles(folder));
+  const disk = onDisk(folder);
   const drift: Drift[] = [];
-  const entries: IndexEntry[] = [];
-  const compare = (file: GeneratedFile) => {
-    const current = present.has(file.path) ? readOrNull(join(folder, file.path)) : null;
-    if (current === null) drift.push({ path: file.path, status: 'missing' });
-    else if (current !== file.content) drift.push({ path: file.path, status: 'changed' });
-    present.delete(file.path);
-  };
-  for (const file of files) {
-    entries.push(indexEntry(file));
-    compare(file);
+  for (const file of withIndex(files, source)) {
+    const status = disk.status(file);
+    if (status !== 'same') drift.push({ path: file.path, status });
   }
-  compare(indexFile(entries, source));
-  for (const extra of present) drift.push({ path: extra, status: 'extra' });
+  for (const extra of disk.extra()) drift.push({ path: extra, status: 'extra' });
   return drift.sort((a, b) => (a.path < b.path ? -1 : 1));
-}
-
-function indexFile(entries: IndexEntry[], source: string): GeneratedFile {
-  return { path: INDEX_FILE, content: indexText(entries, source), mode: 0o644 };
 }
 
 /**
@@ -120,8 +134,7 @@ export async function writeFileSet(
   );
   // Made one level at a time, so that a read-only parent reports EROFS or EACCES on its own path.
   if (!exists) await makeFolder(dirname(folder));
-  const present = new Set(listFiles(folder));
-  const entries: IndexEntry[] = [];
+  const disk = onDisk(folder);
   const written: string[] = [];
   const unchanged: { path: string; mode: number }[] = [];
   const { staging, retired } = swapNames(folder, `${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -132,34 +145,30 @@ export async function writeFileSet(
     for (const file of unchanged) made.link(file.path, file.mode);
     return made;
   };
-  const take = (file: GeneratedFile) => {
-    const same = present.has(file.path) && readOrNull(join(folder, file.path)) === file.content;
-    present.delete(file.path);
-    if (same) {
-      unchanged.push({ path: file.path, mode: file.mode });
-      stager?.link(file.path, file.mode);
-    } else {
-      written.push(file.path);
-      stager ??= begin();
-      stager.write(file);
-    }
-  };
+  let removed: string[];
   try {
-    for (const file of files) {
-      entries.push(indexEntry(file));
-      take(file);
+    for (const file of withIndex(files, source)) {
+      if (disk.status(file) === 'same') {
+        unchanged.push({ path: file.path, mode: file.mode });
+        stager?.link(file.path, file.mode);
+      } else {
+        written.push(file.path);
+        stager ??= begin();
+        stager.write(file);
+      }
     }
-    take(indexFile(entries, source));
-    if (present.size > 0) stager ??= begin();
+    removed = disk.extra();
+    if (removed.length > 0) stager ??= begin();
   } catch (error) {
     if (stager) rmSync(staging, { recursive: true, force: true });
     throw error;
   }
   const result: WriteResult = {
-    files: entries.length,
+    // Not counting index.json, which is one of them.
+    files: written.length + unchanged.length - 1,
     written: written.sort(),
     unchanged: unchanged.map((file) => file.path).sort(),
-    removed: [...present].sort(),
+    removed: removed.sort(),
     warnings,
   };
   if (!stager) return result;

@@ -16,7 +16,7 @@ import {
 import { cniFile } from './cni/cni.ts';
 import { renderHaproxy } from './haproxy/haproxy.ts';
 import { keepalivedFiles } from './haproxy/keepalived.ts';
-import { kubeadmFileStream } from './kubeadm/files.ts';
+import { kubeadmFiles } from './kubeadm/files.ts';
 import { applicationDocuments } from './manifests/application.ts';
 import { namespaceDocument } from './manifests/namespace.ts';
 import { nodeLabelDocuments } from './manifests/node-roles.ts';
@@ -37,7 +37,7 @@ export function clusterFiles(model: Model): FileStream {
   const cluster = kubernetes;
   const rest = clusterWideFiles(model, cluster);
   function* files(): Generator<GeneratedFile> {
-    yield* kubeadmFileStream(model, cluster);
+    yield* kubeadmFiles(model, cluster);
     yield* rest.files;
   }
   return { files: files(), warnings: rest.warnings };

@@ -1,7 +1,7 @@
 // A NATed site is not cut off for a minute: the hub end of a dial-in tunnel says goodbye when it
 // stops and both ends probe every 5 s, in the VyOS and the Linux renderings alike. Nor is a tunnel
-// whose two ends restart together: every TLS end gives a handshake 10 s, and a static key, which
-// OpenVPN refuses `hand-window` with, gets none.
+// whose two ends restart together: the initiating TLS end gives a handshake 10 s, the responding
+// end 15 s, and a static key, which OpenVPN refuses `hand-window` with, gets none.
 import { readFileSync } from 'node:fs';
 import { loadTopology, type Model, resolve } from '@geostage/schema';
 import { describe, expect, it } from 'vitest';

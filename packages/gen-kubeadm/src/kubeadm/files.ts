@@ -1,11 +1,5 @@
 // One kubeadm.yaml per Kubernetes node: nodes/<server>/kubeadm.yaml.
-import {
-  type FileSet,
-  type GeneratedFile,
-  generatedHeader,
-  type Model,
-  type ModelKubernetes,
-} from '@geostage/schema';
+import { type GeneratedFile, generatedHeader, type Model, type ModelKubernetes } from '@geostage/schema';
 import { kubeadmSecretNames } from '@geostage/secrets';
 import { yamlDocuments } from '../yaml-documents.ts';
 import { CROSS_SITE_WAITS, dialectFor } from './api.ts';
@@ -15,12 +9,8 @@ import { joinDocument } from './join.ts';
 const SECRETS_NOTE =
   '@secret:<name>@ placeholders are filled by apply from environments/<env>/secrets/<name> on upload; never commit the values.';
 
-export function kubeadmFiles(model: Model, kubernetes: ModelKubernetes): FileSet {
-  return [...kubeadmFileStream(model, kubernetes)];
-}
-
-/** The same files one node at a time. */
-export function* kubeadmFileStream(model: Model, kubernetes: ModelKubernetes): Generator<GeneratedFile> {
+/** Every node's kubeadm.yaml, one node at a time. */
+export function* kubeadmFiles(model: Model, kubernetes: ModelKubernetes): Generator<GeneratedFile> {
   const dialect = dialectFor(kubernetes);
   // Sets, not array scans: a cluster of 100,000 nodes is looked up once per server.
   const controlPlanes = new Set(kubernetes.controlPlanes);
