@@ -146,7 +146,7 @@ const STAGES: Stage[] = [
 
 /** Why a stage failed, in a word: reach and the site need the generated files first. */
 function failure(stage: Stage, folder: string, env: string, said: string): string {
-  const refused = /reach computes its matrices for at most ([\d,]+) groups/.exec(said);
+  const refused = /is done for at most ([\d,]+) groups/.exec(said);
   if (refused) return `refused: over ${refused[1]} server groups`;
   const generated = join(folder, 'environments', env, 'generated', 'network');
   let present = true;

@@ -22,7 +22,7 @@ describe('geostage reach', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const report = readReportJson(JSON.parse(stdout));
-    expect(report).toMatchObject({ format: 'geostage-reachability', version: 2 });
+    expect(report).toMatchObject({ format: 'geostage-reachability', version: 3 });
     expect(reachabilityByName(report, 'before')).toEqual(reference.reachability.before_vpn);
     expect(reachabilityByName(report, 'after')).toEqual(reference.reachability.after_vpn);
   });
@@ -50,13 +50,18 @@ describe('geostage reach', () => {
 });
 
 describe('geostage reach at its limit', () => {
-  it('refuses above --max-groups at once, saying how many groups and pairs, with exit 1', () => {
+  it('refuses the text view above --max-groups, saying how many groups and pairs, with exit 1; JSON has no limit', () => {
     const { code, stdout, stderr } = geostage(['reach', 'keio-2019', '--max-groups', '2']);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toMatch(
-      /^geostage: reach: keio-2019: \d+ server groups make \d+ group pairs per view; reach computes its matrices for at most 2 groups/,
+      /^geostage: reach: keio-2019: \d+ server groups make \d+ group pairs per view; counting every pair \(the text view, the site\) is done for at most 2 groups/,
     );
-    expect(stderr).toMatch(/would take about 0\.0 GB of memory \(--max-groups raises the limit/);
+    expect(stderr).toMatch(
+      /would take about 0\.0 GB of memory \(--format json writes the report at any size/,
+    );
+    const json = geostage(['reach', 'keio-2019', '--max-groups', '2', '--format', 'json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).version).toBe(3);
   });
 });

@@ -17,16 +17,16 @@ export {
   renderDiff,
 } from './report/diff.ts';
 export {
-  OUTCOME_FIELDS,
   ReportFormatError,
   readReportJson,
   reportJson,
+  STEP_FIELDS,
   writeReportJson,
 } from './report/json.ts';
 export { type RenderOptions, renderMatrix } from './report/render.ts';
 export {
-  DenseMatrix,
   everyCell,
+  type Fate,
   groupIndex,
   groupOutcome,
   INITIAL_TTL,
@@ -43,6 +43,16 @@ export {
   reachabilityByName,
   type View,
 } from './report/report.ts';
+export {
+  MAX_GROUPS,
+  ReachLimitError,
+  type RouteRuns,
+  type RunHost,
+  RunMatrix,
+  RunTableError,
+  type RunTables,
+  type Step,
+} from './report/runs.ts';
 export { diffAtRevisions } from './review.ts';
 export {
   applyFaults,
@@ -54,4 +64,4 @@ export {
   predictedPairs,
   predictReachability,
 } from './simulate/faults.ts';
-export { computeReachability, MAX_GROUPS, ReachLimitError } from './simulate/reachability.ts';
+export { computeReachability } from './simulate/reachability.ts';

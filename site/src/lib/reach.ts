@@ -24,11 +24,21 @@ export function computedReachability(files: readonly SiteFile[]): Reachability |
     };
   const before = lookup('before');
   const after = lookup('after');
+  // Whether a pair is reachable is asked of every site pair: the fate alone, not the cell's path.
+  const reachable =
+    (view: View) =>
+    (from: string, to: string): boolean => {
+      const source = rowOf.get(from);
+      const target = rowOf.get(to);
+      return (
+        source !== undefined && target !== undefined && report[view].fate(source, target) === 'reachable'
+      );
+    };
   return {
     source: 'reach',
     note: 'Computed by @geostage/reach from the generated router and server files alone, as the devices would forward.',
-    before: (from, to) => before(from, to)?.reachable ?? false,
-    after: (from, to) => after(from, to)?.reachable ?? false,
+    before: reachable('before'),
+    after: reachable('after'),
     explain: (view, from, to) => describe((view === 'before' ? before : after)(from, to)),
     warnings: report.warnings.map(
       (warning) =>

@@ -40,21 +40,25 @@ whose path changes tunnels.
 
 Options:
   --before, --after, --both   which matrix to print (default both; JSON always has both).
-  --format text|json          text (default), or the reachability.json document, version 2:
-                              each distinct outcome once in "outcomes" (fields named by
-                              "outcomeFields", paths as indices into "hosts", tunnels into
-                              "tunnels"), and each matrix row ("before", "after": rows and
-                              columns are "groups") a list of outcome numbers; readReportJson
-                              in @geostage/reach reads it back. With --diff: the list of changes.
+  --format text|json          text (default), or the reachability.json document, version 3:
+                              per view ("before", "after") and host, its runs over the
+                              destination "positions" as [host, start, step, ...] ("sending"
+                              for the groups' "senders", "passing" for the hosts on the way),
+                              the steps numbered in "steps" (fields in "stepFields"). A cell
+                              is the runs followed from its row's sender to its column's
+                              "targets" and back; readReportJson in @geostage/reach does it.
+                              Linear in hosts and routes: 10,000 sites are about 40 MB.
+                              With --diff: the list of changes.
   --output FILE               write there instead of to stdout.
   --diff REF                  the reviewer's view against a git revision.
   --width N                   terminal width for the matrix (default 120); wider
                               environments print one row per server group instead.
-  --max-groups N              refuse (exit 1) above N server groups (default ${MAX_GROUPS}):
-                              the matrices are quadratic in groups, about 2 GB at the default.
+  --max-groups N              the text view counts every group pair (a byte per pair and
+                              view, 1 GB at the default): it refuses (exit 1) above N server
+                              groups (default ${MAX_GROUPS}). JSON has no limit.
   -h, --help                  show this help.
 
-Exit codes: 0 ok, 1 no generated files, 2 usage error, 3 a file could not be read (the cause and
+Exit codes: 0 ok, 1 no generated files or more groups than --max-groups, 2 usage error, 3 a file could not be read (the cause and
 path are printed).`,
   options: {
     before: { type: 'boolean' },
@@ -109,14 +113,7 @@ path are printed).`,
       return EXIT.ok;
     }
 
-    let report: ReachReport;
-    try {
-      report = computeReachability(await readGeneratedNetwork(join(root, folder)), { maxGroups });
-    } catch (error) {
-      if (!(error instanceof ReachLimitError)) throw error;
-      io.err(`geostage: reach: ${env}: ${error.message}\n`);
-      return EXIT.invalid;
-    }
+    const report = computeReachability(await readGeneratedNetwork(join(root, folder)), { maxGroups });
     warn(report, '');
     if (format === 'json') {
       // In pieces: the document of 1,000 sites is tens of megabytes.
@@ -147,12 +144,21 @@ path are printed).`,
       tunnels.push(
         `  (${report.tunnels.length - listed.length} tunnels up, not listed: --format json lists every tunnel)`,
       );
+    // The text view counts every cell (RunMatrix.fate): that, not the report, has a limit.
+    let matrices: string[];
+    try {
+      matrices = views.map((view) => renderMatrix(report, view, { width }));
+    } catch (error) {
+      if (!(error instanceof ReachLimitError)) throw error;
+      io.err(`geostage: reach: ${env}: ${error.message}\n`);
+      return EXIT.invalid;
+    }
     await emit(
       [
         `${env}: ${report.servers.length} servers, ${report.routers.length} routers, ${report.tunnels.filter((tunnel) => tunnel.up).length} of ${report.tunnels.length} tunnels up`,
         ...tunnels,
         '',
-        ...views.map((view) => renderMatrix(report, view, { width })),
+        ...matrices,
       ].join('\n'),
     );
     return EXIT.ok;

@@ -16,11 +16,17 @@ beforeAll(async () => {
     );
 });
 
-describe('reachability.json version 2', () => {
+/** What a reader sees of a report: every field, and both matrices cell by cell. */
+function seen(report: ReachReport) {
+  const { before, after, ...rest } = report;
+  return { ...rest, before: [...everyCell(before)], after: [...everyCell(after)] };
+}
+
+describe('reachability.json version 3', () => {
   for (const environment of ENVIRONMENTS) {
     it(`reads back exactly the report it was written from (${environment})`, () => {
       const report = reports.get(environment)!;
-      expect(readReportJson(JSON.parse(reportJson(report)))).toEqual(JSON.parse(JSON.stringify(report)));
+      expect(seen(readReportJson(JSON.parse(reportJson(report))))).toEqual(seen(report));
     });
   }
 
@@ -33,15 +39,29 @@ describe('reachability.json version 2', () => {
     expect(reachabilityByName(back, 'after')).toEqual(reference.reachability.after_vpn);
   });
 
-  it('writes each distinct outcome once and every matrix row on one line', () => {
+  it('writes runs per host and each distinct step once, one host per line', () => {
     const report = reports.get('global-hub')!;
     const text = reportJson(report);
     const document = JSON.parse(text);
-    const distinct = new Set([...everyCell(report.before), ...everyCell(report.after)]);
-    expect(document.outcomes).toHaveLength(distinct.size);
-    expect(distinct.size).toBeLessThan(2 * report.groups.length ** 2);
-    const rows = text.split('\n').filter((line) => /^ {4}\[\d+(,\d+)*\],?$/.test(line));
-    expect(rows).toHaveLength(2 * report.groups.length);
+    const steps = document.steps.map((step: unknown) => JSON.stringify(step));
+    expect(new Set(steps).size).toBe(steps.length);
+    // A sender's line for every group's servers (one or two), in both views.
+    const senders = document.senders.filter((sender: number) => sender >= 0);
+    expect(document.after.sending).toHaveLength(new Set(senders).size);
+    expect(document.before.sending).toHaveLength(new Set(senders).size);
+    const runLines = text.split('\n').filter((line) => /^ {6}\[\d+(,\d+)*\],?$/.test(line));
+    expect(runLines).toHaveLength(
+      document.before.sending.length +
+        document.before.passing.length +
+        document.after.sending.length +
+        document.after.passing.length,
+    );
+  });
+
+  it('refuses a document whose runs lead to a host without runs', () => {
+    const document = JSON.parse(reportJson(reports.get('global-hub')!));
+    document.after.passing = [];
+    expect(() => readReportJson(document)).toThrow(/after: a step leads to .*, which has no runs/);
   });
 
   it('hands on pieces that join to the whole document', () => {
@@ -54,7 +74,7 @@ describe('reachability.json version 2', () => {
   it('refuses another format or version by name', () => {
     expect(() => readReportJson({ format: 'other' })).toThrow(ReportFormatError);
     expect(() => readReportJson({ format: 'geostage-reachability', version: 1 })).toThrow(
-      'reachability document version 1; this geostage reads version 2',
+      'reachability document version 1; this geostage reads version 3',
     );
   });
 });

@@ -2,7 +2,7 @@
 // diagonal, server names on both axes, grouped by router (site). When the servers do not fit
 // the terminal, a matrix of server groups (exact: the servers of a group behave alike), and
 // when even that does not fit, one line per group.
-import { groupIndex, type Outcome, type ReachReport, type View } from './report.ts';
+import { type Fate, groupIndex, type ReachReport, type View } from './report.ts';
 
 export interface RenderOptions {
   /** Terminal width in characters (default 120). */
@@ -18,7 +18,7 @@ const TITLES: Record<View, string> = {
   after: 'after the VPN',
 };
 
-const mark = (outcome: Outcome | undefined) => (outcome?.reachable ? 'o' : 'x');
+const mark = (fate: Fate | undefined) => (fate === 'reachable' ? 'o' : 'x');
 
 /**
  * The width of serverMatrix's lines before their trailing blanks are trimmed, worked out without
@@ -88,7 +88,7 @@ function serverMatrix(report: ReachReport, view: View): string[] {
       const cells = blocks.map((column) =>
         column.names
           .map((to) =>
-            (to === from ? '-' : mark(report[view].cell(groupOf.get(from)!, groupOf.get(to)!))).padEnd(cell),
+            (to === from ? '-' : mark(report[view].fate(groupOf.get(from)!, groupOf.get(to)!))).padEnd(cell),
           )
           .join(''),
       );
@@ -111,7 +111,7 @@ function groupMatrix(report: ReachReport, view: View): string[] {
     const cells = groups.map((to, column) => {
       // The diagonal group pair is two different servers of one group; a group of one has none.
       if (from === to && from.servers.length === 1) return '-'.padEnd(cell);
-      return mark(report[view].cell(index, column)).padEnd(cell);
+      return mark(report[view].fate(index, column)).padEnd(cell);
     });
     lines.push(`${labels[index]!.padEnd(labelWidth)} | ${cells.join('')}`);
   });
@@ -119,33 +119,35 @@ function groupMatrix(report: ReachReport, view: View): string[] {
 }
 
 function groupSummary(report: ReachReport, view: View): string[] {
-  const size = new Map(report.groups.map((group) => [group.id, group.servers.length]));
+  const sizes = report.groups.map((group) => group.servers.length);
+  const matrix = report[view];
   return report.groups.map((from, row) => {
     let reachable = 0;
     let total = 0;
-    report.groups.forEach((to, column) => {
-      const count = from === to ? size.get(to.id)! - 1 : size.get(to.id)!;
+    for (let column = 0; column < sizes.length; column++) {
+      const count = row === column ? sizes[column]! - 1 : sizes[column]!;
       total += count;
-      if (report[view].cell(row, column)?.reachable) reachable += count;
-    });
+      if (matrix.fate(row, column) === 'reachable') reachable += count;
+    }
     return `${from.router ?? '?'} ${from.id} (${serverCount(from.servers.length)}): reaches ${reachable} of ${total} other servers`;
   });
 }
 
 /** Server pairs by failure reason, most frequent first. */
 function reasonLines(report: ReachReport, view: View): string[] {
-  const size = new Map(report.groups.map((group) => [group.id, group.servers.length]));
+  const sizes = report.groups.map((group) => group.servers.length);
+  const matrix = report[view];
   const counts = new Map<string, number>();
   let reachable = 0;
   let total = 0;
-  for (const [row, from] of report.groups.entries()) {
-    for (const [column, to] of report.groups.entries()) {
-      const pairs = size.get(from.id)! * (from === to ? size.get(to.id)! - 1 : size.get(to.id)!);
+  for (let row = 0; row < sizes.length; row++) {
+    for (let column = 0; column < sizes.length; column++) {
+      const pairs = sizes[row]! * (row === column ? sizes[column]! - 1 : sizes[column]!);
       if (pairs === 0) continue;
-      const outcome = report[view].cell(row, column);
+      const fate = matrix.fate(row, column) ?? 'unknown';
       total += pairs;
-      if (outcome?.reachable) reachable += pairs;
-      else counts.set(outcome?.reason ?? 'unknown', (counts.get(outcome?.reason ?? 'unknown') ?? 0) + pairs);
+      if (fate === 'reachable') reachable += pairs;
+      else counts.set(fate, (counts.get(fate) ?? 0) + pairs);
     }
   }
   const reasons = [...counts].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));

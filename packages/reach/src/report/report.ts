@@ -3,10 +3,14 @@
 // per server group (servers on one segment with the same routes behave alike), so the
 // document stays small for 10,000 servers; `outcome()` expands a pair of servers.
 import type { Warning } from '../device.ts';
+import type { RunMatrix } from './runs.ts';
 
 export const REPORT_FORMAT = 'geostage-reachability';
-/** 2: outcomes written once each and referenced by number (report/json.ts). */
-export const REPORT_VERSION = 2;
+/**
+ * 3: the matrices as runs of steps per host (report/runs.ts, report/json.ts); 2 wrote every
+ * distinct outcome, which is every cell between spokes: 10^8 at 10,000 sites.
+ */
+export const REPORT_VERSION = 3;
 /** The TTL a Linux server sends with; the receiver sees it less one per router crossed. */
 export const INITIAL_TTL = 64;
 
@@ -78,29 +82,24 @@ export interface ReportServer {
 }
 
 /**
+ * How a cell ends, without its path: what counting readers ask (the text view's summaries, the
+ * site's site-pair counts) for every cell, where building each Outcome would cost too much.
+ */
+export type Fate = 'reachable' | Reason;
+
+/**
  * The outcomes of one view. Row i, column j: from the servers of `groups[i]` to those of
  * `groups[j]`; the diagonal cell is two different servers of one group. Every reader reads a
- * cell through `cell`, so that a matrix need not hold its cells: 10,000 groups make 10^8 of
- * them (README, "What 10,000 sites needs").
+ * cell through `cell` or `fate`, so that a matrix need not hold its cells: 10,000 groups make
+ * 10^8 of them (README, "What 10,000 sites needs"). RunMatrix (report/runs.ts) is the one kind.
  */
 export interface Matrix {
   /** Groups per side. */
   readonly size: number;
   /** The outcome from group `row` to group `column`; undefined outside the matrix. */
   cell(row: number, column: number): Outcome | undefined;
-}
-
-/** A matrix that holds every cell (arrays rather than objects keyed by group). */
-export class DenseMatrix implements Matrix {
-  readonly size: number;
-  readonly rows: readonly (readonly Outcome[])[];
-  constructor(rows: readonly (readonly Outcome[])[]) {
-    this.rows = rows;
-    this.size = rows.length;
-  }
-  cell(row: number, column: number): Outcome | undefined {
-    return this.rows[row]?.[column];
-  }
+  /** The same cell's fate alone, cheap enough to ask for every cell; undefined outside the matrix. */
+  fate(row: number, column: number): Fate | undefined;
 }
 
 export interface ReachReport {
@@ -113,8 +112,8 @@ export interface ReachReport {
   /** Ordered like `groups`, then by name. */
   servers: ReportServer[];
   /** The same files with every tunnel removed. */
-  before: Matrix;
-  after: Matrix;
+  before: RunMatrix;
+  after: RunMatrix;
   warnings: Warning[];
 }
 
@@ -156,7 +155,7 @@ export function reachabilityByName(report: ReachReport, view: View): Record<stri
     const source = index.get(from.group)!;
     for (const to of report.servers) {
       if (to.name === from.name) continue;
-      row[to.name] = report[view].cell(source, index.get(to.group)!)?.reachable ?? false;
+      row[to.name] = report[view].fate(source, index.get(to.group)!) === 'reachable';
     }
     out[from.name] = row;
   }

@@ -19,7 +19,7 @@ type Egress =
   | { kind: 'tunnel'; end: TunnelEnd; state: TunnelLookup }
   | { kind: 'blackhole' };
 
-interface Entry {
+export interface Entry {
   prefix: Prefix;
   nextHop: number | null;
   egress: Egress;
@@ -78,7 +78,8 @@ const MAX_HOPS = 64;
 
 const BLACKHOLE: Egress = { kind: 'blackhole' };
 
-function lookup(table: Table, address: number): Entry | null {
+/** The entry longest prefix match picks for `address`, or null. */
+export function lookup(table: Table, address: number): Entry | null {
   for (const length of table.lengths) {
     const entry = table.byLength.get(length)!.get(networkOf(address, length));
     if (entry) return entry;

@@ -226,6 +226,43 @@ describe('global-hub: hub and spoke, NAT, VyOS 1.4/1.5 and a Linux router', () =
     });
   });
 
+  it('a route that sends a spoke LAN into the wrong tunnel is a loop, with the path each packet really takes', () => {
+    // The hub sends osaka's LAN to berlin, and berlin sends it back to the hub.
+    const looped = edited(hub, 'routers/hub-tokyo/config.set', (lines) =>
+      lines.map((line) =>
+        line.replace('route 10.20.0.0/24 interface vtun2', 'route 10.20.0.0/24 interface vtun3'),
+      ),
+    );
+    const report = computeReachability(looped);
+    expect(outcome(report, 'after', 'w-campus-1', 'cp-osaka')).toMatchObject({
+      reachable: false,
+      reason: 'loop',
+      at: 'hub-tokyo',
+      path: ['rt-campus', 'hub-tokyo', 'rt-berlin', 'hub-tokyo'],
+      tunnels: ['hub-tokyo--rt-campus', 'hub-tokyo--rt-berlin', 'hub-tokyo--rt-berlin'],
+    });
+    // From berlin the packet meets rt-berlin again first: the loop is named where it closes.
+    expect(outcome(report, 'after', 'cp-berlin', 'cp-osaka')).toMatchObject({
+      reason: 'loop',
+      at: 'rt-berlin',
+      path: ['rt-berlin', 'hub-tokyo', 'rt-berlin'],
+    });
+    // Osaka's requests arrive; the replies loop.
+    expect(outcome(report, 'after', 'cp-osaka', 'w-campus-1')).toMatchObject({
+      reason: 'no-return-path',
+      returnPath: ['rt-campus', 'hub-tokyo', 'rt-berlin', 'hub-tokyo'],
+    });
+    // The counting view agrees with the cells: every pair into osaka loops, every pair out loses its reply.
+    const osaka = report.groups.findIndex((group) => group.router === 'rt-osaka');
+    for (let other = 0; other < report.groups.length; other++) {
+      if (other === osaka) continue;
+      expect(report.after.fate(other, osaka)).toBe('loop');
+      expect(report.after.fate(osaka, other)).toBe('no-return-path');
+      expect(report.after.fate(other, osaka)).toBe(report.after.cell(other, osaka)!.reason);
+    }
+    expect(report.after.fate(osaka, osaka)).toBe('reachable');
+  });
+
   it('before the VPN only a site reaches itself (two VLANs of tokyo through their router); the rest dies at the underlay', () => {
     const report = computeReachability(hub);
     expect(outcome(report, 'before', 'w-tokyo-1', 'cp-tokyo')).toMatchObject({

@@ -13,17 +13,15 @@ import {
 import type { Device, Warning } from '../device.ts';
 import { parseDevices } from '../read/devices.ts';
 import {
-  DenseMatrix,
-  type Matrix,
-  type Outcome,
   REPORT_FORMAT,
   REPORT_VERSION,
   type ReachReport,
   type ReportGroup,
   type ReportServer,
 } from '../report/report.ts';
-import { buildNetwork, checkUnderlay, type Network, wanInterfaces } from './forwarding.ts';
-import { pathFinder, type Suffix } from './paths.ts';
+import { MAX_GROUPS } from '../report/runs.ts';
+import { buildNetwork, checkUnderlay, wanInterfaces } from './forwarding.ts';
+import { runMatrix } from './runs.ts';
 import { pairTunnels } from './tunnels.ts';
 
 interface Group {
@@ -148,120 +146,16 @@ function groupServers(devices: readonly Device[], warnings: Warning[]): Group[] 
   });
 }
 
-function sameReversed(forward: readonly string[], back: readonly string[]): boolean {
-  if (forward.length !== back.length) return false;
-  for (let index = 0; index < forward.length; index++) {
-    if (forward[index] !== back[forward.length - 1 - index]) return false;
-  }
-  return true;
-}
-
-function pairOutcome(forward: Suffix, back: Suffix): Outcome {
-  // The common cases share the forward object: it is already an Outcome.
-  if (!forward.reachable || (back.reachable && sameReversed(forward.path, back.path))) return forward;
-  const result: Outcome = { ...forward, returnPath: back.path };
-  if (!back.reachable) {
-    result.reachable = false;
-    result.reason = 'no-return-path';
-    result.at = back.at;
-    result.detail = `the reply is lost (${back.reason}): ${back.detail}`;
-    result.ttl = null;
-  }
-  return result;
-}
-
-function computeMatrix(network: Network, groups: readonly Group[]): Matrix {
-  // Destination i < groups.length is group i's first server; the diagonal pair of a group
-  // (two different servers of it) goes to its second server, listed after.
-  const destinations = groups.map((group) => group.members[0]!.address);
-  const second = groups.map((group) => {
-    const member = group.members[1];
-    if (!member) return -1;
-    destinations.push(member.address);
-    return destinations.length - 1;
-  });
-  const from = pathFinder(network, destinations);
-  const hosts = groups.map((group) =>
-    group.members.slice(0, 2).map((member) => network.byName.get(member.device.name)!),
-  );
-  const hostOf = (group: number, index: number) => hosts[group]![index]!;
-  // The way back from group j to group i is group j's way to group i: walk every ordered pair
-  // once, then pair each walk with its reverse. Only the diagonal (two servers of one group)
-  // needs a walk of its own back.
-  const walks: Suffix[][] = [];
-  for (let sourceIndex = 0; sourceIndex < groups.length; sourceIndex++) {
-    const sourceHost = hostOf(sourceIndex, 0);
-    const row: Suffix[] = new Array(groups.length);
-    for (let targetIndex = 0; targetIndex < groups.length; targetIndex++) {
-      const diagonal = sourceIndex === targetIndex && second[sourceIndex]! >= 0;
-      row[targetIndex] = from(sourceHost, diagonal ? second[sourceIndex]! : targetIndex);
-    }
-    walks.push(row);
-  }
-  const rows: Outcome[][] = [];
-  for (let sourceIndex = 0; sourceIndex < groups.length; sourceIndex++) {
-    const row: Outcome[] = new Array(groups.length);
-    for (let targetIndex = 0; targetIndex < groups.length; targetIndex++) {
-      const forward = walks[sourceIndex]![targetIndex]!;
-      const diagonal = sourceIndex === targetIndex && second[sourceIndex]! >= 0;
-      const back = !forward.reachable
-        ? forward
-        : diagonal
-          ? from(hostOf(targetIndex, 1), sourceIndex)
-          : walks[targetIndex]![sourceIndex]!;
-      row[targetIndex] = pairOutcome(forward, back);
-    }
-    rows.push(row);
-  }
-  return new DenseMatrix(rows);
-}
-
 /**
- * The most server groups reach computes matrices for, unless told otherwise. The matrices are
- * quadratic in groups (a cell per ordered pair and view, most of them a path of their own):
- * about 300 bytes a cell, measured. 1,000 groups (one per site at 1,000 sites) took 0.9 GB,
- * 2,000 took 2.6 GB, 10,000 would take 60 GB. Past the limit reach says so at once instead of
- * running out of memory.
+ * The report of the generated files. Linear in hosts and routes: the matrices are runs
+ * (report/runs.ts). `maxGroups` bounds what counting every cell may take (RunMatrix.fate).
  */
-export const MAX_GROUPS = 1600;
-
-/** Measured: 2,000 groups took 2.6 GB, about 650 bytes per group pair for both views. */
-const BYTES_PER_GROUP_PAIR = 650;
-
-/** The memory the matrices of `groups` groups take, roughly: `2.6 GB`, `65 GB`. */
-function memoryEstimate(groups: number): string {
-  const gigabytes = (groups * groups * BYTES_PER_GROUP_PAIR) / 1e9;
-  return `${gigabytes < 10 ? gigabytes.toFixed(1) : Math.round(gigabytes).toLocaleString('en-US')} GB`;
-}
-
-/** An environment with more server groups than reach computes matrices for (MAX_GROUPS). */
-export class ReachLimitError extends Error {
-  override name = 'ReachLimitError';
-  readonly groups: number;
-  constructor(groups: number, limit: number) {
-    super(
-      `${groups.toLocaleString('en-US')} server groups make ${(groups * groups).toLocaleString('en-US')} group pairs per view; reach computes its matrices for at most ${limit.toLocaleString('en-US')} groups (a group per segment: about ${limit.toLocaleString('en-US')} sites); ${groups.toLocaleString('en-US')} would take about ${memoryEstimate(groups)} of memory (--max-groups raises the limit where that memory is there)`,
-    );
-    this.groups = groups;
-  }
-}
-
 export function computeReachability(
   files: ReadonlyMap<string, string>,
   options: { maxGroups?: number } = {},
 ): ReachReport {
-  const maxGroups = options.maxGroups ?? MAX_GROUPS;
-  // Servers on different segments are never one group: more segments than the limit are
-  // refused before the routers are parsed, which is most of the time and memory.
-  const { devices, warnings } = parseDevices(files, (servers) => {
-    const segments = new Set<number>();
-    for (const server of servers) {
-      const primary = primaryAddress(server);
-      if (primary) segments.add(networkOf(primary.address, primary.length) * 64 + primary.length);
-    }
-    if (segments.size > maxGroups) throw new ReachLimitError(segments.size, maxGroups);
-  });
-  return reachabilityOf(devices, warnings, null, maxGroups);
+  const { devices, warnings } = parseDevices(files);
+  return reachabilityOf(devices, warnings, null, options.maxGroups ?? MAX_GROUPS);
 }
 
 /**
@@ -286,7 +180,6 @@ export function reachabilityOf(
     { withoutTunnels: true, wanInterfaces: wan },
   );
   const groups = groupServers(devices, warnings);
-  if (groups.length > maxGroups) throw new ReachLimitError(groups.length, maxGroups);
   const servers: ReportServer[] = groups.flatMap((group) =>
     group.members.map((member) => ({
       name: member.device.name,
@@ -320,8 +213,8 @@ export function reachabilityOf(
     })),
     groups: groups.map((group) => group.report),
     servers,
-    before: computeMatrix(before.network, groups),
-    after: computeMatrix(after.network, groups),
+    before: runMatrix(before.network, groups, maxGroups),
+    after: runMatrix(after.network, groups, maxGroups),
     warnings: warnings.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.line - y.line)),
   };
 }
