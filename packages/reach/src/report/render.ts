@@ -121,15 +121,11 @@ function groupMatrix(report: ReachReport, view: View): string[] {
 function groupSummary(report: ReachReport, view: View): string[] {
   const sizes = report.groups.map((group) => group.servers.length);
   const matrix = report[view];
+  const total = sizes.reduce((sum, size) => sum + size, 0);
   return report.groups.map((from, row) => {
-    let reachable = 0;
-    let total = 0;
-    for (let column = 0; column < sizes.length; column++) {
-      const count = row === column ? sizes[column]! - 1 : sizes[column]!;
-      total += count;
-      if (matrix.fate(row, column) === 'reachable') reachable += count;
-    }
-    return `${from.router ?? '?'} ${from.id} (${serverCount(from.servers.length)}): reaches ${reachable} of ${total} other servers`;
+    const reachable = matrix.tally(row, sizes, sizes[row]! - 1).get('reachable') ?? 0;
+    const others = total - 1;
+    return `${from.router ?? '?'} ${from.id} (${serverCount(from.servers.length)}): reaches ${reachable} of ${others} other servers`;
   });
 }
 
@@ -140,11 +136,10 @@ function reasonLines(report: ReachReport, view: View): string[] {
   const counts = new Map<string, number>();
   let reachable = 0;
   let total = 0;
+  // Server pairs: a row's servers times the servers of each column (its own less one).
   for (let row = 0; row < sizes.length; row++) {
-    for (let column = 0; column < sizes.length; column++) {
-      const pairs = sizes[row]! * (row === column ? sizes[column]! - 1 : sizes[column]!);
-      if (pairs === 0) continue;
-      const fate = matrix.fate(row, column) ?? 'unknown';
+    for (const [fate, servers] of matrix.tally(row, sizes, sizes[row]! - 1)) {
+      const pairs = sizes[row]! * servers;
       total += pairs;
       if (fate === 'reachable') reachable += pairs;
       else counts.set(fate, (counts.get(fate) ?? 0) + pairs);

@@ -100,6 +100,11 @@ export interface Matrix {
   cell(row: number, column: number): Outcome | undefined;
   /** The same cell's fate alone, cheap enough to ask for every cell; undefined outside the matrix. */
   fate(row: number, column: number): Fate | undefined;
+  /**
+   * Per fate, the sum of `weights[column]` over the cells of `row` (`diagonal` instead for the
+   * row's own column): the counts of a row without a call per cell.
+   */
+  tally(row: number, weights: ArrayLike<number>, diagonal: number): Map<Fate, number>;
 }
 
 export interface ReachReport {

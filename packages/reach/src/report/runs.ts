@@ -240,6 +240,19 @@ export class RunMatrix implements Matrix {
     return fateOf(fates[row]![column]!);
   }
 
+  tally(row: number, weights: ArrayLike<number>, diagonal: number): Map<Fate, number> {
+    const fates = (this.fates ?? this.fateRows())[row];
+    const sums = new Float64Array(2 + REASONS.length);
+    const counts = new Map<Fate, number>();
+    if (!fates) return counts;
+    for (let column = 0; column < fates.length; column++) sums[fates[column]!] += weights[column]!;
+    sums[fates[row]!] += diagonal - weights[row]!;
+    sums.forEach((sum, code) => {
+      if (code > 0 && sum !== 0) counts.set(fateOf(code), sum);
+    });
+    return counts;
+  }
+
   /**
    * Every cell's fate, a byte each: each sender's fates towards every group, then each cell
    * paired with its reply's (the transposed cell, read in blocks that stay in the cache). The

@@ -1,7 +1,8 @@
 // computeReachability: generated files in, reachability report out, no I/O. Servers are put in
 // groups that forwarding cannot tell apart (same link, same routes, matched by the same
-// routes everywhere), every ordered group pair is walked there and back, and the result is
-// expanded to servers by lookup: 10,000 servers cost as many walks as their segments do.
+// routes everywhere), each view's matrix is the runs of the hosts their packets meet
+// (simulate/runs.ts), and a cell, followed there and back on demand, stands for all the server
+// pairs of its two groups.
 import {
   contains,
   formatAddress,
