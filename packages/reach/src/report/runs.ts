@@ -138,8 +138,8 @@ function pairOutcome(forward: Outcome, back: Outcome): Outcome {
 export class RunMatrix implements Matrix {
   readonly size: number;
   readonly tables: RunTables;
-  /** Position -> the group whose first server has that address, or -1: the columns of fate rows. */
-  private columnAt: Int32Array | null = null;
+  /** The order of fate rows' entries (ranks()). */
+  private ranking: { rankBefore: Int32Array; positionOf: Int32Array; rankOf: Int32Array } | null = null;
   /** Every cell's fate (a byte per cell), made on the first question. */
   private fates: Uint8Array[] | null = null;
   /** While they are made: the fates from each host a packet passes, and how many are known. */
@@ -267,6 +267,7 @@ export class RunMatrix implements Matrix {
       this.fill(senders[2 * group]!, true, row, 0, this.tables.positions);
       return row;
     });
+    const { rankOf } = this.ranks();
     const fates = Array.from({ length: size }, () => new Uint8Array(size));
     for (let rowBlock = 0; rowBlock < size; rowBlock += BLOCK) {
       const rowEnd = Math.min(size, rowBlock + BLOCK);
@@ -275,10 +276,11 @@ export class RunMatrix implements Matrix {
         for (let row = rowBlock; row < rowEnd; row++) {
           const forward = sent[row]!;
           const out = fates[row]!;
+          const back = rankOf[row]!;
           for (let column = columnBlock; column < columnEnd; column++) {
-            const code = forward[column]!;
+            const code = forward[rankOf[column]!]!;
             out[column] =
-              code !== REACHABLE ? code : sent[column]![row] === REACHABLE ? REACHABLE : NO_RETURN;
+              code !== REACHABLE ? code : sent[column]![back] === REACHABLE ? REACHABLE : NO_RETURN;
           }
         }
       }
@@ -295,51 +297,66 @@ export class RunMatrix implements Matrix {
     return fates;
   }
 
-  private columns(): Int32Array {
-    if (!this.columnAt) {
-      const columnAt = new Int32Array(this.tables.positions).fill(-1);
-      for (let group = 0; group < this.size; group++) columnAt[this.tables.targets[2 * group]!] = group;
-      this.columnAt = columnAt;
+  /**
+   * Fate rows are indexed by rank: the groups' first servers in address order, so that the
+   * positions of a run are one range of a row, filled or copied whole. `rankBefore[position]`:
+   * the first servers before that position; `positionOf[rank]`; `rankOf[group]`.
+   */
+  private ranks(): { rankBefore: Int32Array; positionOf: Int32Array; rankOf: Int32Array } {
+    if (!this.ranking) {
+      const { positions, targets } = this.tables;
+      const first = new Uint8Array(positions);
+      for (let group = 0; group < this.size; group++) first[targets[2 * group]!] = 1;
+      const rankBefore = new Int32Array(positions + 1);
+      const positionOf = new Int32Array(this.size);
+      for (let position = 0; position < positions; position++) {
+        if (first[position]) positionOf[rankBefore[position]!] = position;
+        rankBefore[position + 1] = rankBefore[position]! + first[position]!;
+      }
+      const rankOf = new Int32Array(this.size);
+      for (let group = 0; group < this.size; group++) rankOf[group] = rankBefore[targets[2 * group]!]!;
+      this.ranking = { rankBefore, positionOf, rankOf };
     }
-    return this.columnAt;
+    return this.ranking;
   }
 
   /**
    * Fills the unknown fates of `row` (host's) for the destination positions [from, to), and
-   * says how many it filled: a run at a time, copying a forwarded run from the next host's row,
+   * says how many it filled: a run at a time, a forwarded run copied from the next host's row,
    * filled first over just that range. The ranges of nested calls nest, so a next host already
-   * on the way (passing[host] > 0) loops for the whole range.
+   * on the way (onTheWay[host] > 0) loops for the whole range.
    */
   private fill(host: number, sending: boolean, row: Uint8Array, from: number, to: number): number {
-    const columnAt = this.columns();
+    const { rankBefore, positionOf } = this.ranks();
     const runs = this.runs(host, sending);
     const starts = runs.starts;
     const end = (run: number) => (run + 1 < starts.length ? starts[run + 1]! : this.tables.positions);
     let finished = 0;
     for (let run = runAt(runs, from); run < starts.length && starts[run]! < to; run++) {
       const step = runs.steps[run]!;
-      const last = Math.min(to, end(run));
-      let position = Math.max(from, starts[run]!);
-      while (position < last) {
-        const column = columnAt[position]!;
-        if (column < 0 || row[column] !== UNKNOWN) {
-          position++;
+      const last = rankBefore[Math.min(to, end(run))]!;
+      let rank = rankBefore[Math.max(from, starts[run]!)]!;
+      while (rank < last) {
+        if (row[rank] !== UNKNOWN) {
+          rank++;
           continue;
         }
-        // [position, stop): positions still unknown (or not columns), filled together.
-        let stop = position + 1;
-        while (stop < last && (columnAt[stop]! < 0 || row[columnAt[stop]!] === UNKNOWN)) stop++;
+        // [rank, stop): fates still unknown, filled together.
+        let stop = rank + 1;
+        while (stop < last && row[stop] === UNKNOWN) stop++;
         const next = step.kind === 'forward' ? step.next : -1;
-        const code = next < 0 ? codeOf(step) : this.onTheWay[next]! > 0 ? LOOP : UNKNOWN;
-        const nextRow = code === UNKNOWN ? this.passingRowOver(next, position, stop) : null;
-        for (let at = position; at < stop; at++) {
-          const column = columnAt[at]!;
-          if (column < 0) continue;
-          row[column] =
-            code !== UNKNOWN ? code : nextRow ? nextRow[column]! : codeOf(stepAt(this.runs(next, false), at));
-          finished++;
+        if (next < 0) row.fill(codeOf(step), rank, stop);
+        else if (this.onTheWay[next]! > 0) row.fill(LOOP, rank, stop);
+        else {
+          const nextRow = this.passingRowOver(next, positionOf[rank]!, positionOf[stop - 1]! + 1);
+          if (nextRow) row.set(nextRow.subarray(rank, stop), rank);
+          else {
+            const nextRuns = this.runs(next, false);
+            for (let at = rank; at < stop; at++) row[at] = codeOf(stepAt(nextRuns, positionOf[at]!));
+          }
         }
-        position = stop;
+        finished += stop - rank;
+        rank = stop;
       }
     }
     return finished;

@@ -61,6 +61,9 @@ function compare(files: Map<string, string>): number {
           ]);
           expect(runs.path).toEqual(names);
         }
+        // The counting view says what the cell says.
+        const cell = matrix.cell(row, column)!;
+        expect(matrix.fate(row, column)).toBe(cell.reachable ? 'reachable' : cell.reason);
         compared++;
       }
     }
