@@ -245,8 +245,12 @@ export class RunMatrix implements Matrix {
     const sums = new Float64Array(2 + REASONS.length);
     const counts = new Map<Fate, number>();
     if (!fates) return counts;
-    for (let column = 0; column < fates.length; column++) sums[fates[column]!] += weights[column]!;
-    sums[fates[row]!] += diagonal - weights[row]!;
+    for (let column = 0; column < fates.length; column++) {
+      const code = fates[column]!;
+      sums[code] = sums[code]! + weights[column]!;
+    }
+    const own = fates[row]!;
+    sums[own] = sums[own]! + diagonal - weights[row]!;
     sums.forEach((sum, code) => {
       if (code > 0 && sum !== 0) counts.set(fateOf(code), sum);
     });
