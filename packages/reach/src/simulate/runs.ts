@@ -92,21 +92,34 @@ export function runMatrix(network: Network, groups: readonly GroupMembers[], max
     targets[destination.slot] = position;
   });
 
+  // One Step per distinct content: two routes that send the same way (a spoke's route per
+  // remote LAN, all into one tunnel) give one step, and their runs merge.
   const steps = new Map<Decision, Step>();
+  const byContent = new Map<string, Step>();
+  const DELIVERED: Step = { kind: 'delivered' };
   const stepOf = (decision: Decision): Step => {
     let step = steps.get(decision);
     if (!step) {
-      step =
-        decision.kind === 'delivered'
-          ? { kind: 'delivered' }
-          : decision.kind === 'forward'
-            ? {
-                kind: 'forward',
-                next: decision.next.index,
-                tunnel: decision.tunnel?.name ?? null,
-                underlay: decision.underlay,
-              }
-            : { kind: 'fail', reason: decision.reason, at: decision.at, detail: decision.detail };
+      if (decision.kind === 'delivered') step = DELIVERED;
+      else {
+        const key =
+          decision.kind === 'forward'
+            ? `forward ${decision.next.index} ${decision.tunnel?.name ?? ''} ${decision.underlay}`
+            : `fail ${decision.reason} ${decision.at} ${decision.detail}`;
+        step = byContent.get(key);
+        if (!step) {
+          step =
+            decision.kind === 'forward'
+              ? {
+                  kind: 'forward',
+                  next: decision.next.index,
+                  tunnel: decision.tunnel?.name ?? null,
+                  underlay: decision.underlay,
+                }
+              : { kind: 'fail', reason: decision.reason, at: decision.at, detail: decision.detail };
+          byContent.set(key, step);
+        }
+      }
       steps.set(decision, step);
     }
     return step;
@@ -122,7 +135,15 @@ export function runMatrix(network: Network, groups: readonly GroupMembers[], max
         queue.push(decision.next);
       }
     }
-    return { starts: Int32Array.from(starts), steps: decisions.map(stepOf) };
+    const merged: number[] = [];
+    const mergedSteps: Step[] = [];
+    decisions.forEach((decision, run) => {
+      const step = stepOf(decision);
+      if (mergedSteps[mergedSteps.length - 1] === step) return;
+      merged.push(starts[run]!);
+      mergedSteps.push(step);
+    });
+    return { starts: Int32Array.from(merged), steps: mergedSteps };
   };
   for (const sender of senders) {
     if (sender >= 0 && !sending[sender]) sending[sender] = runsOf(network.hosts[sender]!, true);
