@@ -209,13 +209,27 @@ export async function measurePropagation(options: PropagationOptions): Promise<P
   const tag = Date.now().toString(36);
   const ids: string[] = [];
   try {
-    for (let attempt = 0; ; attempt += 1) {
-      const status = (await request(origin, 'GET', '/status')) as { topicPeers?: number };
-      if ((status.topicPeers ?? 0) > 0) break;
-      if (attempt > 150)
-        return { ok: false, kind: 'failed', errors: [`${origin.name} has no peer on the topic after 30 s`] };
+    // Every replica, not only the origin, must have a peer on the topic before the first message:
+    // gossipsub does not replay a message to a replica that joins the mesh after it (a replica
+    // still dialing when the first messages went out was reported as never reached).
+    const deadline = Date.now() + 30_000;
+    let alone: LabReplica[] = [...replicas];
+    for (;;) {
+      const statuses = await Promise.all(
+        alone.map(async (replica) => (await request(replica, 'GET', '/status')) as { topicPeers?: number }),
+      );
+      alone = alone.filter((_, index) => (statuses[index]!.topicPeers ?? 0) === 0);
+      if (alone.length === 0) break;
+      if (Date.now() > deadline)
+        return {
+          ok: false,
+          kind: 'failed',
+          errors: [`no peer on the topic after 30 s: ${alone.map((replica) => replica.name).join(', ')}`],
+        };
       await new Promise((done) => setTimeout(done, 200));
     }
+    // A peer joins a replica's mesh at gossipsub's next heartbeat (1 s): two of them.
+    await new Promise((done) => setTimeout(done, 2_000));
     for (let index = 0; index < options.messages; index += 1) {
       const id = `m${index + 1}-${tag}`;
       await request(origin, 'POST', `/publish?id=${id}`);
