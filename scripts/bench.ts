@@ -105,22 +105,26 @@ const STAGES: Stage[] = [
     shown: 'geostage validate <env>',
     run: (env, folder) => measure(geostage('validate', env), folder),
   },
-  ...(['network', 'cluster'] as const).flatMap((kind): Stage[] => [
-    {
-      name: `generate ${kind} (${kind === 'network' ? 'gen-vyos' : 'gen-kubeadm'}), first write`,
-      shown: `geostage generate <env> --only ${kind}, with no generated/${kind} yet`,
-      prepare: (env, folder) => {
-        rmSync(join(folder, 'environments', env, 'generated', kind), { recursive: true, force: true });
-        settle(folder);
+  ...(['network', 'cluster'] as const).flatMap((kind): Stage[] => {
+    // The same command twice: from nothing, then over the output the first row left.
+    const run = (env: string, folder: string) => measure(geostage('generate', env, '--only', kind), folder);
+    return [
+      {
+        name: `generate ${kind} (${kind === 'network' ? 'gen-vyos' : 'gen-kubeadm'}), first write`,
+        shown: `geostage generate <env> --only ${kind}, with no generated/${kind} yet`,
+        prepare: (env, folder) => {
+          rmSync(join(folder, 'environments', env, 'generated', kind), { recursive: true, force: true });
+          settle(folder);
+        },
+        run,
       },
-      run: (env, folder) => measure(geostage('generate', env, '--only', kind), folder),
-    },
-    {
-      name: `generate ${kind} again, nothing changed`,
-      shown: `geostage generate <env> --only ${kind}, over its own output`,
-      run: (env, folder) => measure(geostage('generate', env, '--only', kind), folder),
-    },
-  ]),
+      {
+        name: `generate ${kind} again, nothing changed`,
+        shown: `geostage generate <env> --only ${kind}, over its own output`,
+        run,
+      },
+    ];
+  }),
   {
     name: 'reach, JSON written',
     shown: 'geostage reach <env> --format json --output reach.json',

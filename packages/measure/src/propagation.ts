@@ -212,7 +212,7 @@ export async function measurePropagation(options: PropagationOptions): Promise<P
     // Every replica, not only the origin, must have a peer on the topic before the first message:
     // gossipsub does not replay a message to a replica that joins the mesh after it (a replica
     // still dialing when the first messages went out was reported as never reached).
-    const deadline = Date.now() + 30_000;
+    const joinBy = Date.now() + 30_000;
     let alone: LabReplica[] = [...replicas];
     for (;;) {
       const statuses = await Promise.all(
@@ -220,7 +220,7 @@ export async function measurePropagation(options: PropagationOptions): Promise<P
       );
       alone = alone.filter((_, index) => (statuses[index]!.topicPeers ?? 0) === 0);
       if (alone.length === 0) break;
-      if (Date.now() > deadline)
+      if (Date.now() > joinBy)
         return {
           ok: false,
           kind: 'failed',
